@@ -1,6 +1,9 @@
-// Main job: trains a small MLP on a synthetic 3-class spiral data set, end to end on libtorch,
-// with a progress bar (torch.toolkit), and writes the loss curve to examples/out/loss.png.
-// Until torchnode.nn/optim land, the model and the SGD-with-momentum step are written by hand.
+// A minimal example: trains a small MLP on a synthetic 3-class spiral data set on plain tensors,
+// with a progress bar (torch.toolkit.ProgressBar), and writes the loss curve to examples/out/loss.png
+// (torch.toolkit.plotCurves). The weights, the forward pass and the SGD-with-momentum update are
+// written out by hand on purpose, to show autograd alone (requiresGrad_, backward, noGrad); the
+// other examples (examples/recipes-*.ts, mnist.ts) build their models with nn and train with optim.
+// Run: node examples/train-mlp.mjs (it imports the built package: npm run build:ts first).
 import { mkdirSync } from 'node:fs';
 
 import * as torch from 'torchnode';

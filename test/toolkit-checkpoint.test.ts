@@ -1,7 +1,7 @@
 // Checkpoints and EarlyStopping: the PyTorch recipe's dict layout, keep-best, and a resumed run that
 // continues bit for bit like one that never stopped (model, optimizer momentum, scheduler, torch's RNG
 // for dropout, the shuffling generator).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -217,6 +217,92 @@ describe('checkpoint files', () => {
     toolkit.loadCheckpoint(path, { model, optimizer: new torch.optim.SGD(model.parameters(), { lr: 0.1 }) });
     expect(torch.equal(model.weight, saved.weight)).toBe(true);
   });
+
+  it('a bad rng_state or generator state is refused before anything is loaded', () => {
+    torch.manualSeed(0);
+    const saved = new torch.nn.Linear(2, 2);
+    const model = new torch.nn.Linear(2, 2);
+    const other = new torch.nn.Linear(2, 2); // made now: creating it draws from torch's RNG
+    const gen = new torch.Generator().manualSeed(3);
+    const w = model.weight.detach().clone(), genState = gen.getState(), rng = torch.getRngState();
+    const unchanged = () => {
+      expect(torch.equal(model.weight, w)).toBe(true);
+      expect(torch.equal(gen.getState(), genState)).toBe(true);
+      expect(torch.equal(torch.getRngState(), rng)).toBe(true);
+    };
+    // The messages: loadCheckpoint's prefix and path (as its other errors), what is bad, then libtorch's
+    // own reason, the one Python's torch.set_rng_state / Generator.set_state give for these tensors
+    // ("RNG state must be a torch.ByteTensor"; "Expected a CPUGeneratorImplState of size 5056 but
+    // found the input RNG state size to be 3").
+    const floatRng = join(root, 'float-rng.pt');
+    toolkit.saveCheckpoint(floatRng, { model: saved, saveRng: false, extra: { rng_state: torch.zeros(10) } });
+    expect(() => toolkit.loadCheckpoint(floatRng, { model })).toThrow(/^loadCheckpoint: '.*float-rng\.pt' has a bad rng_state: .*RNG state must be a torch\.ByteTensor/);
+    unchanged();
+    const shortRng = join(root, 'short-rng.pt');
+    toolkit.saveCheckpoint(shortRng, { model: saved, saveRng: false, extra: { rng_state: torch.zeros(3, { dtype: torch.uint8 }) } });
+    expect(() => toolkit.loadCheckpoint(shortRng, { model })).toThrow(/^loadCheckpoint: '.*short-rng\.pt' has a bad rng_state: .*size 5056 .*size to be 3/);
+    unchanged();
+    // restoreRng: false does not look at rng_state at all.
+    toolkit.loadCheckpoint(shortRng, { model: other, restoreRng: false });
+    expect(torch.equal(other.weight, saved.weight)).toBe(true);
+    // The layout Python writes for a generator: { generator_states: { g: uint8 tensor } }, here of size 3.
+    const shortGen = join(root, 'short-gen.pt');
+    toolkit.saveCheckpoint(shortGen, { model: saved, extra: { generator_states: { g: torch.zeros(3, { dtype: torch.uint8 }) } } });
+    expect(() => toolkit.loadCheckpoint(shortGen, { model, generators: { g: gen } })).toThrow(/^loadCheckpoint: '.*short-gen\.pt' has a bad state for the generator 'g': .*size to be 3/);
+    unchanged();
+    expect(() => toolkit.loadCheckpoint(shortGen, { model, generators: { g: {} as never } })).toThrow(/^loadCheckpoint: generators\.g must be a torch\.Generator/);
+    unchanged();
+    expect(() => toolkit.saveCheckpoint(join(root, 'never.pt'), { model, generators: { g: 3 as never } })).toThrow(/^saveCheckpoint: generators\.g must be a torch\.Generator/);
+    expect(existsSync(join(root, 'never.pt'))).toBe(false);
+  });
+
+  it('a save that fails changes neither the best metric nor the files; the retry writes best.pt', () => {
+    torch.manualSeed(0);
+    const model = new torch.nn.Linear(2, 1);
+    const manager = new toolkit.CheckpointManager({ dir: join(root, 'failed-save'), mode: 'max' });
+    expect(() => manager.save({ model, epoch: 0, metric: 0.9, extra: { epoch: 7 } })).toThrow(/extra key 'epoch'/);
+    expect(() => manager.save({ model, epoch: 1.5, metric: 0.9 })).toThrow(/epoch must be a non-negative integer/);
+    expect(manager.bestMetric).toBe(null);
+    expect(existsSync(manager.lastPath) || existsSync(manager.bestPath)).toBe(false);
+    expect(manager.save({ model, epoch: 0, metric: 0.9 })).toBe(true);
+    expect(manager.bestMetric).toBe(0.9);
+    expect((torch.load(manager.bestPath) as { best_metric: number }).best_metric).toBe(0.9);
+    // torch.save refusing an entry (a function) fails before any file is replaced.
+    expect(() => manager.save({ model, epoch: 1, metric: 0.95, extra: { fn: () => 1 } })).toThrow(/torch\.save: cannot save a function/);
+    expect(manager.bestMetric).toBe(0.9);
+    expect((torch.load(manager.bestPath) as { best_metric: number }).best_metric).toBe(0.9);
+    expect(manager.save({ model, epoch: 1, metric: 0.95 })).toBe(true);
+  });
+
+  it('a path it cannot write names the function and the path, and keeps the code and the cause', () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    // Node's own text after "<function>: cannot write '<path>': ", as the other toolkit errors are prefixed.
+    let err: (Error & { code?: string }) | undefined;
+    try {
+      toolkit.saveCheckpoint(join(file, 'ckpt.pt'), { model: new torch.nn.Linear(2, 1) });
+    } catch (e) {
+      err = e as Error & { code?: string };
+    }
+    expect(err?.message).toMatch(/^saveCheckpoint: cannot write '.*a-file\/ckpt\.pt': ENOTDIR/);
+    expect(err?.code).toBe('ENOTDIR');
+    expect(err?.cause).toBeInstanceOf(Error);
+    expect(() => toolkit.saveCheckpoint(join(file, 'deeper', 'ckpt.pt'), { model: new torch.nn.Linear(2, 1) })).toThrow(/^saveCheckpoint: cannot write '.*deeper\/ckpt\.pt': ENOTDIR/);
+    const manager = new toolkit.CheckpointManager({ dir: join(file, 'ckpts') });
+    expect(() => manager.save({ model: new torch.nn.Linear(2, 1), metric: 1 })).toThrow(/^CheckpointManager\.save: cannot write '.*last\.pt': ENOTDIR/);
+    expect(manager.bestMetric).toBe(null);
+    // Missing folders are still created.
+    toolkit.saveCheckpoint(join(root, 'new1', 'new2', 'ckpt.pt'), { model: new torch.nn.Linear(2, 1) });
+    expect(existsSync(join(root, 'new1', 'new2', 'ckpt.pt'))).toBe(true);
+  });
+
+  it('loadBest before any best was saved says so, without talking about command-line flags', () => {
+    const manager = new toolkit.CheckpointManager({ dir: join(root, 'no-best') });
+    manager.save({ model: new torch.nn.Linear(2, 1), epoch: 0 }); // no metric: last.pt only
+    expect(() => manager.loadBest({ model: new torch.nn.Linear(2, 1) })).toThrow(/^CheckpointManager\.loadBest: no checkpoint at '.*no-best\/best\.pt': no save with a metric has written one yet/);
+    expect(() => manager.loadBest({ model: new torch.nn.Linear(2, 1) })).not.toThrow(/--resume/);
+    expect(() => toolkit.loadCheckpoint(join(root, 'nope.pt'))).not.toThrow(/--resume/);
+  });
 });
 
 describe('EarlyStopping', () => {
@@ -247,6 +333,48 @@ describe('EarlyStopping', () => {
     toolkit.loadCheckpoint(path, { earlyStopping: again });
     expect([again.bestScore, again.counter, again.earlyStop]).toEqual([0.5, 1, false]);
     expect([0.3, 0.3].map((a) => again.step(a))).toEqual([false, true]);
+  });
+
+  it("follows Lightning's rule (an equal value is no improvement), not the blog recipe's (a tie resets the counter)", () => {
+    // The blog recipe's EarlyStopping(patience, delta) (shared/seeds/001, run in Python by
+    // /tmp/review-toolkit/es_seed.py) flags early_stop per step as: [1,1,1,1] p3 d0 -> 0000,
+    // [1,.95,.9,.85] p3 d.05 -> 0000, [.5,.4,.4,.4,.4] p2 d0 -> 00000. Lightning's rule stops on ties.
+    const run = (seq: number[], patience: number, minDelta: number) => {
+      const es = new toolkit.EarlyStopping({ patience, minDelta });
+      return seq.map((v) => Number(es.step(v))).join('');
+    };
+    expect(run([1, 1, 1, 1], 3, 0)).toBe('0001'); // the recipe: 0000
+    expect(run([1, 0.95, 0.9, 0.85], 3, 0.05)).toBe('0000'); // the same: float 0.95 is not exactly 1 - 0.05
+    expect(run([0.5, 0.4, 0.4, 0.4, 0.4], 2, 0)).toBe('00011'); // the recipe: 00000
+  });
+
+  it('loadStateDict refuses a state of the other mode or with non-numbers, and changes nothing', () => {
+    const saved = new toolkit.EarlyStopping({ mode: 'max', patience: 5 });
+    [0.9, 0.8].forEach((a) => saved.step(a));
+    const es = new toolkit.EarlyStopping({ mode: 'min', patience: 1 });
+    es.step(0.5);
+    const before = es.stateDict();
+    // Messages name the field and what it must be, as the constructor's do; RangeError for a valid
+    // value that does not fit (the mode), TypeError for a value of the wrong type.
+    expect(() => es.loadStateDict(saved.stateDict())).toThrow(new RangeError("EarlyStopping.loadStateDict: the state was saved with mode 'max', this EarlyStopping has mode 'min'"));
+    expect(() => es.loadStateDict({ ...before, counter: 'x' } as never)).toThrow(new TypeError("EarlyStopping.loadStateDict: counter must be a non-negative integer, got 'x'"));
+    expect(() => es.loadStateDict({ ...before, counter: -1 })).toThrow(/counter must be a non-negative integer, got -1/);
+    expect(() => es.loadStateDict({ ...before, best_score: '0.3' } as never)).toThrow(new TypeError("EarlyStopping.loadStateDict: best_score must be a number or null, got '0.3'"));
+    expect(() => es.loadStateDict({ ...before, best_score: NaN })).toThrow(/best_score must be a number or null, got NaN/);
+    expect(() => es.loadStateDict({ ...before, early_stop: 'yes' } as never)).toThrow(/early_stop must be a boolean/);
+    expect(es.stateDict()).toEqual(before);
+    // Through loadCheckpoint: refused before the model is touched.
+    const path = join(root, 'es-max.pt');
+    torch.manualSeed(0);
+    toolkit.saveCheckpoint(path, { model: new torch.nn.Linear(2, 1), earlyStopping: saved });
+    const model = new torch.nn.Linear(2, 1);
+    const w = model.weight.detach().clone();
+    expect(() => toolkit.loadCheckpoint(path, { model, earlyStopping: es })).toThrow(/saved with mode 'max'/);
+    expect(torch.equal(model.weight, w)).toBe(true);
+    expect(es.stateDict()).toEqual(before);
+    // A state without a mode (a hand-written one) is taken as this stopper's.
+    es.loadStateDict({ counter: 0, best_score: 0.25 } as never);
+    expect([es.bestScore, es.counter, es.earlyStop]).toEqual([0.25, 0, false]);
   });
 
   it('rejects bad options', () => {

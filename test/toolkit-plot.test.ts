@@ -1,6 +1,6 @@
 // plotCurves: vega-lite -> SVG (title, axis titles, legend entries as text) -> resvg PNG (size, the
 // series' colours drawn, text drawn).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -53,6 +53,45 @@ describe('plotCurves', () => {
     expect(spec.data.values.filter((v) => v.series === 'c').map((v) => [v.x, v.y])).toEqual([[0, 5], [1, null], [2, 3]]);
     const svg = await toolkit.curvesToSVG({ series: { a: [1, 10, 100] }, logY: true });
     expect(texts(svg)).toContain('a');
+  });
+
+  it('leaves out the points ≤ 0 on a log axis, as the non-finite ones; a series with none left is an error', async () => {
+    type Spec = { data: { values: { series: string; x: number; y: number | null }[] } };
+    const spec = toolkit.curvesSpec({ series: { a: [1, 0, 0.1, -2, 0.01], b: [2, 1, 0.5, 0.2, 0.1] }, logY: true }) as Spec;
+    expect(spec.data.values.filter((v) => v.series === 'a').map((v) => v.y)).toEqual([1, null, 0.1, null, 0.01]);
+    expect(spec.data.values.filter((v) => v.series === 'b').map((v) => v.y)).toEqual([2, 1, 0.5, 0.2, 0.1]);
+    // On a linear axis they are ordinary points.
+    expect((toolkit.curvesSpec({ series: { a: [1, 0, -2] } }) as Spec).data.values.map((v) => v.y)).toEqual([1, 0, -2]);
+    // The ticks of the drawn axis come from the positive values only (no 0 or negative tick).
+    const svg = await toolkit.curvesToSVG({ series: { a: [1, 0, 0.1, -2, 0.01] }, logY: true });
+    expect(texts(svg)).toContain('0.01');
+    expect(texts(svg).filter((t) => /^[−-]|^0$/.test(t))).toEqual([]);
+    // The message names the series and says why, as the other input errors do.
+    await expect(toolkit.plotCurves(join(root, 'x.png'), { series: { a: [1, 2], b: [0, -1, NaN] }, logY: true })).rejects.toThrow(
+      new RangeError("plotCurves: series 'b' has no positive value to draw on a log y axis (logY)"),
+    );
+  });
+
+  it('plots only the numeric arrays of a history (arrays of strings or records are ignored); an explicit series must hold numbers', async () => {
+    const path = join(root, 'history.svg');
+    await toolkit.plotCurves(path, { history: { train_loss: [1, 0.5], val_loss: new Float32Array([1.2, 0.7]), tags: ['a', 'b'], records: [{ a: 1 }], mixed: [1, 'x'], lr: 0.1, note: 'x' } });
+    const legend = texts(readFileSync(path, 'utf8'));
+    expect(legend).toContain('train_loss');
+    expect(legend).toContain('val_loss');
+    for (const ignored of ['tags', 'records', 'mixed', 'lr', 'note']) expect(legend).not.toContain(ignored);
+    await expect(toolkit.plotCurves(join(root, 'x.png'), { history: { tags: ['a', 'b'] } })).rejects.toThrow(/nothing to plot/);
+    await expect(toolkit.plotCurves(join(root, 'x.png'), { series: { a: [1], tags: ['a'] as never } })).rejects.toThrow(/series 'tags' must hold numbers/);
+  });
+
+  it("a path it cannot write names the function and the path, and keeps Node's code and the error as cause", async () => {
+    // The message: "<function>: cannot write '<path>': " before Node's own text, as saveCheckpoint's.
+    const missing = join(root, 'no-such-dir', 'c.png');
+    await expect(toolkit.plotCurves(missing, { series })).rejects.toThrow(/^plotCurves: cannot write '.*no-such-dir\/c\.png': ENOENT/);
+    await expect(toolkit.plotCurves(missing, { series })).rejects.toMatchObject({ code: 'ENOENT', cause: expect.any(Error) });
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(toolkit.plotCurves(join(file, 'c.svg'), { series })).rejects.toMatchObject({ code: 'ENOTDIR', message: expect.stringMatching(/^plotCurves: cannot write '.*a-file\/c\.svg': ENOTDIR/) });
+    await expect(toolkit.saveChart(join(file, 'c.svg'), { data: { values: [] }, mark: 'point' })).rejects.toThrow(/^saveChart: cannot write/);
   });
 
   it('rejects bad input', async () => {

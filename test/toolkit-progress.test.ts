@@ -48,6 +48,44 @@ describe('ProgressBar', () => {
     expect(out.text().trim().split('\n').map((l) => l.split(' ')[0])).toEqual(['30/100', '60/100', '90/100', '102/100']);
   });
 
+  it("close() prints the final count once, as tqdm's close shows its final state", async () => {
+    // tqdm 4.70.1 (file=StringIO): 37 updates of total=100 then close() -> last state 37/100; breaking out
+    // of `for x in tqdm(range(1, 16))` at x == 7 -> 6/15 (the 7th item was not finished); close() before
+    // any update -> 0/5.
+    const last = (out: { text(): string }) => out.text().trim().split('\n').map((l) => /(?:^| )(\d+\/\d+) /.exec(l)?.[1]);
+    const out = sink();
+    const bar = new toolkit.ProgressBar({ total: 100, stream: out });
+    for (let i = 0; i < 37; i++) bar.update(1);
+    bar.close();
+    bar.close();
+    await flush();
+    expect(last(out)).toEqual(['10/100', '20/100', '30/100', '37/100']);
+    const early = sink();
+    for (const x of toolkit.track(Array.from({ length: 15 }, (_, i) => i + 1), { stream: early, logEvery: 4 })) if (x === 7) break;
+    await flush();
+    expect(last(early)).toEqual(['4/15', '6/15']);
+    // Not twice when the last update printed the count already (the end, or a multiple of logEvery).
+    const done = sink();
+    const full = new toolkit.ProgressBar({ total: 4, stream: done, logEvery: 2 });
+    for (let i = 0; i < 4; i++) full.update(1);
+    full.close();
+    const mid = new toolkit.ProgressBar({ total: 9, stream: done, logEvery: 2 });
+    for (let i = 0; i < 4; i++) mid.update(1);
+    mid.close();
+    new toolkit.ProgressBar({ total: 5, stream: done }).close();
+    await flush();
+    expect(last(done)).toEqual(['2/4', '4/4', '2/9', '4/9', '0/5']);
+  });
+
+  it('rejects a logEvery that is not a positive integer', () => {
+    // RangeError and wording as for total ("must be a non-negative integer, got ...").
+    for (const logEvery of [0, -1, NaN, 1.5]) {
+      expect(() => new toolkit.ProgressBar({ total: 5, logEvery })).toThrow(new RangeError(`ProgressBar: logEvery must be a positive integer, got ${logEvery}`));
+      expect(() => new toolkit.TrainingProgress({ epochs: 1, batches: 5, logEvery })).toThrow(`TrainingProgress: logEvery must be a positive integer, got ${logEvery}`);
+    }
+    expect(() => toolkit.track([1], { logEvery: 0 })).toThrow(/ProgressBar: logEvery must be a positive integer/);
+  });
+
   it('draws with cli-progress on a terminal', async () => {
     const out = sink(true);
     const bar = new toolkit.ProgressBar({ total: 4, desc: 'eval', stream: out });
@@ -96,6 +134,11 @@ describe('TrainingProgress', () => {
     expect(lines.filter((l) => /^epoch \d\/2 \d\/6 /.test(l)).length).toBe(4);
     expect(lines.filter((l) => /^epoch \d\/2 loss/.test(l)).length).toBe(2);
     expect(lines[0]).toMatch(/^epoch 1\/2 3\/6 loss 0\.5000 accuracy 80\.00% [\d.]+ it\/s ETA \d+s$/);
+  });
+
+  it('names the missing option', () => {
+    expect(() => new toolkit.TrainingProgress({ epochs: 2 } as never)).toThrow(new RangeError('TrainingProgress: batches must be a non-negative integer, got undefined'));
+    expect(() => new toolkit.TrainingProgress({ batches: 2 } as never)).toThrow(new RangeError('TrainingProgress: epochs must be a non-negative integer, got undefined'));
   });
 
   it('draws an epoch bar and a batch bar on a terminal, epoch summaries above them', async () => {

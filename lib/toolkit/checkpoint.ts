@@ -1,10 +1,10 @@
 // Checkpoints in the layout of the usual PyTorch recipe, written with torch.save so that Python's
 // torch.load reads them: { epoch, model_state_dict, optimizer_state_dict, scheduler_state_dict,
 // best_metric, rng_state, generator_states, early_stopping_state_dict, ...extra }.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { load, save, type MapLocation } from '../serialize.js';
-import { getRngState, setRngState, type Generator } from '../generator.js';
+import { Generator, getRngState, setRngState } from '../generator.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import type { EarlyStopping } from './early_stopping.js';
 
@@ -61,11 +61,18 @@ function checkStateful(fn: string, name: string, v: unknown): void {
     throw new TypeError(`${fn}: ${name} must have stateDict() and loadStateDict()`);
 }
 
+function checkGenerators(fn: string, generators: unknown): Record<string, Generator> {
+  if (typeof generators !== 'object' || generators === null || Array.isArray(generators)) throw new TypeError(`${fn}: generators must be an object { name: torch.Generator }`);
+  for (const [name, g] of Object.entries(generators)) if (!(g instanceof Generator)) throw new TypeError(`${fn}: generators.${name} must be a torch.Generator`);
+  return generators as Record<string, Generator>;
+}
+
 /** The checkpoint dict (what saveCheckpoint writes), for callers that want to torch.save it themselves. */
 export function checkpointDict(options: SaveCheckpointOptions): Record<string, unknown> {
   const fn = 'saveCheckpoint';
-  const { epoch, bestMetric = null, saveRng = true, extra = {}, generators = {} } = options;
+  const { epoch, bestMetric = null, saveRng = true, extra = {} } = options;
   for (const part of Object.keys(KEYS) as (keyof typeof KEYS)[]) checkStateful(fn, part, options[part]);
+  const generators = checkGenerators(fn, options.generators ?? {});
   if (epoch !== undefined && (!Number.isInteger(epoch) || epoch < 0)) throw new RangeError(`${fn}: epoch must be a non-negative integer, got ${epoch}`);
   const dict: Record<string, unknown> = {};
   if (epoch !== undefined) dict.epoch = epoch;
@@ -86,19 +93,47 @@ export function checkpointDict(options: SaveCheckpointOptions): Record<string, u
  */
 export function saveCheckpoint(path: string, options: SaveCheckpointOptions): void {
   if (typeof path !== 'string' || path === '') throw new TypeError('saveCheckpoint: path must be a non-empty string');
-  writeAtomically(checkpointDict(options), path);
+  writeAtomically('saveCheckpoint', checkpointDict(options), path);
 }
 
-// torch.save to a temporary name, then rename: readers never see a half-written file.
-function writeAtomically(dict: Record<string, unknown>, path: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+// torch.save to a temporary name, then rename: readers never see a half-written file. A file system
+// error (the parent is a file, no permission, ...) names the function and the path, and keeps the
+// original error's code (ENOTDIR, EACCES, ...) and the error itself as its cause.
+function writeAtomically(fn: string, dict: Record<string, unknown>, path: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
+    makeParents(dirname(path));
     save(dict, tmp);
     renameSync(tmp, path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw err; // torch.save's own errors already name torch.save
+    throw Object.assign(new Error(`${fn}: cannot write '${path}': ${(err as Error).message}`, { cause: err }), { code });
   } finally {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was written there (the parent is not a directory): keep the first error
+    }
   }
+}
+
+// mkdir -p, one level at a time: mkdirSync's recursive mode spins forever under /proc (Node 20), and
+// a parent that is a file fails with ENOTDIR rather than EEXIST.
+function makeParents(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (err) {
+      if (!((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory())) throw err; // made meanwhile by another process
+    }
+  }
+  if (!statSync(resolve(dir)).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, '${dir}'`), { code: 'ENOTDIR' });
 }
 
 /**
@@ -109,9 +144,10 @@ function writeAtomically(dict: Record<string, unknown>, path: string): void {
 export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Checkpoint {
   const fn = 'loadCheckpoint';
   if (typeof path !== 'string' || path === '') throw new TypeError(`${fn}: path must be a non-empty string`);
-  const { mapLocation = null, restoreRng = true, strict = true, generators = {} } = options;
+  const { mapLocation = null, restoreRng = true, strict = true } = options;
   for (const part of Object.keys(KEYS) as (keyof typeof KEYS)[]) checkStateful(fn, part, options[part]);
-  if (!existsSync(path)) throw new Error(`${fn}: no checkpoint at '${path}': nothing to resume from (train without --resume first, or check the path)`);
+  const generators = checkGenerators(fn, options.generators ?? {});
+  if (!existsSync(path)) throw new Error(`${fn}: no checkpoint at '${path}': nothing to resume from (check the path, or save a checkpoint first)`);
   let raw: unknown;
   try {
     raw = load(path, { mapLocation });
@@ -122,11 +158,19 @@ export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}
   const dict = raw as Record<string, unknown>;
   for (const part of Object.keys(KEYS) as (keyof typeof KEYS)[])
     if (options[part] && !(KEYS[part] in dict)) throw new Error(`${fn}: '${path}' has no '${KEYS[part]}' to load the ${part} from`);
-  const genStates = (dict.generator_states ?? {}) as Record<string, Tensor>;
-  for (const name of Object.keys(generators)) if (!isTensor(genStates[name])) throw new Error(`${fn}: '${path}' has no state for the generator '${name}'`);
-  if (restoreRng && dict.rng_state !== undefined && !isTensor(dict.rng_state)) throw new Error(`${fn}: '${path}' has a bad rng_state`);
+  const genStates = (typeof dict.generator_states === 'object' && dict.generator_states !== null ? dict.generator_states : {}) as Record<string, unknown>;
+  for (const [name, g] of Object.entries(generators)) {
+    if (!isTensor(genStates[name])) throw new Error(`${fn}: '${path}' has no state for the generator '${name}'`);
+    checkGeneratorState(fn, path, `state for the generator '${name}'`, genStates[name] as Tensor, g.device.toString());
+  }
+  if (restoreRng && dict.rng_state !== undefined) {
+    if (!isTensor(dict.rng_state)) throw new Error(`${fn}: '${path}' has a bad rng_state: expected a uint8 tensor`);
+    checkGeneratorState(fn, path, 'rng_state', dict.rng_state, 'cpu');
+  }
 
   // Each part's own loadStateDict changes nothing when it fails; the parts loaded before it are put back.
+  // The generator states were tried on scratch generators above, so setting them cannot fail; they are
+  // undone too all the same.
   const restores: (() => void)[] = [];
   const copies: Tensor[] = [];
   try {
@@ -143,17 +187,37 @@ export function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}
       target.loadStateDict(dict[KEYS[part]]);
       restores.push(() => target.loadStateDict(before));
     }
+    for (const [name, g] of Object.entries(generators)) {
+      const before = g.getState();
+      copies.push(before);
+      g.setState(genStates[name] as Tensor);
+      restores.push(() => g.setState(before));
+    }
+    if (restoreRng && isTensor(dict.rng_state)) {
+      const before = getRngState();
+      copies.push(before);
+      setRngState(dict.rng_state);
+      restores.push(() => setRngState(before));
+    }
   } catch (err) {
     for (const restore of restores.reverse()) restore();
     throw err;
   } finally {
     for (const t of copies) t.dispose();
   }
-  for (const [name, g] of Object.entries(generators)) g.setState(genStates[name]);
-  if (restoreRng && isTensor(dict.rng_state)) setRngState(dict.rng_state);
   const epoch = typeof dict.epoch === 'number' ? dict.epoch : null;
   const bestMetric = typeof dict.best_metric === 'number' ? dict.best_metric : null;
   return { epoch, bestMetric, raw: dict };
+}
+
+// A generator state is checked by setting it on a fresh generator of the same device: libtorch's own
+// check (a uint8 CPU tensor of the exact size of that generator's state), with nothing else touched.
+function checkGeneratorState(fn: string, path: string, what: string, state: Tensor, device: string): void {
+  try {
+    new Generator(device).setState(state);
+  } catch (err) {
+    throw new Error(`${fn}: '${path}' has a bad ${what}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 export interface CheckpointManagerOptions {
@@ -197,9 +261,11 @@ export class CheckpointManager {
     const { metric, ...rest } = options;
     if (metric !== undefined && typeof metric !== 'number') throw new TypeError('CheckpointManager.save: metric must be a number');
     const isBest = metric !== undefined && this.isBetter(metric);
+    const dict = checkpointDict({ ...rest, bestMetric: isBest ? metric : this.bestMetric });
+    for (const path of isBest ? [this.lastPath, this.bestPath] : [this.lastPath]) writeAtomically('CheckpointManager.save', dict, path);
+    // Only once the files are written: a save that throws leaves the best metric as it was, so the
+    // next save with that metric still writes best.pt.
     if (isBest) this.bestMetric = metric;
-    const dict = checkpointDict({ ...rest, bestMetric: this.bestMetric });
-    for (const path of isBest ? [this.lastPath, this.bestPath] : [this.lastPath]) writeAtomically(dict, path);
     return isBest;
   }
 
@@ -217,6 +283,7 @@ export class CheckpointManager {
 
   /** Loads best.pt (the model, by default without optimizer or RNG). */
   loadBest(options: LoadCheckpointOptions = {}): Checkpoint {
+    if (!existsSync(this.bestPath)) throw new Error(`CheckpointManager.loadBest: no checkpoint at '${this.bestPath}': no save with a metric has written one yet (or check the path)`);
     return loadCheckpoint(this.bestPath, { restoreRng: false, ...options });
   }
 }

@@ -1,5 +1,10 @@
-// EarlyStopping as the usual PyTorch recipe (and Lightning's callback): stop once the monitored
-// metric has not improved by more than minDelta for `patience` epochs in a row.
+// EarlyStopping with the semantics of PyTorch Lightning's EarlyStopping callback: a value improves
+// only when it beats the best so far by MORE than minDelta (strictly: an equal value, or one better by
+// exactly minDelta, is no improvement), and training stops once `patience` epochs in a row brought no
+// improvement (default patience 3, as Lightning's). A NaN counts as no improvement (Lightning's
+// check_finite would stop at once). The EarlyStopping class of the common PyTorch blog recipe differs:
+// it counts a tie (an improvement of at least delta, >=) as an improvement, and its default patience is
+// 7; docs/toolkit.md says what a port of it sets.
 
 export interface EarlyStoppingOptions {
   /** Epochs without improvement before stopping (default 3). */
@@ -68,10 +73,25 @@ export class EarlyStopping {
     return { patience: this.patience, min_delta: this.minDelta, mode: this.mode, best_score: this.bestScore, counter: this.counter, early_stop: this.earlyStop };
   }
 
+  /**
+   * Restores what stateDict() returned. A state saved with the other mode, or with a counter or
+   * best score that is not a number, is refused (nothing is changed).
+   */
   loadStateDict(state: EarlyStoppingState): void {
-    if (typeof state !== 'object' || state === null || !('counter' in state)) throw new TypeError('EarlyStopping.loadStateDict: expected the object stateDict() returned');
-    this.bestScore = state.best_score ?? null;
-    this.counter = Number(state.counter);
-    this.earlyStop = Boolean(state.early_stop);
+    const fn = 'EarlyStopping.loadStateDict';
+    if (typeof state !== 'object' || state === null || !('counter' in state)) throw new TypeError(`${fn}: expected the object stateDict() returned`);
+    // A best accuracy read as a best loss (or the reverse) would silently stop at the wrong time.
+    if (state.mode !== undefined && state.mode !== this.mode) throw new RangeError(`${fn}: the state was saved with mode '${String(state.mode)}', this EarlyStopping has mode '${this.mode}'`);
+    const best = state.best_score ?? null;
+    if (best !== null && (typeof best !== 'number' || Number.isNaN(best))) throw new TypeError(`${fn}: best_score must be a number or null, got ${describeValue(best)}`);
+    if (typeof state.counter !== 'number' || !Number.isInteger(state.counter) || state.counter < 0) throw new TypeError(`${fn}: counter must be a non-negative integer, got ${describeValue(state.counter)}`);
+    if (state.early_stop !== undefined && typeof state.early_stop !== 'boolean') throw new TypeError(`${fn}: early_stop must be a boolean, got ${describeValue(state.early_stop)}`);
+    this.bestScore = best;
+    this.counter = state.counter;
+    this.earlyStop = state.early_stop ?? false;
   }
+}
+
+function describeValue(v: unknown): string {
+  return typeof v === 'string' ? `'${v}'` : typeof v === 'object' && v !== null ? (v.constructor?.name ?? 'an object') : String(v);
 }

@@ -11,14 +11,20 @@ export type Series = Record<string, ArrayLike<number>>;
 export interface PlotCurvesOptions {
   /** The curves by name: { train_loss: [...], val_loss: [...] }; point i is at x = xStart + i. */
   series?: Series;
-  /** Same as series (a training history object: numeric-array fields are plotted, others ignored). */
+  /**
+   * Same as series, from a training history object: the fields that are arrays of numbers (or typed
+   * arrays) are plotted; anything else (numbers, strings, arrays of strings or records) is ignored.
+   */
   history?: Record<string, unknown>;
   title?: string;
   xLabel?: string;
   yLabel?: string;
   /** The x of each series' first point (1 for epochs counted from 1, the default). */
   xStart?: number;
-  /** A log-scale y axis (losses spanning decades). */
+  /**
+   * A log-scale y axis (losses spanning decades). Points ≤ 0 have no place on it: they are left out,
+   * as NaN and ±Infinity always are; a series with no positive value at all is an error.
+   */
   logY?: boolean;
   width?: number;
   height?: number;
@@ -32,12 +38,17 @@ const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 function seriesOf(fn: string, options: PlotCurvesOptions): [string, number[]][] {
   const source = options.series ?? options.history;
   if (typeof source !== 'object' || source === null || Array.isArray(source)) throw new TypeError(`${fn}: expected { series: { name: number[] } } or { history }`);
-  const entries = Object.entries(source).filter(([, v]) => Array.isArray(v) || ArrayBuffer.isView(v));
+  const isArray = (v: unknown): boolean => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
   if (options.series) {
-    for (const [name, v] of Object.entries(source)) if (!(Array.isArray(v) || ArrayBuffer.isView(v))) throw new TypeError(`${fn}: series '${name}' must be an array of numbers`);
+    for (const [name, v] of Object.entries(source)) if (!isArray(v)) throw new TypeError(`${fn}: series '${name}' must be an array of numbers`);
   }
-  const out = entries.map(([name, v]) => [name, Array.from(v as ArrayLike<number>)] as [string, number[]]);
-  for (const [name, values] of out) if (values.some((x) => typeof x !== 'number')) throw new TypeError(`${fn}: series '${name}' must hold numbers`);
+  const all = Object.entries(source)
+    .filter(([, v]) => isArray(v))
+    .map(([name, v]) => [name, Array.from(v as ArrayLike<number>)] as [string, number[]]);
+  const numeric = ([, values]: [string, number[]]): boolean => values.every((x) => typeof x === 'number');
+  // An explicit series must hold numbers; a history's other arrays (tags, per-epoch records) are skipped.
+  if (options.series) for (const entry of all) if (!numeric(entry)) throw new TypeError(`${fn}: series '${entry[0]}' must hold numbers`);
+  const out = all.filter(numeric);
   if (out.length === 0 || out.every(([, v]) => v.length === 0)) throw new RangeError(`${fn}: nothing to plot: every series is empty`);
   return out;
 }
@@ -47,7 +58,12 @@ export function curvesSpec(options: PlotCurvesOptions): TopLevelSpec {
   const fn = 'plotCurves';
   const series = seriesOf(fn, options);
   const { title = '', xLabel = 'epoch', yLabel = 'value', xStart = 1, logY = false, width = 560, height = 320 } = options;
-  const values = series.flatMap(([name, ys]) => ys.map((y, i) => ({ series: name, x: xStart + i, y: Number.isFinite(y) ? y : null })));
+  // A point that cannot be drawn (NaN, ±Infinity, or ≤ 0 on a log axis) is a null: vega-lite leaves it out.
+  const drawable = (y: number): boolean => Number.isFinite(y) && (!logY || y > 0);
+  if (logY)
+    for (const [name, ys] of series)
+      if (ys.length > 0 && !ys.some(drawable)) throw new RangeError(`${fn}: series '${name}' has no positive value to draw on a log y axis (logY)`);
+  const values = series.flatMap(([name, ys]) => ys.map((y, i) => ({ series: name, x: xStart + i, y: drawable(y) ? y : null })));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: title || undefined,
@@ -121,12 +137,17 @@ export async function saveChart(path: string, spec: TopLevelSpec, options?: { sc
 }
 
 async function writeChart(fn: string, path: string, ext: '.png' | '.svg', spec: TopLevelSpec, scale: unknown = 1): Promise<void> {
+  let bytes: string | Buffer;
   if (ext === '.svg') {
     checkScale(fn, scale);
-    writeFileSync(path, await renderSVG(fn, spec));
-    return;
+    bytes = await renderSVG(fn, spec);
+  } else bytes = (await renderRaster(fn, spec, scale)).asPng();
+  try {
+    writeFileSync(path, bytes);
+  } catch (err) {
+    // A missing folder or a parent that is a file: say whose write it was, keep the code and the cause.
+    throw Object.assign(new Error(`${fn}: cannot write '${path}': ${(err as Error).message}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
   }
-  writeFileSync(path, (await renderRaster(fn, spec, scale)).asPng());
 }
 
 /**

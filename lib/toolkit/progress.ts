@@ -18,7 +18,10 @@ export interface ProgressBarOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Redraw in place (cli-progress) or write lines; default: whether the stream is a terminal. */
   tty?: boolean;
-  /** Without a terminal: a line every logEvery steps (default a tenth of total) and at the end. */
+  /**
+   * Without a terminal: a line every logEvery steps (default a tenth of total, a positive integer), one
+   * when the count reaches the total, and on close() one with the final count if no line showed it yet.
+   */
   logEvery?: number;
 }
 
@@ -44,9 +47,15 @@ export function formatDuration(seconds: number): string {
   return `${sec}s`;
 }
 
-function checkTotal(fn: string, total: unknown): number {
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new RangeError(`${fn}: total must be a non-negative integer, got ${String(total)}`);
+function checkTotal(fn: string, total: unknown, name = 'total'): number {
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) throw new RangeError(`${fn}: ${name} must be a non-negative integer, got ${String(total)}`);
   return total;
+}
+
+// logEvery 0 would divide by zero (a line per update at best), a negative or NaN one never prints.
+function checkLogEvery(fn: string, logEvery: unknown): number | undefined {
+  if (logEvery !== undefined && !(typeof logEvery === 'number' && Number.isInteger(logEvery) && logEvery > 0)) throw new RangeError(`${fn}: logEvery must be a positive integer, got ${String(logEvery)}`);
+  return logEvery;
 }
 
 // The bar's text, the same on a terminal and in the plain lines.
@@ -68,6 +77,7 @@ class Bar {
   readonly #bar: CliProgress.SingleBar | null;
   readonly #write: ((line: string) => void) | null;
   readonly #logEvery: number;
+  #printed = -1; // line mode: the count the last line showed (-1: none yet)
 
   constructor(total: number, desc: string, logEvery: number | undefined, sink: { multi?: CliProgress.MultiBar; stream: NodeJS.WritableStream; tty: boolean }) {
     this.total = total;
@@ -95,7 +105,12 @@ class Bar {
     if (this.#bar) this.#bar.update(this.count, { text: statusText(this.count, this.total, this.startMs, this.metrics), desc: this.desc });
     // a line when the count passes a multiple of logEvery or reaches the total (steps of any size; none for update(0))
     else if (n > 0 && (Math.floor(this.count / this.#logEvery) > Math.floor(before / this.#logEvery) || (before < this.total && this.count >= this.total)))
-      this.#write!(this.text());
+      this.#line();
+  }
+
+  #line(): void {
+    this.#write!(this.text());
+    this.#printed = this.count;
   }
 
   reset(total: number, desc: string): void {
@@ -104,11 +119,16 @@ class Bar {
     this.desc = desc;
     this.metrics = {};
     this.startMs = performance.now();
+    this.#printed = -1;
     this.#bar?.start(Math.max(total, 1), 0, { text: statusText(0, total, this.startMs, {}), desc });
   }
 
+  // As tqdm's close(): the final state stays on screen. In line mode that is one more line when the
+  // last one showed another count (a loop left early, a count between two logEvery lines), none when
+  // it already showed this one (so closing twice prints once).
   stop(): void {
-    this.#bar?.stop();
+    if (this.#bar) this.#bar.stop();
+    else if (this.#printed !== this.count) this.#line();
   }
 }
 
@@ -145,7 +165,7 @@ export class ProgressBar {
     const fn = 'ProgressBar';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: expected an options object { total, desc, stream, tty, logEvery }`);
     const total = checkTotal(fn, options.total);
-    this.#bar = new Bar(total, options.desc ?? '', options.logEvery, resolveSink(fn, options));
+    this.#bar = new Bar(total, options.desc ?? '', checkLogEvery(fn, options.logEvery), resolveSink(fn, options));
   }
 
   get count(): number {
@@ -170,6 +190,7 @@ export class ProgressBar {
     return this.#bar.text();
   }
 
+  /** Ends the bar; without a terminal, writes the final count unless the last line showed it. */
   close(): void {
     this.#bar.stop();
   }
@@ -241,8 +262,9 @@ export class TrainingProgress {
   constructor(options: TrainingProgressOptions) {
     const fn = 'TrainingProgress';
     if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: expected an options object { epochs, batches, stream, tty, logEvery }`);
-    this.epochs = checkTotal(fn, options.epochs);
-    this.batches = checkTotal(fn, options.batches);
+    this.epochs = checkTotal(fn, options.epochs, 'epochs');
+    this.batches = checkTotal(fn, options.batches, 'batches');
+    const logEvery = checkLogEvery(fn, options.logEvery);
     const { stream, tty } = resolveSink(fn, options);
     this.#stream = stream;
     this.#multi = tty ? new (cli().MultiBar)(barOptions(stream)) : null;
@@ -250,7 +272,7 @@ export class TrainingProgress {
     // Line mode prints epochs through endEpoch's summary, so the epoch bar itself writes nowhere.
     const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
     this.#epochBar = new Bar(this.epochs, 'epochs', undefined, tty ? sink : { stream: quiet, tty: false });
-    this.#batchBar = new Bar(this.batches, this.#desc(), options.logEvery, sink);
+    this.#batchBar = new Bar(this.batches, this.#desc(), logEvery, sink);
   }
 
   #desc(): string {
