@@ -11,7 +11,8 @@ import { readOptions, describe } from './options.js';
 
 interface AotiNative {
   aotiLoad(path: string, modelName: string, runSingleThreaded: boolean, deviceIndex: number): object;
-  aotiRun(pkg: object, inputs: Handle[]): Handle[];
+  aotiRun(pkg: object, inputs: Handle[]): (Handle | null)[];
+  aotiLoadConstants(pkg: object, names: string[], tensors: Handle[], checkFullUpdate: boolean, userManaged: boolean): void;
   aotiMetadata(pkg: object): Record<string, string>;
   aotiCallSpec(pkg: object): [inSpec: string, outSpec: string];
   aotiConstantFqns(pkg: object): string[];
@@ -53,8 +54,10 @@ const mappingKeys = (s: SpecNode): string[] => (JSON.parse(s.context ?? '[]') as
 /** The tensors of `value`, in the order of the spec's leaves; a TypeError names the path that does not fit. */
 function flatten(fn: string, value: unknown, spec: SpecNode, path: string, out: Tensor[]): void {
   if (spec.type === null) {
-    if (!isTensor(value)) throw new TypeError(`${fn}: ${path} must be a Tensor, got ${describe(value)}`);
-    out.push(value);
+    // Python's AOTICompiledModel passes the tensor leaves only: a Python scalar or None that export
+    // specialised is a leaf of the spec, but the compiled model takes no input for it
+    if (isTensor(value)) out.push(value);
+    else if (!isScalarLeaf(value)) throw new TypeError(`${fn}: ${path} must be a Tensor (or a number, boolean, string or null the export specialised), got ${describe(value)}`);
   } else if (spec.type === NONE_TYPE) {
     if (value !== null && value !== undefined) throw new TypeError(`${fn}: ${path} must be null, got ${describe(value)}`);
   } else if (SEQUENCE_TYPES.has(spec.type)) {
@@ -73,8 +76,10 @@ function flatten(fn: string, value: unknown, spec: SpecNode, path: string, out: 
   }
 }
 
+const isScalarLeaf = (v: unknown): boolean => v === null || v === undefined || ['number', 'boolean', 'bigint', 'string'].includes(typeof v);
+
 /** The outputs rebuilt in the exported program's structure (Python's tree_unflatten). */
-function unflatten(spec: SpecNode, flat: Tensor[], at: { i: number }): unknown {
+function unflatten(spec: SpecNode, flat: (Tensor | null)[], at: { i: number }): unknown {
   if (spec.type === null) return flat[at.i++];
   if (spec.type === NONE_TYPE) return null;
   const items = spec.children_spec.map((c) => unflatten(c, flat, at));
@@ -111,9 +116,12 @@ export class AOTICompiledModel {
   readonly #path: string;
   readonly #inSpec: SpecNode;
   readonly #outSpec: SpecNode;
-  /** How many tensors run() takes (the leaves of the exported program's inputs). */
+  /**
+   * The leaves of the exported program's inputs: how many tensors run() takes, unless the program took
+   * Python scalars or None (export specialises them: leaves of the spec, but no input of the compiled model).
+   */
   readonly numInputs: number;
-  /** How many tensors run() returns. */
+  /** How many values run() returns (a None output is null). */
   readonly numOutputs: number;
 
   /** @internal use torch.aoti.loadPackage */
@@ -147,21 +155,47 @@ export class AOTICompiledModel {
     return unflatten(this.#outSpec, this.#run(fn, flat), { i: 0 });
   }
 
-  /** The flat form (Python's loader.run): every input tensor in order in, every output tensor out. */
-  run(inputs: readonly Tensor[]): Tensor[] {
+  /**
+   * The flat form (Python's loader.run): every input tensor in order in, every output out (null for a
+   * None). The compiled model checks the count (a package whose program took scalars takes fewer than numInputs).
+   */
+  run(inputs: readonly Tensor[]): (Tensor | null)[] {
     const fn = 'AOTICompiledModel.run';
     this.#live(fn);
-    if (!Array.isArray(inputs)) throw new TypeError(`${fn}: expected an array of ${this.numInputs} tensors, got ${describe(inputs)}`);
-    if (inputs.length !== this.numInputs) throw new TypeError(`${fn}: the package takes ${this.numInputs} input tensor(s), got ${inputs.length}`);
+    if (!Array.isArray(inputs)) throw new TypeError(`${fn}: expected an array of tensors, got ${describe(inputs)}`);
     inputs.forEach((t, i) => {
       if (!isTensor(t)) throw new TypeError(`${fn}: input ${i} must be a Tensor, got ${describe(t)}`);
     });
     return this.#run(fn, inputs);
   }
 
-  #run(fn: string, inputs: readonly Tensor[]): Tensor[] {
+  #run(fn: string, inputs: readonly Tensor[]): (Tensor | null)[] {
     try {
-      return aotiNative.aotiRun(this.#live(fn), inputs.map(handleOfTensor)).map((h) => new Tensor(h));
+      return aotiNative.aotiRun(this.#live(fn), inputs.map(handleOfTensor)).map((h) => (h === null ? null : new Tensor(h)));
+    } catch (e) {
+      throw rename(e, fn);
+    }
+  }
+
+  /**
+   * load_constants(constants_map, check_full_update, user_managed=False): new values for the model's
+   * constants by fully qualified name (getConstantFqns()). Each must have the constant's shape, dtype and
+   * device (libtorch copies without checking; Python accepts any and reads out of bounds). With
+   * checkFullUpdate every constant must be given; with userManaged the model uses the tensors' memory
+   * as it is (contiguous ones only; the package keeps them alive).
+   */
+  loadConstants(constants: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, options: { checkFullUpdate: boolean; userManaged?: boolean }): void {
+    const fn = 'AOTICompiledModel.loadConstants';
+    const pkg = this.#live(fn);
+    const entries = constants instanceof Map ? [...constants.entries()] : typeof constants === 'object' && constants !== null && !isTensor(constants) ? Object.entries(constants) : null;
+    if (entries === null) throw new TypeError(`${fn}: expected an object or a Map of constant names to tensors, got ${describe(constants)}`);
+    for (const [name, t] of entries) if (!isTensor(t)) throw new TypeError(`${fn}: the value of ${name} must be a Tensor, got ${describe(t)}`);
+    const o = readOptions(fn, options, ['checkFullUpdate', 'userManaged']) as { checkFullUpdate?: unknown; userManaged?: unknown };
+    if (o.checkFullUpdate === undefined) throw new TypeError(`${fn}: missing 1 required keyword-only argument: 'checkFullUpdate'`);
+    for (const key of ['checkFullUpdate', 'userManaged'] as const)
+      if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`${fn}: ${key} must be a boolean, got ${describe(o[key])}`);
+    try {
+      aotiNative.aotiLoadConstants(pkg, entries.map(([k]) => k), entries.map(([, t]) => handleOfTensor(t)), o.checkFullUpdate as boolean, o.userManaged === true);
     } catch (e) {
       throw rename(e, fn);
     }

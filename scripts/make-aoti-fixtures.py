@@ -67,6 +67,14 @@ class TwoInTwoOut(nn.Module):
         return y, torch.argmax(x * x, dim=1) + bias_index
 
 
+class ScalarsAndNone(nn.Module):
+    """Python scalars and None among the inputs (export specialises them; the package takes the tensors only)
+    and None among the outputs."""
+
+    def forward(self, x, n: int, opt, y):
+        return {"sum": x * n + y, "none": None, "pair": (x - y, None)}
+
+
 def check_no_avx512(package):
     """Fails when a compiled object in the package uses AVX-512 (zmm, ymm16-31 or k registers)."""
     with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(package) as z:
@@ -133,12 +141,26 @@ def main():
     two = TwoInTwoOut()
     a = torch.randn(3, 4)
     idx = torch.tensor([0, 2, 1], dtype=torch.int64)
+    sx, sy = torch.randn(2, 3), torch.randn(2, 3)
+    scalars = ScalarsAndNone()
+    scalars_path = compile_package("scalars_none", scalars, (sx, 2, None, sy))
+    scalars_out = torch._inductor.aoti_load_package(scalars_path)(sx, 2, None, sy)
+    assert scalars_out["none"] is None and scalars_out["pair"][1] is None
+    # load_constants: new values for some of the constants (the rest kept), then the same inputs again
+    two_path = os.path.join(OUT_DIR, "two_in_two_out.pt2")
     fixture = {
         "meta": {"torch": torch.__version__, "cpuCapability": mf.CPU_CAPABILITY, "threads": torch.get_num_threads(),
                  "inductorConfigs": INDUCTOR_CONFIGS},
         "cnn": run_case("small_cnn", cnn, (x2,), ({0: batch},), extra_inputs=((x1,),)),
         "two": run_case("two_in_two_out", two, (a, idx)),
+        "scalarsNone": {"file": "scalars_none.pt2", "x": mf.enc_tensor(sx), "y": mf.enc_tensor(sy),
+                        "sum": mf.enc_tensor(scalars_out["sum"]), "pair0": mf.enc_tensor(scalars_out["pair"][0])},
     }
+    reloaded = torch._inductor.aoti_load_package(two_path)
+    new_weight = torch.linspace(-1, 1, 20).reshape(5, 4)
+    reloaded.load_constants({"proj.weight": new_weight}, check_full_update=False)
+    y, arg = reloaded(a, idx)
+    fixture["loadConstants"] = {"weight": mf.enc_tensor(new_weight), "outputs": [mf.enc_tensor(y), mf.enc_tensor(arg)]}
     mf.write_json(os.path.join(OUT_DIR, "aoti.json"), fixture)
 
 

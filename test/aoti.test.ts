@@ -21,7 +21,13 @@ torch.setNumThreads(1); // as the generator ran
 
 interface Run { inputs: TensorEnc[]; tuple: boolean; eager: TensorEnc[]; aoti: TensorEnc[] }
 interface PackageCase { file: string; metadata: Record<string, string>; constantFqns: string[]; runs: Run[] }
-interface Fixture { meta: { torch: string }; cnn: PackageCase; two: PackageCase }
+interface Fixture {
+  meta: { torch: string };
+  cnn: PackageCase;
+  two: PackageCase;
+  scalarsNone: { file: string; x: TensorEnc; y: TensorEnc; sum: TensorEnc; pair0: TensorEnc };
+  loadConstants: { weight: TensorEnc; outputs: TensorEnc[] };
+}
 
 const fixturePath = (name: string): string => fileURLToPath(new URL(`./fixtures/aoti/${name}`, import.meta.url));
 const fixture = JSON.parse(readFileSync(fixturePath('aoti.json'), 'utf8')) as Fixture;
@@ -93,6 +99,46 @@ describe('torch.aoti.loadPackage: running packages compiled by Python', () => {
     pkg.dispose();
   });
 
+  it('Python scalars and None among the inputs are leaves with no tensor; None outputs are null', () => {
+    const c = fixture.scalarsNone;
+    const pkg = torch.aoti.loadPackage(fixturePath(c.file));
+    const [x, y] = [makeTensor(c.x), makeTensor(c.y)];
+    const out = pkg.call(x, 2, null, y) as { sum: torch.Tensor; none: null; pair: [torch.Tensor, null] };
+    check(out.sum, c.sum, VS_PACKAGE, 'sum');
+    check(out.pair[0], c.pair0, VS_PACKAGE, 'pair[0]');
+    expect([out.none, out.pair[1]]).toEqual([null, null]);
+    const flat = pkg.run([x, y]);
+    expect(flat.map((t) => t === null)).toEqual([false, true, false, true]);
+    pkg.dispose();
+  });
+
+  it("loadConstants replaces constants as Python's load_constants does; values must fit the constant", () => {
+    const pkg = torch.aoti.loadPackage(fixturePath(fixture.two.file));
+    const [a, idx] = fixture.two.runs[0]!.inputs.map(makeTensor) as [torch.Tensor, torch.Tensor];
+    const weight = makeTensor(fixture.loadConstants.weight);
+    pkg.loadConstants({ 'proj.weight': weight }, { checkFullUpdate: false });
+    const [y, arg] = pkg.call(a, idx) as [torch.Tensor, torch.Tensor];
+    check(y, fixture.loadConstants.outputs[0]!, VS_PACKAGE, 'output 0 after load_constants');
+    check(arg, fixture.loadConstants.outputs[1]!, VS_PACKAGE, 'output 1 after load_constants');
+    // Python copies a value of any shape into the constant's buffer (out of bounds); torchnode refuses it
+    expect(() => pkg.loadConstants({ 'proj.weight': torch.zeros(3, 3) }, { checkFullUpdate: false })).toThrow(
+      'AOTICompiledModel.loadConstants: the new value of proj.weight must match the constant (Float [5, 4] on cpu), got Float [3, 3] on cpu');
+    expect(() => pkg.loadConstants({ nope: torch.zeros(1) }, { checkFullUpdate: false })).toThrow('AOTICompiledModel.loadConstants: Constant not found: nope'); // Python's message
+    expect(() => pkg.loadConstants({ 'proj.weight': weight }, {} as never)).toThrow(/missing 1 required keyword-only argument: 'checkFullUpdate'/);
+    expect(() => pkg.loadConstants({ 'proj.weight': 1 as never }, { checkFullUpdate: false })).toThrow(/the value of proj.weight must be a Tensor/);
+    check((pkg.call(a, idx) as torch.Tensor[])[0]!, fixture.loadConstants.outputs[0]!, VS_PACKAGE, 'unchanged after the refusals');
+    // userManaged: the model reads the tensor's own memory, which the package keeps alive past dispose()
+    const shared = torch.zeros(5, 4);
+    pkg.loadConstants(new Map([['proj.weight', shared]]), { checkFullUpdate: true, userManaged: true });
+    const before = (pkg.call(a, idx) as torch.Tensor[])[0]!;
+    shared.add_(1);
+    shared.dispose();
+    fullGc();
+    const after = (pkg.call(a, idx) as torch.Tensor[])[0]!;
+    expect(torch.allclose(after, before)).toBe(false);
+    pkg.dispose();
+  });
+
   it("torch._inductor.aotiLoadPackage is Python's spelling of the same loader; options are read", () => {
     const pkg = torch._inductor.aotiLoadPackage(fixturePath(fixture.two.file), { modelName: 'model', runSingleThreaded: true });
     const run = fixture.two.runs[0]!;
@@ -154,8 +200,11 @@ describe('torch.aoti: errors, never a crash', () => {
     const [a, idx] = fixture.two.runs[0]!.inputs.map(makeTensor);
     expect(() => pkg.call(a)).toThrow('AOTICompiledModel.call: the exported program takes 2 argument(s), got 1');
     expect(() => pkg.call(a, idx, a)).toThrow(/takes 2 argument\(s\), got 3/);
-    expect(() => pkg.run([a!])).toThrow('AOTICompiledModel.run: the package takes 2 input tensor(s), got 1');
-    expect(() => pkg.call(a, 3)).toThrow('AOTICompiledModel.call: argument 1 must be a Tensor, got number');
+    // the compiled model counts its inputs (a package whose program took Python scalars takes fewer than numInputs)
+    expect(() => pkg.run([a!])).toThrow(/^AOTICompiledModel\.run: .*\b2\b.*\b1\b/);
+    // a number is a leaf that export would have specialised, passed on by no input (Python drops non-tensor leaves)
+    expect(() => pkg.call(a, 3)).toThrow(/^AOTICompiledModel\.call: .*\b2\b.*\b1\b/);
+    expect(() => pkg.call(a, { x: 1 })).toThrow('AOTICompiledModel.call: argument 1 must be a Tensor (or a number, boolean, string or null the export specialised), got Object');
     expect(() => pkg.run([a!, [idx] as never])).toThrow(/input 1 must be a Tensor, got an array/);
     pkg.dispose();
   });

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "handle.h"
@@ -17,6 +18,9 @@ namespace {
 constexpr napi_type_tag kAotiTag = {0x3c9d6e1a7b2f4e58ULL, 0xa41b8c7d5e3f6a92ULL};
 
 struct AotiBox {
+  // userManaged constants: the loader keeps only their data pointers, so their storage is held here
+  // (declared first: destroyed after the loader)
+  std::unordered_map<std::string, at::Tensor> userManaged;
   std::unique_ptr<torch::inductor::AOTIModelPackageLoader> loader;
 };
 
@@ -98,6 +102,47 @@ Napi::Value AotiCallSpec(const Napi::CallbackInfo& info) { return StringList(inf
 
 Napi::Value AotiConstantFqns(const Napi::CallbackInfo& info) { return StringList(info.Env(), LoaderOf(info[0]).get_constant_fqns()); }
 
+// aotiLoadConstants(pkg, fqns[], tensors[], checkFullUpdate, userManaged): new values for the model's constants
+// (Python's load_constants). libtorch copies whatever it is given into the constant's buffer, so a value
+// of another shape or dtype than the constant it replaces would read or write out of bounds: refused here.
+Napi::Value AotiLoadConstants(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto& loader = LoaderOf(info[0]);
+  if (!info[1].IsArray() || !info[2].IsArray()) ThrowType("expected the constants' names and tensors");
+  Napi::Array names = info[1].As<Napi::Array>();
+  Napi::Array values = info[2].As<Napi::Array>();
+  bool checkFullUpdate = ToBool(env, info[3], "checkFullUpdate");
+  bool userManaged = ToBool(env, info[4], "userManaged");
+  auto* runner = loader.get_runner();
+  if (runner == nullptr) ThrowError("the package has no model runner");
+  // the model's constants by their original fully qualified names
+  std::unordered_map<std::string, at::Tensor> current;
+  const auto fqnOf = runner->getConstantNamesToOriginalFQNs();
+  for (const auto& [name, tensor] : runner->extract_constants_map(/*use_inactive=*/false)) {
+    auto it = fqnOf.find(name);
+    current.emplace(it == fqnOf.end() ? name : it->second, tensor);
+    current.emplace(name, tensor);
+  }
+  std::unordered_map<std::string, at::Tensor> constants;
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    std::string fqn = ToString(env, names.Get(i), "a constant's name");
+    at::Tensor value = TensorOf(env, values.Get(i), fqn.c_str());
+    auto it = current.find(fqn);
+    if (it == current.end()) ThrowError("Constant not found: " + fqn);
+    const at::Tensor& old = it->second;
+    if (value.sizes() != old.sizes() || value.scalar_type() != old.scalar_type() || value.device() != old.device())
+      ThrowRange("the new value of " + fqn + " must match the constant (" + std::string(c10::toString(old.scalar_type())) + " " +
+                 c10::str(old.sizes()) + " on " + old.device().str() + "), got " + std::string(c10::toString(value.scalar_type())) +
+                 " " + c10::str(value.sizes()) + " on " + value.device().str());
+    if (userManaged && !value.is_contiguous()) ThrowRange("a userManaged constant must be contiguous (its memory is used as it is): " + fqn);
+    constants.emplace(fqn, value.contiguous());
+  }
+  loader.load_constants(constants, /*use_inactive=*/false, checkFullUpdate, userManaged);
+  if (userManaged)
+    for (const auto& [fqn, value] : constants) AotiBoxOf(info[0])->userManaged[fqn] = value;
+  return env.Undefined();
+}
+
 // aotiDispose(pkg): unloads the model now (idempotent).
 Napi::Value AotiDispose(const Napi::CallbackInfo& info) {
   if (AotiBox* box = AotiBoxOf(info[0])) box->loader.reset();
@@ -113,6 +158,7 @@ void RegisterAoti(napi_env env, napi_value exports) {
       {"aotiMetadata", AotiMetadata, "torch.aoti metadata"},
       {"aotiCallSpec", AotiCallSpec, "torch.aoti callSpec"},
       {"aotiConstantFqns", AotiConstantFqns, "torch.aoti constantFqns"},
+      {"aotiLoadConstants", AotiLoadConstants, "torch.aoti loadConstants"},
       {"aotiDispose", AotiDispose, "torch.aoti dispose"},
   };
   ExportAll(env, exports, kMethods);
