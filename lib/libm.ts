@@ -78,3 +78,9 @@ export function log(x: number, base: number): number {
   if (!(x > 0) || !(base > 0)) throw new RangeError('math domain error');
   return scalarOp('xlogy', 1, x) / scalarOp('xlogy', 1, base);
 }
+
+/** Python's round() of a float: a half goes to the even neighbour (torchvision's int(round(x)) and PyTorch's scripts use it). */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}

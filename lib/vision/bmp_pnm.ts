@@ -3,7 +3,7 @@
 // PNM samples scaled to 0..255 with Python's round (16-bit gray: values above 255 clip, as PIL's
 // convert from mode I), PBM's 1 bits black; BMP rows bottom-up unless the height is negative, palettes
 // of 1 to 8 bits, 16/24/32-bit BI_RGB and BI_BITFIELDS pixels (alpha dropped, as convert('RGB') does).
-import { pyRound } from '../nn/utils/_common.js';
+import { pyRound } from '../libm.js';
 import type { DecodedPixels } from './decode.js';
 
 /** The pixels of a BMP or Netpbm file (null: neither), RGB interleaved or 1-channel gray. */

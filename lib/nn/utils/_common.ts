@@ -34,12 +34,6 @@ export function shapeEqual(a: readonly number[], b: readonly number[]): boolean 
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Python's round(): halves go to the even neighbour. */
-export function pyRound(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
 type ModuleInternals = Module & {
   _parameters(): [string, Parameter | null][];
   _buffers(): [string, Tensor | null][];

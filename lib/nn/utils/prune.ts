@@ -10,7 +10,8 @@ import { keep } from '../../scope.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { parametersToVector } from './convert_parameters.js';
-import { HookRegistry, pyRound, shapeEqual } from './_common.js';
+import { HookRegistry, shapeEqual } from './_common.js';
+import { pyRound } from '../../libm.js';
 import { pySize } from '../../dtype.js';
 
 type Rec = Record<string, unknown>;

@@ -5,6 +5,7 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { describe, readOptions } from '../../options.js';
 import { bindArgs } from '../../functional/args.js';
+import { pyRound } from '../../libm.js';
 import { Conv2dNormActivation, makeDivisible, SqueezeExcitation, type ActivationFactory, type NormLayerFactory } from '../ops/misc.js';
 import { loadWeights, resolveWeights, type AnyWeightsEnum, type Weights } from './weights.js';
 import * as W from './weights_table.js';
@@ -17,11 +18,6 @@ export type StemType = new (widthIn: number, widthOut: number, normLayer: NormLa
 /** What builds each block (torchvision's block_type), with ResBottleneckBlock's positional arguments. */
 export type BlockType = new (widthIn: number, widthOut: number, stride: number, normLayer: NormLayerFactory, activationLayer: ActivationFactory,
   groupWidth: number, bottleneckMultiplier: number, seRatio: number | null) => Module;
-
-/** Python's round() of a float: halves go to the even neighbour. */
-function pyRound(x: number): number {
-  return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x);
-}
 
 /** Python's TypeError for required positional arguments left out (here: undefined), in the JS names. */
 function requireArgs(cls: string, args: Record<string, unknown>): void {

@@ -16,6 +16,7 @@ import { pilAffine, pilFill, pilPerspective, pilRotate, type PilFilter as PilWar
 import { cos as glibcCos, sin as glibcSin } from '../../libm.js';
 import * as crmath from '../_crmath.js';
 import { pilAutocontrast, pilBrightness, pilColor, pilContrast, pilGamma, pilHue, pilSharpness, pilSolarize } from '../_pil_enhance.js';
+import { pyRound } from '../../libm.js';
 
 /** An image as transforms take it: a vision.Image or a tensor (..., C, H, W). */
 export type ImageLike = Image | Tensor;
@@ -418,12 +419,6 @@ export function crop<T extends ImageLike>(img: T, ...args: unknown[]): T {
   return (img as Tensor).index('...', `${top}:${bottom}`, `${left}:${right}`) as T;
 }
 
-/** Python's round(): half to even (torchvision's int(round(x)) uses it). */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
 /** (h, w) from torchvision's size argument: a number or 1 or 2 numbers. */
 export function setupSize(size: number | readonly number[], fn: string): [number, number] {
   if (typeof size === 'number') return [Math.trunc(size), Math.trunc(size)];
@@ -447,7 +442,7 @@ export function centerCrop<T extends ImageLike>(img: T, ...args: unknown[]): T {
     [, h, w] = getDimensions(image);
     if (cw === w && ch === h) return image as T;
   }
-  return crop(image, roundHalfEven((h - ch) / 2.0), roundHalfEven((w - cw) / 2.0), ch, cw) as T;
+  return crop(image, pyRound((h - ch) / 2.0), pyRound((w - cw) / 2.0), ch, cw) as T;
 }
 
 // ---------------------------------------------------------------------------------------------

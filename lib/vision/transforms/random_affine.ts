@@ -1,10 +1,11 @@
 // transforms.RandomAffine.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { float, transformRepr } from './_repr.js';
-import { checkInterpolation, affine, getDimensions, roundHalfEven, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, affine, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
 import { checkFillOption, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
+import { pyRound } from '../../libm.js';
 
 export interface RandomAffineOptions {
   translate?: readonly number[] | null; scale?: readonly number[] | null; shear?: number | readonly number[] | null;
@@ -65,8 +66,8 @@ export class RandomAffine extends Transform<ImageLike, ImageLike> {
     let translations: [number, number] = [0, 0];
     if (translate !== null) {
       const maxDx = translate[0]! * imgSize[0], maxDy = translate[1]! * imgSize[1];
-      const tx = roundHalfEven(uniform1(-maxDx, maxDx));
-      const ty = roundHalfEven(uniform1(-maxDy, maxDy));
+      const tx = pyRound(uniform1(-maxDx, maxDx));
+      const ty = pyRound(uniform1(-maxDy, maxDy));
       translations = [tx, ty];
     }
     const scale = scaleRanges !== null ? uniform1(scaleRanges[0]!, scaleRanges[1]!) : 1.0;

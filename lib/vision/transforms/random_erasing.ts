@@ -4,10 +4,11 @@ import { asGiven, givenOrDefault, transformRepr } from './_repr.js';
 import * as torch from '../../index.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { describe } from '../../options.js';
-import { erase, roundHalfEven } from './functional.js';
+import { erase } from './functional.js';
 import { rand1, randint1, uniform1 } from './_random.js';
 import { checkProbability } from './_checks.js';
 import { Transform } from './transform.js';
+import { pyRound } from '../../libm.js';
 
 export interface RandomErasingOptions { p?: number; scale?: readonly number[]; ratio?: readonly number[]; value?: number | readonly number[] | 'random'; inplace?: boolean }
 export const RANDOM_ERASING = signature('RandomErasing', { p: 0.5, scale: [0.02, 0.33], ratio: [0.3, 3.3], value: 0, inplace: false });
@@ -59,8 +60,8 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const eraseArea = area * uniform1(scale[0], scale[1]);
       const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logLo!, logHi!)).item() as number);
-      const h = roundHalfEven(Math.sqrt(eraseArea * aspectRatio));
-      const w = roundHalfEven(Math.sqrt(eraseArea / aspectRatio));
+      const h = pyRound(Math.sqrt(eraseArea * aspectRatio));
+      const w = pyRound(Math.sqrt(eraseArea / aspectRatio));
       if (!(h < imgH && w < imgW)) continue;
       const v = value === null ? torch.empty([imgC, h, w], { dtype: torch.float32 }).normal_() : torch.tensor(value, { dtype: torch.getDefaultDtype() }).view(-1, 1, 1);
       const i = randint1(0, imgH - h + 1);

@@ -2,9 +2,10 @@
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { asGiven, copied, floatIfDefault, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import * as torch from '../../index.js';
-import { checkInterpolation, getDimensions, resizedCrop, roundHalfEven, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, getDimensions, resizedCrop, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
 import { randint1, uniform1 } from './_random.js';
 import { Transform } from './transform.js';
+import { pyRound } from '../../libm.js';
 
 export interface RandomResizedCropOptions { scale?: readonly [number, number]; ratio?: readonly [number, number]; interpolation?: InterpolationMode; antialias?: boolean | null }
 const RANDOM_RESIZED_CROP = signature('RandomResizedCrop', { size: REQUIRED, scale: [0.08, 1.0], ratio: [3.0 / 4.0, 4.0 / 3.0], interpolation: 'bilinear', antialias: true });
@@ -56,8 +57,8 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     for (let attempt = 0; attempt < 10; attempt++) {
       const targetArea = area * uniform1(scale[0], scale[1]);
       const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logRatio[0]!, logRatio[1]!)).item() as number);
-      const w = roundHalfEven(Math.sqrt(targetArea * aspectRatio));
-      const h = roundHalfEven(Math.sqrt(targetArea / aspectRatio));
+      const w = pyRound(Math.sqrt(targetArea * aspectRatio));
+      const h = pyRound(Math.sqrt(targetArea / aspectRatio));
       if (w > 0 && w <= width && h > 0 && h <= height) {
         const i = randint1(0, height - h + 1);
         const j = randint1(0, width - w + 1);
@@ -67,9 +68,9 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     const inRatio = width / height;
     let w: number, h: number;
     if (inRatio < Math.min(ratio[0], ratio[1])) {
-      w = width; h = roundHalfEven(w / Math.min(ratio[0], ratio[1]));
+      w = width; h = pyRound(w / Math.min(ratio[0], ratio[1]));
     } else if (inRatio > Math.max(ratio[0], ratio[1])) {
-      h = height; w = roundHalfEven(h * Math.max(ratio[0], ratio[1]));
+      h = height; w = pyRound(h * Math.max(ratio[0], ratio[1]));
     } else {
       w = width; h = height;
     }

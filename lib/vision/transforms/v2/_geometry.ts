@@ -11,9 +11,10 @@ import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
-import { roundHalfEven, setupSize, type ImageLike, type InterpolationMode, type PaddingMode } from '../functional.js';
+import { setupSize, type ImageLike, type InterpolationMode, type PaddingMode } from '../functional.js';
 import { BOX_COORDINATES, boxesMeta, isPureTensor, isRotatedBoundingFormat, keyPointsCanvasSize, kindOf, markAs, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { resizeImage, resizedOutputSizeV2, toDtypeImage } from './functional.js';
+import { pyRound } from '../../../libm.js';
 
 type Size = [number, number];
 const noNegZero = (v: number): number => (v === 0 ? 0 : v);
@@ -493,7 +494,7 @@ function centerCropSize(outputSize: number | readonly number[]): Size {
 /** [top, left, height, width] of the crop at the canvas's center (v2's _center_crop_compute_crop_anchor: Python's round, half to even). */
 function centerCropBox(canvasSize: readonly number[], outputSize: number | readonly number[]): [number, number, number, number] {
   const [ch, cw] = centerCropSize(outputSize);
-  return [roundHalfEven((canvasSize[0]! - ch) / 2.0), roundHalfEven((canvasSize[1]! - cw) / 2.0), ch, cw];
+  return [pyRound((canvasSize[0]! - ch) / 2.0), pyRound((canvasSize[1]! - cw) / 2.0), ch, cw];
 }
 
 /** v2's center_crop_bounding_boxes: the crop at the canvas's center. */
