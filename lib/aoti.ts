@@ -8,11 +8,12 @@ import { crc32 } from 'node:zlib';
 import { native, type Handle } from './native.js';
 import { Tensor, isTensor, handleOfTensor } from './tensor.js';
 import { readOptions, describe } from './options.js';
+import { __version__ } from './runtime.js';
 
 interface AotiNative {
   aotiLoad(path: string, modelName: string, runSingleThreaded: boolean, deviceIndex: number): object;
   aotiRun(pkg: object, inputs: Handle[]): (Handle | null)[];
-  aotiLoadConstants(pkg: object, names: string[], tensors: Handle[], checkFullUpdate: boolean, userManaged: boolean): void;
+  aotiLoadConstants(pkg: object, names: string[], tensors: Handle[], checkFullUpdate: boolean): void;
   aotiMetadata(pkg: object): Record<string, string>;
   aotiCallSpec(pkg: object): [inSpec: string, outSpec: string];
   aotiConstantFqns(pkg: object): string[];
@@ -178,13 +179,13 @@ export class AOTICompiledModel {
   }
 
   /**
-   * load_constants(constants_map, check_full_update, user_managed=False): new values for the model's
-   * constants by fully qualified name (getConstantFqns()). Each must have the constant's shape, dtype and
-   * device (libtorch copies without checking; Python accepts any and reads out of bounds). With
-   * checkFullUpdate every constant must be given; with userManaged the model uses the tensors' memory
-   * as it is (contiguous ones only; the package keeps them alive).
+   * load_constants(constants_map, check_full_update): new values for the model's constants by fully
+   * qualified name (getConstantFqns()), copied into the model. Each must have the constant's shape, dtype
+   * and device (libtorch copies without checking; Python accepts any and reads out of bounds). With
+   * checkFullUpdate every constant must be given. Python's user_managed is refused: libtorch 2.13 never
+   * frees the handle it makes for each user-managed constant (with the tensor's whole storage).
    */
-  loadConstants(constants: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, options: { checkFullUpdate: boolean; userManaged?: boolean }): void {
+  loadConstants(constants: Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>, options: { checkFullUpdate: boolean; userManaged?: false }): void {
     const fn = 'AOTICompiledModel.loadConstants';
     const pkg = this.#live(fn);
     const entries = constants instanceof Map ? [...constants.entries()] : typeof constants === 'object' && constants !== null && !isTensor(constants) ? Object.entries(constants) : null;
@@ -194,8 +195,10 @@ export class AOTICompiledModel {
     if (o.checkFullUpdate === undefined) throw new TypeError(`${fn}: missing 1 required keyword-only argument: 'checkFullUpdate'`);
     for (const key of ['checkFullUpdate', 'userManaged'] as const)
       if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`${fn}: ${key} must be a boolean, got ${describe(o[key])}`);
+    if (o.userManaged === true)
+      throw new Error(`${fn}: userManaged is not supported: libtorch ${__version__} never frees the handle it makes for a user-managed constant (nor the tensor's memory), so every call would leak; the constants are copied instead when userManaged is false`);
     try {
-      aotiNative.aotiLoadConstants(pkg, entries.map(([k]) => k), entries.map(([, t]) => handleOfTensor(t)), o.checkFullUpdate as boolean, o.userManaged === true);
+      aotiNative.aotiLoadConstants(pkg, entries.map(([k]) => k), entries.map(([, t]) => handleOfTensor(t)), o.checkFullUpdate as boolean);
     } catch (e) {
       throw rename(e, fn);
     }

@@ -359,6 +359,14 @@ describe('event files', () => {
     execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'pipe' });
     const events = readEvents(join(dir, readdirSync(dir)[0]));
     expect(events.map((e) => e.summary?.value?.[0]?.simple_value)).toEqual([undefined, 1.5]);
+    // an image still being encoded at exit: the records behind it are written all the same
+    const dir2 = join(root, 'exit-pending');
+    writeFileSync(script, `import * as torch from ${JSON.stringify(new URL('../lib/index.ts', import.meta.url).pathname)};\nconst w = new torch.utils.tensorboard.SummaryWriter(${JSON.stringify(dir2)});\n` +
+      `void w.addImage('i', torch.rand(3, 64, 64), 0);\nfor (let i = 0; i < 20; i++) w.addScalar('x', i, i);\nw.addText('t', 'done');\nprocess.exit(0);\n`);
+    execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'pipe' });
+    const tags = readEvents(join(dir2, readdirSync(dir2)[0])).map((e) => e.summary?.value?.[0]?.tag).filter(Boolean);
+    expect(tags.filter((t) => t === 'x').length).toBe(20);
+    expect(tags).toContain('t/text_summary');
   });
 
   it('traces a model into a GraphDef for the Graphs dashboard', async () => {

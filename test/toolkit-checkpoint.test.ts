@@ -4,6 +4,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { native } from '../lib/native.js';
@@ -303,6 +304,24 @@ describe('checkpoint files', () => {
     expect(() => manager.loadBest({ model: new torch.nn.Linear(2, 1) })).not.toThrow(/--resume/);
     expect(() => toolkit.loadCheckpoint(join(root, 'nope.pt'))).not.toThrow(/--resume/);
   });
+});
+
+describe('checkpoints from worker threads', () => {
+  it('workers of one process saving to one path never see each other\'s temporary file (one per thread)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'torchnode-ckpt-workers-'));
+    const path = join(dir, 'shared.pt');
+    const run = (): Promise<string[]> => new Promise((resolve, reject) => {
+      const worker = new Worker(new URL('./workers/checkpoint-saver.mjs', import.meta.url), { workerData: { path, rounds: 40 } });
+      worker.once('message', (errors: string[]) => {
+        void worker.terminate();
+        resolve(errors);
+      });
+      worker.once('error', reject);
+    });
+    const errors = (await Promise.all([run(), run(), run()])).flat();
+    rmSync(dir, { recursive: true, force: true });
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
 
 describe('EarlyStopping', () => {

@@ -3,6 +3,7 @@
 // best_metric, rng_state, generator_states, early_stopping_state_dict, ...extra }.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { load, save, type MapLocation } from '../serialize.js';
 import { Generator, getRngState, setRngState } from '../generator.js';
 import { isTensor, type Tensor } from '../tensor.js';
@@ -100,7 +101,7 @@ export function saveCheckpoint(path: string, options: SaveCheckpointOptions): vo
 // error (the parent is a file, no permission, ...) names the function and the path, and keeps the
 // original error's code (ENOTDIR, EACCES, ...) and the error itself as its cause.
 function writeAtomically(fn: string, dict: Record<string, unknown>, path: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${threadId}`; // one per thread: workers of a process may save to one path
   try {
     makeParents(dirname(path));
     save(dict, tmp);

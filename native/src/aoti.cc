@@ -18,9 +18,6 @@ namespace {
 constexpr napi_type_tag kAotiTag = {0x3c9d6e1a7b2f4e58ULL, 0xa41b8c7d5e3f6a92ULL};
 
 struct AotiBox {
-  // userManaged constants: the loader keeps only their data pointers, so their storage is held here
-  // (declared first: destroyed after the loader)
-  std::unordered_map<std::string, at::Tensor> userManaged;
   std::unique_ptr<torch::inductor::AOTIModelPackageLoader> loader;
 };
 
@@ -102,9 +99,11 @@ Napi::Value AotiCallSpec(const Napi::CallbackInfo& info) { return StringList(inf
 
 Napi::Value AotiConstantFqns(const Napi::CallbackInfo& info) { return StringList(info.Env(), LoaderOf(info[0]).get_constant_fqns()); }
 
-// aotiLoadConstants(pkg, fqns[], tensors[], checkFullUpdate, userManaged): new values for the model's constants
-// (Python's load_constants). libtorch copies whatever it is given into the constant's buffer, so a value
-// of another shape or dtype than the constant it replaces would read or write out of bounds: refused here.
+// aotiLoadConstants(pkg, fqns[], tensors[], checkFullUpdate): new values for the model's constants (Python's
+// load_constants, copied into the model's own buffers). libtorch copies a value's whole storage from its data
+// pointer and keeps its strides and offset, so a value of another shape or dtype than the constant, or a view
+// into a larger storage, would read or write out of bounds: other shapes and dtypes are refused, and each
+// value is handed over as a fresh contiguous copy that owns exactly its elements.
 Napi::Value AotiLoadConstants(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto& loader = LoaderOf(info[0]);
@@ -112,7 +111,6 @@ Napi::Value AotiLoadConstants(const Napi::CallbackInfo& info) {
   Napi::Array names = info[1].As<Napi::Array>();
   Napi::Array values = info[2].As<Napi::Array>();
   bool checkFullUpdate = ToBool(env, info[3], "checkFullUpdate");
-  bool userManaged = ToBool(env, info[4], "userManaged");
   auto* runner = loader.get_runner();
   if (runner == nullptr) ThrowError("the package has no model runner");
   // the model's constants by their original fully qualified names
@@ -134,12 +132,9 @@ Napi::Value AotiLoadConstants(const Napi::CallbackInfo& info) {
       ThrowRange("the new value of " + fqn + " must match the constant (" + std::string(c10::toString(old.scalar_type())) + " " +
                  c10::str(old.sizes()) + " on " + old.device().str() + "), got " + std::string(c10::toString(value.scalar_type())) +
                  " " + c10::str(value.sizes()) + " on " + value.device().str());
-    if (userManaged && !value.is_contiguous()) ThrowRange("a userManaged constant must be contiguous (its memory is used as it is): " + fqn);
-    constants.emplace(fqn, value.contiguous());
+    constants.emplace(fqn, value.clone(at::MemoryFormat::Contiguous));
   }
-  loader.load_constants(constants, /*use_inactive=*/false, checkFullUpdate, userManaged);
-  if (userManaged)
-    for (const auto& [fqn, value] : constants) AotiBoxOf(info[0])->userManaged[fqn] = value;
+  loader.load_constants(constants, /*use_inactive=*/false, checkFullUpdate, /*user_managed=*/false);
   return env.Undefined();
 }
 

@@ -26,7 +26,8 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const w of openWriters) w.flushReady();
+    // no later turn will finish a pending image: what is ready is written, past the pending ones too
+    for (const w of openWriters) w.flushReady(true);
   });
 }
 
@@ -87,18 +88,26 @@ export class EventFileWriter {
     return done;
   }
 
-  /** Writes every record that is ready (all but those behind a pending one) to disk now. */
-  flushReady(): void {
+  /**
+   * Writes every record that is ready to disk now: those before the first pending one (records keep
+   * their order), or with `pastPending` (at process exit) every ready one, the pending ones left queued.
+   */
+  flushReady(pastPending = false): void {
     if (this.#fd === null) return;
     const ready: Buffer[] = [];
+    const kept: Slot[] = [];
     let n = 0;
     for (; n < this.#queue.length; n++) {
       const slot = this.#queue[n];
       if (slot.failed) continue;
-      if (!slot.bytes) break;
+      if (!slot.bytes) {
+        if (!pastPending) break;
+        kept.push(slot);
+        continue;
+      }
       ready.push(slot.bytes);
     }
-    this.#queue.splice(0, n);
+    this.#queue.splice(0, n, ...kept);
     if (ready.length > 0) {
       const data = Buffer.concat(ready);
       for (let off = 0; off < data.length; ) off += writeSync(this.#fd, data, off);
