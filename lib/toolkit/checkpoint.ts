@@ -8,6 +8,7 @@ import { load, save, type MapLocation } from '../serialize.js';
 import { Generator, getRngState, setRngState } from '../generator.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import type { EarlyStopping } from './early_stopping.js';
+import { writeError } from './_write_error.js';
 
 /** What has a PyTorch-layout state: nn.Module, optimizers, lr schedulers. */
 export interface Stateful {
@@ -107,9 +108,8 @@ function writeAtomically(fn: string, dict: Record<string, unknown>, path: string
     save(dict, tmp);
     renameSync(tmp, path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string') throw err; // torch.save's own errors already name torch.save
-    throw Object.assign(new Error(`${fn}: cannot write '${path}': ${(err as Error).message}`, { cause: err }), { code });
+    if (typeof (err as NodeJS.ErrnoException).code !== 'string') throw err; // torch.save's own errors already name torch.save
+    throw writeError(fn, path, err);
   } finally {
     try {
       rmSync(tmp, { force: true });

@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { describe } from '../options.js';
+import { writeError } from './_write_error.js';
 // vega, vega-lite and resvg are loaded on first use: importing torchnode stays fast.
 
 export type Series = Record<string, ArrayLike<number>>;
@@ -145,8 +146,7 @@ async function writeChart(fn: string, path: string, ext: '.png' | '.svg', spec: 
   try {
     writeFileSync(path, bytes);
   } catch (err) {
-    // A missing folder or a parent that is a file: say whose write it was, keep the code and the cause.
-    throw Object.assign(new Error(`${fn}: cannot write '${path}': ${(err as Error).message}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
+    throw writeError(fn, path, err);
   }
 }
 

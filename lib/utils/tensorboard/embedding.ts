@@ -5,12 +5,12 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { zeros } from '../../creation.js';
-import { bfloat16, bool, float16, float64, int64, uint8 } from '../../dtype.js';
+import { bool, float64, int64, uint8 } from '../../dtype.js';
 import { cat } from '../../generated/functions.js';
 import { pyFloat } from '../../print.js';
 import { pyRepr, pyStr as pyFormat } from '../../nn/modules/_format.js';
 import { tidy } from '../../scope.js';
-import { describe, imageGrid } from './summary.js';
+import { asNumpy, describe, imageGrid } from './summary.js';
 
 const FN = 'SummaryWriter.addEmbedding';
 
@@ -58,11 +58,7 @@ export function matrixTsv(mat: Tensor): string {
   const isFloat = mat.isFloatingPoint();
   const isBool = mat.dtype === bool;
   // floats as float64 (exact for every float dtype), integers as int64 (exact, printed as Python ints)
-  const values = tidy(() => {
-    let t = mat.detach().cpu();
-    if (t.dtype === bfloat16) t = t.to(float16); // make_np turns bfloat16 into float16 first
-    return t.to(isFloat ? float64 : int64).contiguous().reshape(-1).toTypedArray() as Float64Array | BigInt64Array;
-  });
+  const values = tidy(() => asNumpy(mat).to(isFloat ? float64 : int64).contiguous().reshape(-1).toTypedArray() as Float64Array | BigInt64Array);
   const cell = (v: number | bigint): string => (isBool ? (v ? 'True' : 'False') : isFloat ? pyFloat(v as number) : String(v));
   const lines: string[] = [];
   for (let r = 0; r < rows; r++) lines.push(`${Array.from(values.subarray(r * cols, (r + 1) * cols) as ArrayLike<number | bigint>, cell).join('\t')}\n`);
