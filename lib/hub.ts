@@ -2,13 +2,13 @@
 // synchronous, as in Python: a child Node process downloads (fetch, or a copy for file: URLs) into a
 // `.partial` file it renames when complete, while this thread waits; its progress goes to stderr.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { describe } from './options.js';
 import { bindArgs } from './functional/args.js';
 import type { PyArgs } from './nn/functional/_signature.js';
-import { expandUser } from './paths.js';
+import { expandUser, makeDirs } from './paths.js';
 import { load, type MapLocation } from './serialize.js';
 
 // The downloader: ESM run with `node -e`, arguments url, dst, hashPrefix ('' for none), progress ('1'/'0'),
@@ -151,7 +151,7 @@ export function loadStateDictFromUrl(url: string, ...args: PyArgs<[modelDir: str
   checkUrl(fn, url);
   const o = bindArgs(fn, args, ['modelDir', 'mapLocation', 'progress', 'checkHash', 'fileName', 'weightsOnly']) as LoadStateDictFromUrlOptions;
   const modelDir = expandUser(o.modelDir ?? join(getDir(), 'checkpoints'));
-  mkdirSync(modelDir, { recursive: true });
+  makeDirs(modelDir);
   const fileName = o.fileName ?? basename(new URL(url).pathname);
   const cached = join(modelDir, fileName);
   if (!existsSync(cached)) {

@@ -369,6 +369,18 @@ describe('event files', () => {
     expect(tags).toContain('t/text_summary');
   });
 
+  it('a logDir that cannot be made is an error, not a hang (recursive mkdirSync spins forever under /proc)', () => {
+    // Python: os.makedirs('/proc/no-such/run') raises FileNotFoundError; a path below a file, NotADirectoryError.
+    const script = join(root, 'proc.mts');
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    writeFileSync(script, `import * as torch from ${JSON.stringify(new URL('../lib/index.ts', import.meta.url).pathname)};\n` +
+      `for (const dir of ['/proc/no-such/run', ${JSON.stringify(join(file, 'run'))}]) {\n` +
+      `  try { new torch.utils.tensorboard.SummaryWriter(dir); console.log('made'); } catch (e) { console.log(e.code); }\n}\n`);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script], { stdio: 'pipe', timeout: 60_000 }).toString();
+    expect(out.trim().split('\n')).toEqual(['ENOENT', 'ENOTDIR']);
+  });
+
   it('traces a model into a GraphDef for the Graphs dashboard', async () => {
     class Net extends torch.nn.Module {
       fc1 = new torch.nn.Linear(4, 8);

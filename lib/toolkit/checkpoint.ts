@@ -1,8 +1,9 @@
 // Checkpoints in the layout of the usual PyTorch recipe, written with torch.save so that Python's
 // torch.load reads them: { epoch, model_state_dict, optimizer_state_dict, scheduler_state_dict,
 // best_metric, rng_state, generator_states, early_stopping_state_dict, ...extra }.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { makeDirs } from '../paths.js';
+import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { load, save, type MapLocation } from '../serialize.js';
 import { Generator, getRngState, setRngState } from '../generator.js';
@@ -104,7 +105,7 @@ export function saveCheckpoint(path: string, options: SaveCheckpointOptions): vo
 function writeAtomically(fn: string, dict: Record<string, unknown>, path: string): void {
   const tmp = `${path}.tmp-${process.pid}-${threadId}`; // one per thread: workers of a process may save to one path
   try {
-    makeParents(dirname(path));
+    makeDirs(dirname(path));
     save(dict, tmp);
     renameSync(tmp, path);
   } catch (err) {
@@ -117,24 +118,6 @@ function writeAtomically(fn: string, dict: Record<string, unknown>, path: string
       // nothing was written there (the parent is not a directory): keep the first error
     }
   }
-}
-
-// mkdir -p, one level at a time: mkdirSync's recursive mode spins forever under /proc (Node 20), and
-// a parent that is a file fails with ENOTDIR rather than EEXIST.
-function makeParents(dir: string): void {
-  const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
-    missing.push(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing.reverse()) {
-    try {
-      mkdirSync(d);
-    } catch (err) {
-      if (!((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory())) throw err; // made meanwhile by another process
-    }
-  }
-  if (!statSync(resolve(dir)).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, '${dir}'`), { code: 'ENOTDIR' });
 }
 
 /**

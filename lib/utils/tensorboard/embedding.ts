@@ -1,7 +1,8 @@
 // The Projector's files, as torch/utils/tensorboard/_embedding.py writes them: per embedding a
 // <step>/<tag> directory with tensors.tsv, metadata.tsv and sprite.png, and one projector_config.pbtxt
 // listing every embedding of the writer.
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../../paths.js';
 import { join } from 'node:path';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { zeros } from '../../creation.js';
@@ -131,7 +132,7 @@ export function makeEmbeddingDir(path: string): void {
   if (existsSync(path)) {
     if (!statSync(path).isDirectory()) throw new Error(`${FN}: Path: \`${path}\` exists, but is a file. Cannot proceed.`);
     process.emitWarning('Embedding dir exists, did you set global_step for add_embedding()?', { code: 'TORCHNODE_TENSORBOARD' });
-  } else mkdirSync(path, { recursive: true });
+  } else makeDirs(path);
 }
 
 export const writeFile = (dir: string, name: string, data: string | Uint8Array): void => writeFileSync(join(dir, name), data);

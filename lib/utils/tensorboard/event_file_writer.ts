@@ -2,7 +2,8 @@
 // opened with the file_version record; later records wait in a queue of at most maxQueue and go to
 // disk when it fills, every flushSecs, on flush()/close() and at process exit (as tensorboard's
 // EventFileWriter; writes are synchronous here instead of a writer thread).
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { makeDirs } from '../../paths.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from './proto.js';
@@ -43,7 +44,7 @@ export class EventFileWriter {
   constructor(logDir: string, { maxQueue = 10, flushSecs = 120, filenameSuffix = '' }: FileWriterOptions = {}) {
     this.logDir = logDir;
     this.#maxQueue = maxQueue;
-    mkdirSync(logDir, { recursive: true });
+    makeDirs(logDir);
     const now = Date.now() / 1000;
     this.fileName = join(logDir, `events.out.tfevents.${String(Math.trunc(now)).padStart(10, '0')}.${hostname()}.${process.pid}.${globalUid++}`) + filenameSuffix;
     this.#fd = openSync(this.fileName, 'w');

@@ -1,5 +1,5 @@
 // torchvision.datasets.MNIST and FashionMNIST: IDX files (gzipped or not), samples as (Image 'L', class).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tensor } from '../../creation.js';
@@ -7,7 +7,7 @@ import type { Tensor } from '../../tensor.js';
 import { Image } from '../image.js';
 import { readIdxFile } from './idx.js';
 import { checkIntegrity, downloadAndExtractArchive } from './utils.js';
-import { expandUser } from '../../paths.js';
+import { expandUser, makeDirs } from '../../paths.js';
 import { sharedBytes } from '../../shared_memory.js';
 import { datasetOptions, trainArg, VisionDataset, type DatasetArgs, type VisionDatasetOptions } from './vision_dataset.js';
 import type { TransformLike } from '../transforms/transform.js';
@@ -148,7 +148,7 @@ export class MNIST extends VisionDataset<any, any> {
    */
   static download(rawFolder: string): void {
     if (this.resources.every(([file]) => checkIntegrity(join(rawFolder, file.replace(/\.gz$/, ''))))) return;
-    mkdirSync(rawFolder, { recursive: true });
+    makeDirs(rawFolder);
     for (const [file, md5] of this.resources) {
       const errors: string[] = [];
       for (const mirror of this.mirrors) {

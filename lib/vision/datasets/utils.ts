@@ -2,12 +2,12 @@
 // through torch.hub's downloader (synchronous, a `.partial` file renamed when complete); files are
 // checked with MD5 as torchvision checks them; .tar, .tar.gz/.tgz and .gz archives are extracted.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { extract as tarExtract } from 'tar';
 import { downloadUrlToFile } from '../../hub.js';
-import { expandUser } from '../../paths.js';
+import { expandUser, makeDirs } from '../../paths.js';
 import { pythonFunction, REQUIRED, signature } from '../../nn/functional/_signature.js';
 import { describe } from '../../options.js';
 
@@ -61,7 +61,7 @@ export const downloadUrl = pythonFunction(signature('download_url', { url: REQUI
     const name = filename === null || filename === '' ? basename(new URL(url).pathname) : checkPath(fn, 'filename', filename);
     const want = checkMd5Arg(fn, md5);
     const fpath = join(folder, name);
-    mkdirSync(folder, { recursive: true });
+    makeDirs(folder);
     if (checkIntegrity(fpath, want)) return;
     process.stdout.write(`Downloading ${url} to ${fpath}\n`);
     rmSync(fpath, { force: true });  // a corrupt copy: downloaded again
@@ -90,7 +90,7 @@ export const extractArchive = pythonFunction(signature('extract_archive', { from
       throw new Error(`${fn}: ${from}: ${known ? `${known} archives are not supported by torchnode` : 'unknown archive or compression'}; ` +
         'supported are .tar, .tar.gz, .tgz and .gz');
     }
-    mkdirSync(to, { recursive: true });
+    makeDirs(to);
     if (format[1] === 'tar') {
       const warnings: string[] = [];
       tarExtract({ file: from, cwd: to, sync: true, onwarn: (_code: string, message: string) => warnings.push(message) });
