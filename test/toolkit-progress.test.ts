@@ -136,6 +136,27 @@ describe('TrainingProgress', () => {
     expect(lines[0]).toMatch(/^epoch 1\/2 3\/6 loss 0\.5000 accuracy 80\.00% [\d.]+ it\/s ETA \d+s$/);
   });
 
+  it('a loop left mid-epoch shows its last batch count on close, once', async () => {
+    const out = sink();
+    const p = new toolkit.TrainingProgress({ epochs: 2, batches: 10, stream: out, logEvery: 4 });
+    p.startEpoch(0);
+    for (let b = 0; b < 6; b++) p.step({ loss: 0.25 });
+    p.close(); // e.g. early stopping broke out of the batch loop
+    p.close();
+    await flush();
+    const lines = out.text().trim().split('\n');
+    expect(lines.map((l) => /^epoch 1\/2 (\d+)\/10 loss 0\.2500 /.exec(l)?.[1])).toEqual(['4', '6']);
+    // after endEpoch nothing is repeated
+    const out2 = sink();
+    const q = new toolkit.TrainingProgress({ epochs: 1, batches: 3, stream: out2, logEvery: 2 });
+    q.startEpoch(0);
+    for (let b = 0; b < 3; b++) q.step();
+    q.endEpoch();
+    q.close();
+    await flush();
+    expect(out2.text().trim().split('\n').length).toBe(3);
+  });
+
   it('names the missing option', () => {
     expect(() => new toolkit.TrainingProgress({ epochs: 2 } as never)).toThrow(new RangeError('TrainingProgress: batches must be a non-negative integer, got undefined'));
     expect(() => new toolkit.TrainingProgress({ batches: 2 } as never)).toThrow(new RangeError('TrainingProgress: epochs must be a non-negative integer, got undefined'));

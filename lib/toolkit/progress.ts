@@ -258,6 +258,7 @@ export class TrainingProgress {
   readonly #batchBar: Bar;
   #epoch = 0;
   #epochStart = performance.now();
+  #inEpoch = false; // steps since the last endEpoch: a loop left early shows where it stopped on close()
 
   constructor(options: TrainingProgressOptions) {
     const fn = 'TrainingProgress';
@@ -286,11 +287,13 @@ export class TrainingProgress {
     if (this.#epochBar.count !== epoch) this.#epochBar.count = epoch; // resumed runs start later
     this.#epochStart = performance.now();
     this.#batchBar.reset(this.batches, this.#desc());
+    this.#inEpoch = true;
   }
 
   /** One batch (or n) done, with the running metrics to show. */
   step(metrics?: Metrics, n = 1): void {
     this.#batchBar.update(n, metrics);
+    this.#inEpoch = true;
   }
 
   /** Ends the epoch: a summary line (metrics and time) that stays, and the epoch bar advances. */
@@ -303,10 +306,14 @@ export class TrainingProgress {
       this.#multi.update(); // draw now: the log waits for the next redraw otherwise
     } else this.#stream.write(`${line}\n`);
     this.#epochBar.update(1, {});
+    this.#inEpoch = false;
     return line;
   }
 
+  /** Ends the display; an epoch left without endEpoch keeps its last batch count on screen (a line without a terminal). */
   close(): void {
-    this.#multi?.stop();
+    if (this.#multi) this.#multi.stop();
+    else if (this.#inEpoch) this.#batchBar.stop();
+    this.#inEpoch = false;
   }
 }
