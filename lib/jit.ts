@@ -11,7 +11,10 @@ import { Module, type IncompatibleKeys } from './nn/module.js';
 import { Parameter } from './nn/parameter.js';
 import { deepcopySelf } from './nn/utils/_common.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
-import { keep } from './scope.js';
+import { keep, tidy } from './scope.js';
+import { assertClose, defaultTolerances } from './testing.js';
+import { warn } from './warnings.js';
+import { AssertionError } from 'node:assert';
 import { handleOfTensor, isTensor, Tensor } from './tensor.js';
 
 type AttributeKind = 'parameter' | 'buffer' | 'module' | 'attribute' | 'constant';
@@ -40,6 +43,7 @@ interface JitNative {
   jitSetTraining(m: Handle, mode: boolean): void;
   jitCreate(spec: ModuleSpec): Handle;
   jitTrace(m: Handle, methodName: string, fn: (args: unknown[]) => unknown, inputs: unknown[], strict: boolean, argumentNames: string[]): void;
+  jitCheckGraph(m: Handle, name: string): { text: string; nodes: [text: string, kind: string, constant: Handle | null][]; nondeterministic: string[] };
   jitCompile(source: string): Handle;
   jitUnitFunctions(cu: Handle): [string, string, string, string][];
   jitUnitRun(cu: Handle, name: string, args: unknown[]): unknown;
@@ -449,10 +453,16 @@ export interface TraceOptions {
   /** Python's strict: false allows mutable outputs (dicts, lists). */
   strict?: boolean;
   /**
-   * Python's check_trace (default true there): accepted so that `checkTrace: false` ports, but torchnode
-   * does not run Python's sanity check (retracing and comparing graphs and outputs) either way.
+   * Python's check_trace (default true): after tracing, traces again and runs the trace, the JS code
+   * and the second trace on each check input (without grad); a different graph throws a
+   * TracingCheckError, different outputs warn (TracerWarning). The module's forward runs again,
+   * as in Python (BatchNorm's running statistics in training mode move with each run).
    */
   checkTrace?: boolean;
+  /** Python's check_inputs: argument lists (a Tensor for one argument) to check with instead of the example inputs. */
+  checkInputs?: readonly unknown[] | null;
+  /** Python's check_tolerance: the relative tolerance of the output comparison (default 1e-5). */
+  checkTolerance?: number;
 }
 
 /** What trace needs of a JS module: forward, and optionally nn.Module's named* methods and call(). */
@@ -531,9 +541,7 @@ function argumentNames(fn: Function, count: number): string[] {
 
 // Traces fn into the module `handle` as its forward (before any wrapper exists, so that the
 // module's tensors are still the ones fn uses).
-function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], options: TraceOptions): void {
-  const { strict = true, checkTrace = true } = readOptions('torch.jit.trace', options, ['strict', 'checkTrace']) as TraceOptions;
-  if (typeof checkTrace !== 'boolean') throw new TypeError(`torch.jit.trace: checkTrace must be a boolean, got ${describe(checkTrace)}`);
+function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], strict: boolean): void {
   const bridge = (args: unknown[]): unknown => toNative(fn(...args.map(fromNative)));
   tracing++;
   try {
@@ -541,6 +549,149 @@ function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Fu
   } finally {
     tracing--;
   }
+}
+
+// ---- check_trace ---------------------------------------------------------------------------------
+
+// Python's _clone_inputs: each tensor detached and cloned (preserving its format and requires_grad).
+function cloneInputs(v: unknown): unknown {
+  if (isTensor(v)) return v.detach().clone({ memoryFormat: 'preserve_format' }).requiresGrad_(v.requiresGrad);
+  if (Array.isArray(v)) return v.map(cloneInputs);
+  if (isOptionsObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneInputs(x)]));
+  return v;
+}
+
+// Python's indent in torch/jit/_trace.py: a tab before each line.
+const tabIndent = (s: string): string => s.split(/\r?\n/).filter((l, i, all) => i < all.length - 1 || l !== '').map((l) => '\t' + l).join('\n');
+
+// A line diff in difflib.ndiff's notation ('- ', '+ ', '  '; without its '?' guide lines), through the longest common subsequence.
+function lineDiff(a: string[], b: string[]): string {
+  const lcs = Array.from({ length: a.length + 1 }, () => new Int32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--)
+    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      out.push('  ' + a[i]!);
+      i++;
+      j++;
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) out.push('- ' + a[i++]!);
+    else out.push('+ ' + b[j++]!);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** torch.jit.TracingCheckError: a trace that check_trace found not to hold (its graph changed between two traces, or running it failed). */
+export class TracingCheckError extends Error {
+  constructor(graphDiff: string | null, tensorCompare: string | null, extra?: string, options?: ErrorOptions) {
+    let message = 'Tracing failed sanity checks!\n';
+    if (extra !== undefined) message += extra + '\n';
+    if (graphDiff !== null) message += 'ERROR: Graphs differed across invocations!\n' + tabIndent(graphDiff) + '\n';
+    if (tensorCompare !== null)
+      message += 'ERROR: Tensor-valued Constant nodes differed in value across invocations. This often indicates that the tracer has encountered untraceable code.\n' + tabIndent(tensorCompare) + '\n';
+    super(message, options);
+    this.name = 'TracingCheckError';
+  }
+}
+
+interface TraceCheck { inputs: readonly unknown[]; rtol: number; strict: boolean }
+
+// Python's _check_trace, for each check input: trace again (checkHandle), run the trace, the JS code
+// and (when those agree) the second trace on clones of the inputs, without grad. Outputs that differ
+// warn; graphs (canonical, inlined, without shapes) or tensor constants that differ throw.
+function checkTraced(traced: ScriptModule, run: (...a: unknown[]) => unknown, create: () => Handle, named: Function, check: TraceCheck): void {
+  const mangled = /___torch_mangle_[0-9]+\./g;
+  for (const given of check.inputs) {
+    const inputs = isTensor(given) ? [given] : Array.isArray(given) ? given : [given];
+    noGrad(() => {
+      const checkHandle = create(); // not wrapped: a ScriptModule's dispose would free the shared parameters
+      try {
+        tidy(() => {
+          runTrace(checkHandle, run, named, cloneInputs(inputs) as unknown[], check.strict);
+          checkOnce(moduleHandle(traced), checkHandle, run, inputs, check.rtol, mangled);
+        });
+      } finally {
+        jit.jitDispose(checkHandle);
+      }
+    });
+  }
+}
+
+function checkOnce(traced: Handle, again: Handle, run: (...a: unknown[]) => unknown, inputs: unknown[], rtol: number, mangled: RegExp): void {
+  const diagnostics = (): [string | null, string | null] => {
+    const mod = jit.jitCheckGraph(traced, 'forward');
+    const chk = jit.jitCheckGraph(again, 'forward');
+    try {
+      const [modText, chkText] = [mod.text.replace(mangled, ''), chk.text.replace(mangled, '')];
+      const lines = (text: string): string[] => text.replace(/\n$/, '').split('\n'); // Python's splitlines
+      let graphDiff: string | null = null;
+      if (modText !== chkText) {
+        graphDiff = 'Graph diff:\n' + tabIndent(lineDiff(lines(modText), lines(chkText))) + '\n';
+        const first = mod.nodes.findIndex(([text], k) => k < chk.nodes.length && text !== chk.nodes[k]![0]);
+        if (first >= 0) graphDiff += 'First diverging operator:\n' + 'Node diff:\n' + tabIndent(lineDiff(lines(mod.nodes[first]![0]), lines(chk.nodes[first]![0]))) + '\n';
+      }
+      let tensorCompare: string | null = null;
+      for (let k = 0; k < Math.min(mod.nodes.length, chk.nodes.length); k++) {
+        const [[text, kind, a], [, kindB, b]] = [mod.nodes[k]!, chk.nodes[k]!];
+        if (kind !== kindB) break; // the graphs have diverged already
+        if (a === null || b === null) continue;
+        try {
+          assertClose(new Tensor(a), new Tensor(b), { equalNan: true });
+        } catch (err) {
+          tensorCompare = 'Node:\n' + tabIndent(text) + '\n' + 'Comparison exception: ' + tabIndent((err as Error).message);
+          break;
+        }
+      }
+      return [graphDiff, tensorCompare];
+    } finally {
+      for (const g of [mod, chk]) for (const [, , h] of g.nodes) if (h !== null && !native.isDisposed(h)) native.dispose(h);
+    }
+  };
+  const tensorOutputs = (f: (...a: unknown[]) => unknown, what: string): Tensor[] => {
+    let out: unknown;
+    try {
+      out = f(...(cloneInputs(inputs) as unknown[]));
+    } catch (err) {
+      const [graphDiff, tensorCompare] = diagnostics();
+      throw new TracingCheckError(graphDiff, tensorCompare, `encountered an exception while running the ${what} with test inputs.\nException:\n${tabIndent(String((err as Error)?.message ?? err))}`, { cause: err });
+    }
+    return (Array.isArray(out) ? out : [out]).filter(isTensor); // Python's wrap_retval: a tuple's items, else the one value
+  };
+  let warnedNondeterministic = false;
+  const compare = (original: Tensor[], reference: Tensor[], what: string): boolean => {
+    let ok = true;
+    for (let i = 0; i < Math.min(original.length, reference.length); i++) {
+      let [o, r] = [original[i]!, reference[i]!];
+      if (o.isQuantized) o = o.dequantize();
+      if (r.isQuantized) r = r.dequantize();
+      const atol = defaultTolerances(o.dtype, r.dtype)[1];
+      const wide = o.isComplex() || r.isComplex() ? 'complex128' : 'float64';
+      try {
+        assertClose(o.to(wide), r.to(wide), { rtol, atol, equalNan: true });
+      } catch (err) {
+        if (!(err instanceof AssertionError)) throw err;
+        if (!warnedNondeterministic) {
+          warnedNondeterministic = true;
+          const nodes = jit.jitCheckGraph(traced, 'forward');
+          for (const [, , h] of nodes.nodes) if (h !== null) native.dispose(h);
+          if (nodes.nondeterministic.length > 0)
+            warn('Trace had nondeterministic nodes. Did you forget call .eval() on your model? Nodes:\n' + nodes.nondeterministic.slice(0, 20).map(tabIndent).join('\n') +
+              '\nThis may cause errors in trace checking. To disable trace checking, pass checkTrace: false to torch.jit.trace()', 'TracerWarning');
+        }
+        warn(`Output nr ${i + 1}. of the traced function does not match the corresponding output of the ${what}. Detailed error:\n${err.message}`, 'TracerWarning');
+        ok = false;
+      }
+    }
+    return ok;
+  };
+  const forward = (m: Handle) => (...a: unknown[]): unknown => fromNative(jit.jitRun(m, 'forward', a.map(toNative)));
+  const tracedOuts = tensorOutputs(forward(traced), 'trace');
+  const fnOuts = tensorOutputs(run, 'JS function');
+  if (compare(tracedOuts, fnOuts, 'JS function')) compare(tracedOuts, tensorOutputs(forward(again), 'repeated trace'), 'repeated trace');
+  const [graphDiff, tensorCompare] = diagnostics();
+  if (graphDiff !== null || tensorCompare !== null) throw new TracingCheckError(graphDiff, tensorCompare);
 }
 
 /**
@@ -552,23 +703,34 @@ function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Fu
 export function trace(module: Traceable, exampleInputs: unknown, options?: TraceOptions): ScriptModule;
 export function trace(fn: (...args: never[]) => unknown, exampleInputs: unknown, options?: TraceOptions): ScriptFunction;
 export function trace(target: unknown, exampleInputs: unknown, options: TraceOptions = {}): ScriptModule | ScriptFunction {
+  const fn = 'torch.jit.trace';
   const inputs = Array.isArray(exampleInputs) ? exampleInputs : [exampleInputs];
   if (target instanceof ScriptModule) return target; // as Python: tracing a ScriptModule is a no-op
+  const { strict = true, checkTrace = true, checkInputs = null, checkTolerance = 1e-5 } = readOptions(fn, options, ['strict', 'checkTrace', 'checkInputs', 'checkTolerance']) as TraceOptions;
+  for (const [name, value] of [['strict', strict], ['checkTrace', checkTrace]] as const)
+    if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be a boolean, got ${describe(value)}`);
+  if (checkInputs !== null && !Array.isArray(checkInputs)) throw new TypeError(`${fn}: checkInputs must be an array of argument lists, got ${describe(checkInputs)}`);
+  if (typeof checkTolerance !== 'number' || !(checkTolerance >= 0)) throw new TypeError(`${fn}: checkTolerance must be a non-negative number, got ${describe(checkTolerance)}`);
+  const check = checkTrace ? { inputs: checkInputs ?? [inputs], rtol: checkTolerance, strict } : null;
   const maybeModule = target as Partial<Traceable> & { call?: (...a: unknown[]) => unknown };
   if (typeof target === 'object' && target !== null && typeof maybeModule.forward === 'function') {
+    // nn.Module's call runs its hooks, as Python's trace calls module(*inputs).
+    const run = (typeof maybeModule.call === 'function' ? maybeModule.call.bind(target) : maybeModule.forward.bind(target)) as (...a: unknown[]) => unknown;
     const members = new Map<ModuleSpec, Members>();
     const spec = moduleSpec(target as Traceable, members);
     const handle = jit.jitCreate(spec);
     adoptMembers(handle, spec, members);
-    // nn.Module's call runs its hooks, as Python's trace calls module(*inputs).
-    const run = typeof maybeModule.call === 'function' ? maybeModule.call.bind(target) : maybeModule.forward.bind(target);
-    runTrace(handle, run as (...a: unknown[]) => unknown, maybeModule.forward, inputs, options);
-    return wrapModule(handle);
+    runTrace(handle, run, maybeModule.forward, inputs, strict);
+    const module = wrapModule(handle);
+    if (check) checkTraced(module, run, () => jit.jitCreate(moduleSpec(target as Traceable, new Map())), maybeModule.forward, check);
+    return module;
   }
-  if (typeof target !== 'function') throw new TypeError(`torch.jit.trace: expected a module (an object with forward) or a function, got ${describe(target)}`);
-  const handle = jit.jitCreate({ typeName: 'PlaceholderModule', training: true, parameters: [], buffers: [], children: [] });
-  runTrace(handle, target as (...a: unknown[]) => unknown, target, inputs, options);
+  if (typeof target !== 'function') throw new TypeError(`${fn}: expected a module (an object with forward) or a function, got ${describe(target)}`);
+  const placeholder = (): Handle => jit.jitCreate({ typeName: 'PlaceholderModule', training: true, parameters: [], buffers: [], children: [] });
+  const handle = placeholder();
+  runTrace(handle, target as (...a: unknown[]) => unknown, target, inputs, strict);
   const module = wrapModule(handle);
+  if (check) checkTraced(module, target as (...a: unknown[]) => unknown, placeholder, target, check);
   const forward = module.forward.bind(module) as ScriptFunction;
   Object.defineProperties(forward, {
     code: { get: () => module.code },

@@ -6,7 +6,11 @@
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/frontend/schema_matching.h>
 #include <torch/csrc/jit/frontend/tracer.h>
+#include <torch/csrc/jit/passes/canonicalize.h>
+#include <torch/csrc/jit/passes/erase_number_types.h>
 #include <torch/csrc/jit/passes/freeze_module.h>
+#include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/passes/shape_analysis.h>
 #include <torch/csrc/jit/passes/frozen_graph_optimizations.h>
 #include <torch/csrc/jit/runtime/jit_exception.h>
 #include <torch/csrc/jit/serialization/import.h>
@@ -485,6 +489,33 @@ Napi::Value JitMethodInfo(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// jitCheckGraph(m, name): what torch.jit.trace's check_trace compares, { text, nodes, nondeterministic }:
+// the method's graph canonicalized, inlined and without shapes (its text, and [text, kind, tensor
+// constant or null] of each top-level node), and the text of the graph's nondeterministic nodes.
+Napi::Value JitCheckGraph(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<torch::jit::Graph> graph = torch::jit::toGraphFunction(MethodFunction(ModuleOf(info[0]), ToString(env, info[1], "name"))).graph();
+  auto text = [](const auto& x) { std::ostringstream out; out << x; return out.str(); };
+  std::vector<Napi::Value> nondeterministic;
+  for (torch::jit::Node* n : graph->nodes())
+    if (n->isNondeterministic()) nondeterministic.push_back(Napi::String::New(env, text(*n)));
+  std::shared_ptr<torch::jit::Graph> canonical = torch::jit::Canonicalize(graph, /*keep_unique_names=*/true);
+  torch::jit::Inline(*canonical);
+  torch::jit::EraseShapeInformation(canonical);
+  std::vector<Napi::Value> nodes;
+  for (torch::jit::Node* n : canonical->nodes()) {
+    Napi::Value constant = env.Null();
+    if (n->kind() == c10::prim::Constant && !n->mustBeNone() && n->hasAttribute(c10::attr::value) && n->kindOf(c10::attr::value) == torch::jit::AttributeKind::t)
+      constant = Napi::Value(env, WrapTensor(env, n->t(c10::attr::value)));
+    nodes.push_back(NewArray(env, {Napi::String::New(env, text(*n)), Napi::String::New(env, n->kind().toQualString()), constant}));
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("text", text(*canonical));
+  out.Set("nodes", NewArray(env, nodes));
+  out.Set("nondeterministic", NewArray(env, nondeterministic));
+  return out;
+}
+
 // jitRun(m, name, args[]): the method's result.
 Napi::Value JitRun(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -715,6 +746,7 @@ void RegisterJit(napi_env env, napi_value exports) {
       {"jitSetTraining", JitSetTraining, "ScriptModule.training"},
       {"jitCreate", JitCreate, "torch.jit.trace"},
       {"jitTrace", JitTrace, "torch.jit.trace"},
+      {"jitCheckGraph", JitCheckGraph, "torch.jit.trace"},
       {"jitCompile", JitCompile, "torch.jit.compile"},
       {"jitUnitFunctions", UnitFunctions, "CompilationUnit"},
       {"jitUnitRun", UnitRun, "CompilationUnit"},

@@ -1,4 +1,5 @@
 // Moving data between JS and tensors: creation from TypedArrays, reading values back, metadata.
+#include <ATen/TracerMode.h>
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/from_blob.h>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <iterator>
 #include <mutex>
+#include <torch/csrc/jit/frontend/tracer.h>
 #include <unordered_map>
 
 #include "compat.h"
@@ -85,6 +87,7 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
   at::Tensor t;
   {
     OutsideTransformsGuard plain;  // a memory we can write, even inside torch.func.functionalize
+    at::tracer::impl::NoTracerDispatchMode untraced;  // the data are not ops: a trace sees the tensor as a constant
     t = at::empty(shape, at::TensorOptions().dtype(src));
     if (length) std::memcpy(t.data_ptr(), data, length * c10::elementSize(src));
     if (!IsNullish(env, info[2])) {
@@ -92,7 +95,15 @@ Napi::Value FromTypedArray(const Napi::CallbackInfo& info) {
       if (dst != src) t = t.to(dst);
     }
   }
-  return Napi::Value(env, WrapTensor(env, LiftFresh(std::move(t))));
+  // As Python's torch.tensor under torch.jit.trace: a traced to() (the constant enters the graph) and detach_.
+  const bool tracing = torch::jit::tracer::isTracing();
+  if (tracing) t = t.to(t.device(), t.scalar_type(), /*non_blocking=*/false, /*copy=*/false);
+  {
+    at::tracer::impl::NoTracerDispatchMode untraced;
+    t = LiftFresh(std::move(t));
+  }
+  if (tracing) t.detach_();
+  return Napi::Value(env, WrapTensor(env, std::move(t)));
 }
 
 // fromBuffer(arrayBuffer, byteOffset, count, dtype): a 1-D tensor over the buffer's memory, no copy.
