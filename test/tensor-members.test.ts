@@ -294,4 +294,31 @@ describe('legacy constructors and storages', () => {
     });
     expect(() => v.sum().backward()).toThrow(/from the hook/);
   });
+
+  it('a post-accumulate-grad hook gets the tensor it was registered on (optimizer-in-backward keys optimizers by Parameter)', () => {
+    // PyTorch's tutorial pattern; Python 2.13 (checked by hand): `t is p` and isinstance(t, Parameter) in
+    // every call, 4 steps taken, bias after the second backward [-0.8114391565322876, -0.3422250747680664].
+    torch.manualSeed(0);
+    const lin = new torch.nn.Linear(3, 2);
+    const optimizers = new Map(lin.parameters().map((p) => [p as Tensor, new torch.optim.SGD([p], { lr: 0.1 })]));
+    const seen: boolean[] = [];
+    for (const p of lin.parameters())
+      p.registerPostAccumulateGradHook((t) => {
+        seen.push(t === p && t instanceof torch.nn.Parameter);
+        optimizers.get(t)?.step();
+        optimizers.get(t)?.zeroGrad();
+      });
+    for (let i = 0; i < 2; i++) lin.call(torch.ones(4, 3)).sum().backward();
+    expect(seen).toEqual([true, true, true, true]);
+    expect(lin.bias!.tolist()).toEqual([-0.8114391565322876, -0.3422250747680664]);
+    // a disposed registrant: the hook still runs, on a fresh wrapper of the same tensor
+    const v = torch.ones(2, { requiresGrad: true });
+    const y = v.mul(2);
+    const got: number[][] = [];
+    v.registerPostAccumulateGradHook((t) => void got.push(t.grad!.tolist() as number[]));
+    v.dispose();
+    y.sum().backward();
+    expect(got).toEqual([[2, 2]]);
+  });
 });
+

@@ -281,10 +281,15 @@ function dimOrder(self: Tensor, options: unknown = {}): number[] {
 }
 
 // The native side of a post-accumulate-grad hook, built outside any Tensor method so that its closure
-// holds the hook only (a closure holding the tensor would keep it alive from native code).
-function postAccumulateGradCallback(hook: (tensor: Tensor) => void): (h: Handle) => void {
+// holds the hook and a weak reference only (a closure holding the tensor would keep it alive from native
+// code). The hook gets the tensor it was registered on, as Python's (a Parameter stays one: optimizer-in-
+// backward keys its optimizers by parameter); a new wrapper only when that one was collected or disposed.
+function postAccumulateGradCallback(hook: (tensor: Tensor) => void, owner: WeakRef<Tensor>): (h: Handle) => void {
   return (h: Handle): void => {
-    const tensor = new Tensor(h);
+    const registered = owner.deref();
+    const alive = registered !== undefined && !registered.isDisposed;
+    if (alive) native.dispose(h); // the registered wrapper's own handle reaches the same tensor
+    const tensor = alive ? registered : new Tensor(h);
     const result: unknown = hook(tensor);
     // Python accepts None or the argument itself; another Tensor is a grad hook's answer given to the
     // wrong hook, so it raises. Other values are ignored: a JS arrow like (p) => seen.push(...) returns one.
@@ -347,7 +352,7 @@ installMethods({
   registerPostAccumulateGradHook(this: Tensor, hook: unknown): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`registerPostAccumulateGradHook: hook must be a function, got ${describe(hook)}`);
     const h = handleOfTensor(this);
-    const id = native.registerPostAccGradHook(h, postAccumulateGradCallback(hook as (t: Tensor) => void));
+    const id = native.registerPostAccGradHook(h, postAccumulateGradCallback(hook as (t: Tensor) => void, new WeakRef(this)));
     return new RemovableHandle(() => {
       if (!native.isDisposed(h)) native.removePostAccGradHook(h, id);
     });
