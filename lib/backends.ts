@@ -75,7 +75,18 @@ const cudaBackend = Object.freeze({
   allowFp16Bf16ReductionMathSdp: setter('sdpFp16Bf16ReductionMath', 'allowFp16Bf16ReductionMathSdp'),
 });
 
-/** torch.backends: cpu, cuda, cudnn, mkldnn, mkl, openmp. */
+// Python's module-level flag of torch.backends.mha (per thread here: each worker has its own, as each JS realm).
+let mhaFastpathEnabled = true;
+/** torch.backends.mha: whether MultiheadAttention and the Transformer encoder may take their inference fast paths. */
+const mha = Object.freeze({
+  getFastpathEnabled: (): boolean => mhaFastpathEnabled,
+  setFastpathEnabled: (value: boolean): void => {
+    if (typeof value !== 'boolean') throw new TypeError(`torch.backends.mha.setFastpathEnabled: value must be a boolean, got ${typeof value}`);
+    mhaFastpathEnabled = value;
+  },
+});
+
+/** torch.backends: cpu, cuda, cudnn, mha, mkldnn, mkl, openmp. */
 export const backends = Object.freeze({
   cpu: Object.freeze({
     /** The SIMD level ATen's CPU kernels dispatch to: 'DEFAULT', 'AVX2', 'AVX512', ... */
@@ -83,6 +94,7 @@ export const backends = Object.freeze({
   }),
   cuda: cudaBackend,
   cudnn: Object.seal(cudnn),
+  mha,
   mkldnn: Object.seal(mkldnn),
   mkl: Object.freeze({ isAvailable: (): boolean => native.contextFlag('mklAvailable') }),
   openmp: Object.freeze({ isAvailable: (): boolean => native.contextFlag('openmpAvailable') }),

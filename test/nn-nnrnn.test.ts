@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+const { testing } = torch;
 import { check, makeTensor, type Enc, type TensorEnc, type Tol } from './golden-replay.js';
 
 torch.setNumThreads(1); // as the generator ran (ATEN_CPU_CAPABILITY=avx2 comes from vitest.config.ts)
@@ -296,6 +297,45 @@ describe('TransformerEncoder / TransformerDecoder stacks (deep-copied layers)', 
     expect(a!.self_attn.in_proj_weight!.equal(b!.self_attn.in_proj_weight!)).toBe(true);
     torch.noGrad(() => a!.linear1.weight.zero_());
     expect(b!.linear1.weight.abs().sum().item()).toBeGreaterThan(0);
+  });
+});
+
+describe('MultiheadAttention outside its fast path, torch.backends.mha', () => {
+  // Python 2.13's AssertionError texts, checked by hand (torch.no_grad, nested inputs of 4 and 2 rows of 8).
+  const NOT_NESTED = 'MultiheadAttention does not support NestedTensor outside of its fast path. The fast path was not hit because ';
+  const nested = () => torch.nested.nestedTensor([torch.randn([4, 8]), torch.randn([2, 8])]);
+
+  it('a nested input that cannot take the fast path names why, as Python', () => {
+    torch.noGrad(() => {
+      const nt = nested();
+      const mha = new torch.nn.MultiheadAttention(8, 2, { batchFirst: true });
+      expect(() => mha.call(nt, nt, nt)).toThrow(NOT_NESTED + 'training is enabled');
+      expect(() => new torch.nn.MultiheadAttention(8, 2).call(nt, nt, nt)).toThrow(NOT_NESTED + 'training is enabled');
+      mha.eval();
+      expect(() => mha.call(nt, nt, nt, { keyPaddingMask: torch.zeros([2, 4], { dtype: torch.bool }) }))
+        .toThrow(NOT_NESTED + 'supplying both src_key_padding_mask and src_mask at the same time                                  is not supported with NestedTensor input');
+      expect(() => new torch.nn.MultiheadAttention(8, 2, { batchFirst: true, bias: false }).eval().call(nt, nt, nt)).toThrow(new RegExp(`${NOT_NESTED.replace(/[.()]/g, '\\$&')}$`));
+    });
+  });
+
+  it('torch.backends.mha.setFastpathEnabled(false) keeps MultiheadAttention and the encoder layer off their fast paths (same values)', () => {
+    const x = torch.randn(2, 3, 8);
+    const mha = new torch.nn.MultiheadAttention(8, 2, { batchFirst: true }).eval();
+    const layer = new torch.nn.TransformerEncoderLayer(8, 2, 16, 0.0, { batchFirst: true }).eval();
+    expect(torch.backends.mha.getFastpathEnabled()).toBe(true);
+    torch.noGrad(() => {
+      const [fast, fastLayer] = [mha.call(x, x, x)[0], layer.call(x) as torch.Tensor];
+      torch.backends.mha.setFastpathEnabled(false);
+      try {
+        const nt = nested();
+        expect(() => mha.call(nt, nt, nt)).toThrow(NOT_NESTED + 'torch.backends.mha.get_fastpath_enabled() was not True');
+        testing.assertClose(mha.call(x, x, x)[0], fast);
+        testing.assertClose(layer.call(x) as torch.Tensor, fastLayer);
+      } finally {
+        torch.backends.mha.setFastpathEnabled(true);
+      }
+    });
+    expect(() => torch.backends.mha.setFastpathEnabled(1 as never)).toThrow(TypeError);
   });
 });
 

@@ -48,6 +48,13 @@ describe('nn.attention.sdpaKernel', () => {
     expect(() => cuda.enableMathSdp(1 as never)).toThrow(TypeError);
   });
 
+  it('SDPBackend.ERROR is a backend to pass, and enables none (Python 2.13, checked by hand: the no-backend error; with MATH and setPriority, MATH runs)', () => {
+    expect(() => sdpaKernel(SDPBackend.ERROR, attention)).toThrow(fx.no_backend_error);
+    expect(switches()).toEqual(fx.after);
+    expect(sdpaKernel([SDPBackend.ERROR, SDPBackend.MATH], { setPriority: true }, attention).shape).toEqual(attention().shape);
+    expect(switches()).toEqual(fx.after);
+  });
+
   it('torch.backends.cuda switches are settable and read back', () => {
     try {
       cuda.enableFlashSdp(false);

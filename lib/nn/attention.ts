@@ -14,7 +14,7 @@ const SWITCHES: [SDPBackend, string][] = [
   [SDPBackend.CUDNN_ATTENTION, 'sdpCudnn'], [SDPBackend.FLASH_ATTENTION, 'sdpFlash'], [SDPBackend.EFFICIENT_ATTENTION, 'sdpMemEfficient'],
   [SDPBackend.MATH, 'sdpMath'], [SDPBackend.OVERRIDEABLE, 'sdpOverrideable'],
 ];
-const VALID = new Set<number>(SWITCHES.map(([b]) => b));
+const VALID = new Set<number>(Object.values(SDPBackend)); // ERROR too: it has no switch, so it enables nothing
 
 // The backends enabled now, in priority order when asked (Python's _cur_sdpa_kernel_backends).
 function currentBackends(withPriority: boolean): SDPBackend[] {
@@ -28,7 +28,7 @@ function currentBackends(withPriority: boolean): SDPBackend[] {
 function setBackends(backends: readonly SDPBackend[], setPriority: boolean): void {
   for (const [b, flag] of SWITCHES) native.contextFlag(flag, backends.includes(b));
   if (setPriority) {
-    const order: number[] = [...backends];
+    const order: number[] = backends.filter((b) => b !== SDPBackend.ERROR); // no kernel to order (Python writes it past the table's end)
     for (const b of native.sdpPriorityOrder()) if (!order.includes(b)) order.push(b);
     native.sdpPriorityOrder(order);
   }

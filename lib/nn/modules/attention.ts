@@ -2,6 +2,7 @@
 // builds them, forward through F.multiHeadAttentionForward, or through ATen's _native_multi_head_attention
 // where PyTorch takes its fast path (inference, batch-first self-attention), so results match bit for bit.
 import { isGradEnabled } from '../../autograd.js';
+import { backends } from '../../backends.js';
 import { aten } from '../../call.js';
 import { empty } from '../../creation.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
@@ -122,7 +123,9 @@ export class MultiheadAttention extends Module {
     keyPaddingMask = _canonicalMask(keyPaddingMask, 'key_padding_mask', _noneOrDtype(attnMask), 'attn_mask', query.dtype);
     attnMask = _canonicalMask(attnMask, 'attn_mask', null, '', query.dtype, false);
 
-    if (!floatMask && isBatched && this._fastPathAllowed(query, key, value)) {
+    let whyNotFastPath = this._whyNotFastPath(query, key, value, keyPaddingMask, attnMask);
+    if (floatMask && !whyNotFastPath) whyNotFastPath = 'floating-point masks are not supported for fast path.';
+    if (!whyNotFastPath) {
       const [mergedMask, maskType] = this.mergeMasks(attnMask, keyPaddingMask, query);
       if (this.in_proj_bias !== null && this.in_proj_weight !== null) {
         const [out, weights] = aten('_native_multi_head_attention', [
@@ -132,6 +135,8 @@ export class MultiheadAttention extends Module {
         return [out, needWeights ? weights : null];
       }
     }
+    if (query.isNested || key.isNested || value.isNested)
+      throw new Error(`MultiheadAttention does not support NestedTensor outside of its fast path. The fast path was not hit because ${whyNotFastPath}`);
     if (this.batchFirst && isBatched) {
       // Keep the identities F.multiHeadAttentionForward looks at (self-attention, key is value).
       if (key === value) {
@@ -170,19 +175,31 @@ export class MultiheadAttention extends Module {
     return [this.batchFirst && isBatched ? out.transpose(1, 0) : out, weights];
   }
 
-  // PyTorch's conditions for torch._native_multi_head_attention (what the eval-mode fast path needs).
-  private _fastPathAllowed(query: Tensor, key: Tensor, value: Tensor): boolean {
-    if (query !== key || key !== value) return false;
+  // PyTorch's conditions for torch._native_multi_head_attention (the eval-mode fast path), in its order:
+  // why it is not taken ('' when it is), the text of its error for a nested input outside it.
+  private _whyNotFastPath(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: MaybeTensor, attnMask: MaybeTensor): string {
     const inW = this.in_proj_weight;
     const inB = this.in_proj_bias;
-    if (inB !== null && query.dtype !== inB.dtype) return false;
-    if (inW === null || query.dtype !== inW.dtype) return false;
-    if (this.training || this.numHeads % 2 !== 0 || !this.batchFirst) return false;
-    if (this.bias_k !== null || this.bias_v !== null || this.addZeroAttn || !this._qkvSameEmbedDim) return false;
-    if (_autocastEnabled()) return false;
+    if (!backends.mha.getFastpathEnabled()) return 'torch.backends.mha.get_fastpath_enabled() was not True';
+    if (query.dim() !== 3) return `input not batched; expected query.dim() of 3 but got ${query.dim()}`;
+    if (query !== key || key !== value) return 'non-self attention was used (query, key, and value are not the same Tensor)';
+    if (inB !== null && query.dtype !== inB.dtype) return `dtypes of query (${query.dtype}) and self.in_proj_bias (${inB.dtype}) don't match`;
+    if (inW === null) return 'in_proj_weight was None';
+    if (query.dtype !== inW.dtype) return `dtypes of query (${query.dtype}) and self.in_proj_weight (${inW.dtype}) don't match`;
+    if (this.training) return 'training is enabled';
+    if (this.numHeads % 2 !== 0) return 'self.num_heads is not even';
+    if (!this.batchFirst) return 'batch_first was not True';
+    if (this.bias_k !== null) return 'self.bias_k was not None';
+    if (this.bias_v !== null) return 'self.bias_v was not None';
+    if (this.addZeroAttn) return 'add_zero_attn was enabled';
+    if (!this._qkvSameEmbedDim) return '_qkv_same_embed_dim was not True';
+    if (query.isNested && (keyPaddingMask !== null || attnMask !== null))
+      return `supplying both src_key_padding_mask and src_mask at the same time${' '.repeat(34)}is not supported with NestedTensor input`; // Python's string continues a line there
+    if (_autocastEnabled()) return 'autocast is enabled';
     const tensors = [query, inW, inB, this.out_proj.weight, this.out_proj.bias].filter((t): t is Tensor => t !== null);
-    if (!tensors.every((t) => t.device.type === 'cpu' || t.device.type === 'cuda')) return false;
-    return !(isGradEnabled() && tensors.some((t) => t.requiresGrad));
+    if (!tensors.every((t) => t.device.type === 'cpu' || t.device.type === 'cuda')) return "some Tensor argument's device is neither one of cpu, cuda or privateuseone";
+    if (isGradEnabled() && tensors.some((t) => t.requiresGrad)) return 'grad is enabled and at least one of query or the input/output projection weights or biases requires_grad';
+    return '';
   }
 
   /** Python's merge_masks: one mask of shape (N, H, L, L) and its type code for the native kernel (1: padding, 2: general). */

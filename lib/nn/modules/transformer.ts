@@ -2,6 +2,7 @@
 // their layers, with normFirst, activation as a string or function, batchFirst, masks and isCausal. The
 // inference fast paths PyTorch takes (_transformer_encoder_layer_fwd, nested tensors for padded batches)
 // are taken under the same conditions, so outputs match PyTorch's bit for bit there too.
+import { backends } from '../../backends.js';
 import { aten } from '../../call.js';
 import { full } from '../../creation.js';
 import type { DType } from '../../dtype.js';
@@ -168,6 +169,7 @@ export class TransformerEncoderLayer extends Module {
   // The conditions under which PyTorch calls torch._transformer_encoder_layer_fwd.
   private _fastPathAllowed(src: Tensor, srcMask: MaybeTensor, srcKeyPaddingMask: MaybeTensor): boolean {
     const sa = this.self_attn;
+    if (!backends.mha.getFastpathEnabled()) return false;
     if (src.dim() !== 3 || this.training || !sa.batchFirst || sa.in_proj_bias === null || !sa._qkvSameEmbedDim) return false;
     if (!this.activationReluOrGelu || this.norm1.eps !== this.norm2.eps) return false;
     if (src.isNested && (srcKeyPaddingMask !== null || srcMask !== null)) return false;
@@ -350,7 +352,7 @@ export class TransformerEncoder extends Module {
 
   // PyTorch's conditions for running a padded batch as a nested tensor (inference, batch-first, a left-aligned padding mask).
   private _sparsityFastPath(src: Tensor, first: TransformerEncoderLayer, mask: MaybeTensor, kpm: MaybeTensor): boolean {
-    if (!this.useNestedTensor || first.training || src.dim() !== 3 || kpm === null) return false;
+    if (!backends.mha.getFastpathEnabled() || !this.useNestedTensor || first.training || src.dim() !== 3 || kpm === null) return false;
     if (!(first instanceof TransformerEncoderLayer)) return false;
     if (this.maskCheck && !aten('_nested_tensor_from_mask_left_aligned', [src, kpm.logicalNot()])) return false;
     if (src.isNested || mask !== null || _autocastEnabled()) return false;
