@@ -12,7 +12,7 @@ import { KeyError } from '../errors.js';
 import { Device, toDevice, type DeviceLike } from '../device.js';
 import { DType, isDTypeName, pySize, toDType } from '../dtype.js';
 import { Function as AutogradFunction, type FunctionCtx } from '../function.js';
-import { describe, isOptionsObject, readOptions } from '../options.js';
+import { describe, isOptionsObject, pyTypeName, readOptions } from '../options.js';
 import { keep } from '../scope.js';
 import { RemovableHandle } from '../hooks.js';
 import { isTensor, type Tensor } from '../tensor.js';
@@ -139,11 +139,11 @@ class BackwardHookState {
   readonly tensorsAt: { input: number[]; output: number[] } = { input: [], output: [] };
   constructor(readonly module: Module, readonly pre: HookEntry[], readonly hooks: HookEntry[]) {}
 
-  static replace(result: unknown, current: (Tensor | null)[], what: string): (Tensor | null)[] {
+  static replace(result: unknown, current: (Tensor | null)[], what: 'backward' | 'backward pre'): (Tensor | null)[] {
     if (result === undefined || result === null) return current;
     const list = Array.isArray(result) ? result : [result];
-    if (list.length !== current.length)
-      throw new RangeError(`${what} hook returned ${list.length} gradients, expected ${current.length}`);
+    if (list.length !== current.length) // Python's RuntimeError, word for word
+      throw new Error(`${what === 'backward' ? 'Backward hook returned an invalid number of grad_input' : 'Backward pre hook returned an invalid number of grad_output'}, got ${list.length}, but expected ${current.length}`);
     list.forEach((g, i) => {
       if (g !== null && !isTensor(g)) throw new TypeError(`${what} hook returned ${describe(g)} at position ${i}, expected a Tensor or null`);
     });
@@ -172,7 +172,11 @@ class BackwardHookState {
   }
 
   runHooks(gradInputs: (Tensor | null)[]): (Tensor | null)[] {
-    for (const h of this.hooks) gradInputs = BackwardHookState.replace(h.fn(this.module, gradInputs, this.gradOutputs ?? []), gradInputs, 'backward');
+    const gradOutputs = this.gradOutputs;
+    // As Python: no hook call when the gradient reached the inputs without passing through the outputs
+    if (gradOutputs === null) return gradInputs;
+    for (const h of this.hooks) gradInputs = BackwardHookState.replace(h.fn(this.module, gradInputs, gradOutputs), gradInputs, 'backward');
+    this.gradOutputs = null; // as Python: a later backward that skips the outputs calls no hook
     return gradInputs;
   }
 }
@@ -297,39 +301,59 @@ export class Module extends RegistrationWatch {
     }
     if (record.disposed) throw new Error(`${this.constructor.name}: the module was disposed; it cannot be called`);
     const kwargs: Record<string, unknown> = {};
-    for (const h of [...globalHooks.forwardPre, ...record.forwardPre]) {
-      const r = h.withKwargs ? h.fn(this, args, kwargs) : h.fn(this, args);
-      if (r === undefined || r === null) continue;
-      if (h.withKwargs) {
-        if (!Array.isArray(r) || r.length !== 2) throw new TypeError(`forward pre-hook must return null or an array of (newArgs, newKwargs), got ${describe(r)}`);
-        args = Array.isArray(r[0]) ? r[0] : [r[0]];
-      } else args = Array.isArray(r) ? r : [r];
-    }
-    const backwardHooks = [...(globalHooks.isFullBackward ? globalHooks.backward : []), ...(record.isFullBackward ? record.backward : [])];
-    const regularBackwardHooks = [...(globalHooks.isFullBackward === false ? globalHooks.backward : []), ...(record.isFullBackward === false ? record.backward : [])];
-    const backwardPre = [...globalHooks.backwardPre, ...record.backwardPre];
-    let state: BackwardHookState | null = null;
-    if (backwardHooks.length + backwardPre.length > 0) {
-      state = new BackwardHookState(this, backwardPre, backwardHooks);
-      state.inputsNeedGrad = args.some((a) => isTensor(a) && a.requiresGrad);
-      state.sizes.input = args.length;
-      if (state.inputsNeedGrad && backwardHooks.length) args = throughHook(state, 'input', args) as AnyArgs;
-    }
     const forwardHooks = [...globalHooks.forward, ...record.forward];
-    let result: unknown;
+    const globalCount = globalHooks.forward.length;
+    let result: unknown; // undefined (Python's None) until forward returns
+    let started = 0; // forwardHooks[0, started) have been called: Python's called_always_called_hooks
+    // As Python's _call_impl: pre-hooks, forward and forward hooks all in one try, so that an error in
+    // any of them still runs the alwaysCall forward hooks not yet called.
     try {
+      for (const h of [...globalHooks.forwardPre, ...record.forwardPre]) {
+        const r = h.withKwargs ? h.fn(this, args, kwargs) : h.fn(this, args);
+        if (r === undefined || r === null) continue;
+        if (h.withKwargs) {
+          if (!Array.isArray(r) || r.length !== 2) throw new TypeError(`forward pre-hook must return null or an array of (newArgs, newKwargs), got ${describe(r)}`);
+          args = Array.isArray(r[0]) ? r[0] : [r[0]];
+        } else args = Array.isArray(r) ? r : [r];
+      }
+      const backwardHooks = [...(globalHooks.isFullBackward ? globalHooks.backward : []), ...(record.isFullBackward ? record.backward : [])];
+      const regularBackwardHooks = [...(globalHooks.isFullBackward === false ? globalHooks.backward : []), ...(record.isFullBackward === false ? record.backward : [])];
+      const backwardPre = [...globalHooks.backwardPre, ...record.backwardPre];
+      let state: BackwardHookState | null = null;
+      if (backwardHooks.length + backwardPre.length > 0) {
+        state = new BackwardHookState(this, backwardPre, backwardHooks);
+        state.inputsNeedGrad = args.some((a) => isTensor(a) && a.requiresGrad);
+        state.sizes.input = args.length;
+        if (state.inputsNeedGrad && backwardHooks.length) args = throughHook(state, 'input', args) as AnyArgs;
+      }
       result = this.forward(...args);
+      for (const h of forwardHooks) {
+        started++;
+        const r = h.withKwargs ? h.fn(this, args, kwargs, result) : h.fn(this, args, result);
+        if (r !== undefined && r !== null) result = r;
+      }
+      if (state) {
+        // Python's isinstance(result, (Tensor, tuple)), an array standing for the tuple; pyTypeName spells a plain object 'dict'
+        if (!isTensor(result) && !Array.isArray(result))
+          warn(`For backward hooks to be called, module output should be a Tensor or a tuple of Tensors but received <class '${pyTypeName(result)}'>`);
+        result = throughHook(state, 'output', result);
+      }
+      if (regularBackwardHooks.length) this.#attachRegularBackwardHooks(regularBackwardHooks, args, result);
+      return result;
     } catch (e) {
-      for (const h of forwardHooks) if (h.alwaysCall) (h.withKwargs ? h.fn(this, args, kwargs, undefined) : h.fn(this, args, undefined));
+      for (let i = started; i < forwardHooks.length; i++) {
+        const h = forwardHooks[i]!;
+        if (!h.alwaysCall) continue;
+        try {
+          const r = h.withKwargs ? h.fn(this, args, kwargs, result) : h.fn(this, args, result);
+          if (r !== undefined && r !== null) result = r;
+        } catch (hookError) {
+          // as Python: the hook's error is only a warning, the first error is the one thrown
+          warn(`${i < globalCount ? 'global ' : ''}module forward hook with \`\`always_call=True\`\` raised an exception that was silenced as another error was raised in forward: ${hookError instanceof Error ? hookError.message : String(hookError)}`);
+        }
+      }
       throw e;
     }
-    for (const h of forwardHooks) {
-      const r = h.withKwargs ? h.fn(this, args, kwargs, result) : h.fn(this, args, result);
-      if (r !== undefined && r !== null) result = r;
-    }
-    if (state) result = throughHook(state, 'output', result);
-    if (regularBackwardHooks.length) this.#attachRegularBackwardHooks(regularBackwardHooks, args, result);
-    return result;
   }
 
   // PyTorch's deprecated registerBackwardHook: the hooks go on the gradFn of the output's first tensor,
@@ -788,7 +812,10 @@ export class Module extends RegistrationWatch {
     for (const h of this.#record.stateDictPre) h.fn(this, prefix, keepVars);
     this._saveToStateDict(destination, prefix, keepVars);
     for (const [name, m] of this.#scan().modules) if (m !== null) m.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars });
-    for (const h of this.#record.stateDictPost) h.fn(this, destination, prefix, {});
+    for (const h of this.#record.stateDictPost) {
+      const r = h.fn(this, destination, prefix, {});
+      if (r !== undefined && r !== null) throw new Error('state_dict post-hook must return None'); // Python's, for hooks of the public API
+    }
     return destination;
   }
 
@@ -1098,9 +1125,12 @@ function globalHook(list: HookEntry[], fn: unknown, what: string, entry: Partial
 export function registerModuleForwardPreHook(hook: ForwardPreHook): RemovableHandle {
   return globalHook(globalHooks.forwardPre, hook, 'registerModuleForwardPreHook');
 }
-/** register_module_forward_hook: hook(module, args, output) after every module's forward. */
-export function registerModuleForwardHook(hook: ForwardHook, options: { alwaysCall?: boolean } = {}): RemovableHandle {
-  return globalHook(globalHooks.forward, hook, 'registerModuleForwardHook', { alwaysCall: Boolean(readOptions('registerModuleForwardHook', options, ['alwaysCall']).alwaysCall) });
+/** register_module_forward_hook: hook(module, args, output), or with withKwargs hook(module, args, kwargs, output), after every module's forward. */
+export function registerModuleForwardHook(hook: ForwardHook, options?: { withKwargs?: false; alwaysCall?: boolean }): RemovableHandle;
+export function registerModuleForwardHook(hook: ForwardHookWithKwargs, options: { withKwargs: true; alwaysCall?: boolean }): RemovableHandle;
+export function registerModuleForwardHook(hook: ForwardHook | ForwardHookWithKwargs, options: { withKwargs?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
+  const o = readOptions('registerModuleForwardHook', options, ['withKwargs', 'alwaysCall']);
+  return globalHook(globalHooks.forward, hook, 'registerModuleForwardHook', { withKwargs: Boolean(o.withKwargs), alwaysCall: Boolean(o.alwaysCall) });
 }
 /** register_module_full_backward_pre_hook. */
 export function registerModuleFullBackwardPreHook(hook: BackwardPreHook): RemovableHandle {
