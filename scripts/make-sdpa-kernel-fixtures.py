@@ -9,6 +9,7 @@ import sys
 import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
+from torch.nn.attention.bias import CausalVariant, causal_lower_right, causal_upper_left
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pyvalues import enc, raised, write_fixture  # noqa: E402
@@ -46,5 +47,19 @@ cuda.matmul.allow_tf32 = True
 tf32 += [cuda.matmul.allow_tf32, torch.get_float32_matmul_precision()]
 cuda.matmul.allow_tf32 = False
 fixture["matmul_tf32"] = tf32 + [cuda.matmul.allow_tf32, torch.get_float32_matmul_precision()]
+# torch.nn.attention.bias: causal biases of other lengths (a query of 4 against keys of 6, and 6 against 4).
+torch.manual_seed(1)
+cq, ck, cv = torch.randn(2, 3, 4, 8, dtype=torch.float64), torch.randn(2, 3, 6, 8, dtype=torch.float64), torch.randn(2, 3, 6, 5, dtype=torch.float64)
+fixture["causal_bias"] = {
+    "q": enc(cq), "k": enc(ck), "v": enc(cv),
+    "lower_right": enc(F.scaled_dot_product_attention(cq, ck, cv, causal_lower_right(4, 6))),
+    "upper_left": enc(F.scaled_dot_product_attention(cq, ck, cv, causal_upper_left(4, 6))),
+    "lower_right_square": enc(F.scaled_dot_product_attention(cq, cq, cq, causal_lower_right(4, 4))),
+    "longer_query": enc(F.scaled_dot_product_attention(ck, cq, cq, causal_lower_right(6, 4))),
+    "repr": repr(causal_lower_right(3, 4)),
+    "variants": {n: int(v) for n, v in CausalVariant.__members__.items()},
+    "with_causal_error": str(raised(lambda: F.scaled_dot_product_attention(cq, ck, cv, causal_lower_right(4, 6), is_causal=True))),
+    "size_error": str(raised(lambda: causal_lower_right(4))),
+}
 assert not torch.equal(F.scaled_dot_product_attention(q, k, v, is_causal=True), torch.tensor(0.0))
 write_fixture("sdpa-kernel.json", fixture)

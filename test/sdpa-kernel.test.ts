@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { compare, decode } from '../scripts/pyvalues.mjs';
+import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
 const fx = JSON.parse(readFileSync(new URL('fixtures/sdpa-kernel.json', import.meta.url), 'utf8')) as Record<string, unknown> & {
@@ -77,5 +78,32 @@ describe('nn.attention.sdpaKernel', () => {
     seen.push(cuda.matmul.allowTf32, torch.getFloat32MatmulPrecision());
     expect(seen).toEqual(fx.matmul_tf32);
     expect(() => ((cuda.matmul as Record<string, unknown>).allowTf3 = true)).toThrow(TypeError);
+  });
+});
+
+describe('nn.attention.bias (CausalBias as scaledDotProductAttention attnMask)', () => {
+  const cb = fx.causal_bias as Record<string, unknown> & { repr: string; variants: Record<string, number>; with_causal_error: string; size_error: string };
+  const [cq, ck, cv] = [decode(cb.q) as T, decode(cb.k) as T, decode(cb.v) as T];
+  const { causalLowerRight, causalUpperLeft, CausalBias, CausalVariant } = torch.nn.attention.bias;
+  const sdpa = torch.nn.functional.scaledDotProductAttention;
+
+  it("gives Python's outputs bit for bit: lower right, upper left, square, and a longer query (with Python's warning)", () => {
+    expect(exact(sdpa(cq, ck, cv, causalLowerRight(4, 6)), cb.lower_right)).toBeNull();
+    expect(exact(sdpa(cq, ck, cv, causalUpperLeft([4, 6])), cb.upper_left)).toBeNull();
+    expect(exact(sdpa(cq, cq, cq, { attnMask: causalLowerRight(4, 4) }), cb.lower_right_square)).toBeNull();
+    let out: T | undefined;
+    expect(warningsOf(() => (out = sdpa(ck, cq, cq, causalLowerRight(6, 4))))).toEqual([
+      ['UserWarning', 'Lower right causal bias will produce NaNs in the output when seq_len_q > seq_len_kv!'],
+    ]);
+    expect(exact(out!, cb.longer_query)).toBeNull();
+  });
+
+  it("prints as its materialized mask; Python's variants and errors", () => {
+    expect(String(causalLowerRight(3, 4))).toBe(cb.repr);
+    expect({ ...CausalVariant }).toEqual(cb.variants);
+    expect(new CausalBias(CausalVariant.LOWER_RIGHT, 3, 4)._materialize().sum().item()).toBe(9);
+    expect(() => sdpa(cq, ck, cv, causalLowerRight(4, 6), { isCausal: true })).toThrow(cb.with_causal_error);
+    expect(() => causalLowerRight(4)).toThrow(cb.size_error);
+    expect(() => new CausalBias(3 as never, 2, 2)).toThrow(TypeError);
   });
 });

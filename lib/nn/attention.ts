@@ -5,6 +5,8 @@ import { withMode } from '../autograd.js';
 import { native } from '../native.js';
 import { describe, readOptions } from '../options.js';
 
+export * as bias from './attention_bias.js';
+
 /** torch.nn.attention.SDPBackend: libtorch's numbers for the backends. */
 export const SDPBackend = Object.freeze({ ERROR: -1, MATH: 0, FLASH_ATTENTION: 1, EFFICIENT_ATTENTION: 2, CUDNN_ATTENTION: 3, OVERRIDEABLE: 4 } as const);
 export type SDPBackend = (typeof SDPBackend)[keyof typeof SDPBackend];

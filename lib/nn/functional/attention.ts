@@ -10,6 +10,7 @@ import { describe, isOptionsObject, numberArg } from '../../options.js';
 import { pyTuple } from '../../print.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
+import { CausalBias, CausalVariant } from '../attention_bias.js';
 
 type MaybeTensor = Tensor | null;
 
@@ -33,18 +34,26 @@ const SDPA_ARGS = ['attnMask', 'dropoutP', 'isCausal', 'scale', 'enableGqa'] as 
 /**
  * `F.scaledDotProductAttention(query, key, value, attnMask = null, dropoutP = 0, isCausal = false, { scale, enableGqa })`:
  * softmax(QKᵀ·scale + mask)·V through ATen's scaled_dot_product_attention (its dropout draws from the
- * default generator as in PyTorch). A boolean attnMask marks the positions that take part.
+ * default generator as in PyTorch). A boolean attnMask marks the positions that take part; a
+ * nn.attention.bias CausalBias runs as Python's.
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...rest: unknown[]): Tensor {
   const fn = 'scaledDotProductAttention';
   const positional = rest.length > 0 && isOptionsObject(rest[rest.length - 1]) ? rest.length - 1 : rest.length;
   if (positional > 3) throw new TypeError(`${fn}: scale and enableGqa are keyword-only: pass them in the options object`);
   const o = bindArgs(fn, rest, SDPA_ARGS);
-  const attnMask = _optionalTensor(fn, 'attnMask', o.attnMask);
+  const causalBias = o.attnMask instanceof CausalBias ? o.attnMask : null;
+  let attnMask = causalBias ? null : _optionalTensor(fn, 'attnMask', o.attnMask);
   const dropoutP = numberArg(fn, 'dropoutP', o.dropoutP, 0);
-  const isCausal = boolArg(fn, 'isCausal', o.isCausal, false);
+  let isCausal = boolArg(fn, 'isCausal', o.isCausal, false);
   const scale = o.scale === undefined || o.scale === null ? null : numberArg(fn, 'scale', o.scale, 0);
   const enableGqa = boolArg(fn, 'enableGqa', o.enableGqa, false);
+  if (causalBias) {
+    // CausalBias._dispatch: causal attention where that is the same; else (off CUDA's fused kernels) the materialized mask
+    if (isCausal) throw new RangeError('CausalBias should not be used with causal=True');
+    if (causalBias.seqLenQ === causalBias.seqLenKv || causalBias.variant === CausalVariant.UPPER_LEFT) isCausal = true;
+    else attnMask = causalBias._materialize(query.device);
+  }
   return aten('scaled_dot_product_attention', [query, key, value, attnMask, dropoutP, isCausal, { scale, enableGqa }]) as Tensor;
 }
 
