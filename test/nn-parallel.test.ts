@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as torch from '../dist/index.js';   // the instance scripts/pyvalues.mjs decodes into
 import { parallelForward } from '../dist/nn/parallel/data_parallel.js';
 import { compare, decode } from '../scripts/pyvalues.mjs';
+import { warningsOf } from './warnings-of.js';
 
 type T = torch.Tensor;
 const fixture = JSON.parse(readFileSync(new URL('fixtures/nn-parallel.json', import.meta.url), 'utf8')) as {
@@ -98,5 +99,10 @@ describe('the multi-device path, with CPU devices standing in for GPUs', () => {
       process.off('warning', onWarning);
     }
     expect(warned).toEqual(['Was asked to gather along dimension 0, but all input tensors were scalars; will instead unsqueeze and return a vector.']);
+  });
+
+  it("takes comm.gather's deprecated -1 for the CPU, with Python's FutureWarning (checked by hand against 2.13's comm.py)", () => {
+    const seen = warningsOf(() => expect((nn.parallel.gather([torch.ones(2), torch.zeros(2)], -1) as T).tolist()).toEqual([1, 1, 0, 0]));
+    expect(seen).toEqual([['FutureWarning', 'Using -1 to represent CPU tensor is deprecated. Please use a device object or string instead, e.g., "cpu".']]);
   });
 });

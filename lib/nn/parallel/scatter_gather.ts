@@ -37,7 +37,8 @@ export function scatter(inputs: unknown, targetDevices: readonly (number | Devic
  * Python's warning.
  */
 export function gather(outputs: readonly unknown[], targetDevice: number | DeviceLike, dim = 0): unknown {
-  const target = asDevice(targetDevice, 'gather');
+  if (targetDevice === -1) warn('Using -1 to represent CPU tensor is deprecated. Please use a device object or string instead, e.g., "cpu".', 'FutureWarning');
+  const target = targetDevice === -1 ? toDevice('cpu', 'gather') : asDevice(targetDevice, 'gather'); // comm.gather's old spelling of the CPU
   const gatherMap = (outs: readonly unknown[]): unknown => {
     const first = outs[0];
     if (isTensor(first)) {
