@@ -40,12 +40,26 @@ export class DType extends TorchEnumValue {
     this.isSigned = isSigned;
     Object.freeze(this);
   }
+
+  /** dtype.to_real(): the real counterpart of a complex dtype (complex64 → float32); any other dtype itself. */
+  toReal(): DType {
+    return byCode.get(mappings.get(this.code)?.toReal ?? this.code) ?? this;
+  }
+
+  /** dtype.to_complex(): the complex counterpart (float32 → complex64, bfloat16 → complex64); an error for integer and float8 dtypes. */
+  toComplex(): DType {
+    const to = mappings.get(this.code)?.toComplex;
+    if (typeof to !== 'number') throw new Error(to ?? `Unknown Complex ScalarType for ${this.name}`);
+    return byCode.get(to)!;
+  }
 }
 
 const byCode = new Map<number, DType>();
 const byName = new Map<string, DType>();
+const mappings = new Map<number, { toReal: number; toComplex: number | string }>(); // c10's, by code
 const nativeDtypes = native.dtypes();
 for (const d of nativeDtypes) {
+  mappings.set(d.code, d);
   const dt = new DType(d.code, d.name, d.itemsize, d.kind as DTypeKind, d.signed);
   byCode.set(d.code, dt);
   for (const name of [d.name, ...d.aliases]) byName.set(name, dt);

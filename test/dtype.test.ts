@@ -71,6 +71,30 @@ interface ConstantsFixture {
 }
 const cx = JSON.parse(readFileSync(new URL('./fixtures/constants.json', import.meta.url), 'utf8')) as ConstantsFixture;
 
+describe('dtype.toReal / toComplex and 64-bit values as numbers', () => {
+  it("map as Python 2.13's to_real()/to_complex() (checked by hand), with c10's error for dtypes without a complex partner", () => {
+    const pairs: [torch.DType, string, string][] = [
+      [torch.float16, 'float16', 'complex32'], [torch.float32, 'float32', 'complex64'], [torch.float64, 'float64', 'complex128'],
+      [torch.bfloat16, 'bfloat16', 'complex64'], [torch.complex32, 'float16', 'complex32'], [torch.complex64, 'float32', 'complex64'],
+      [torch.complex128, 'float64', 'complex128'],
+    ];
+    for (const [d, real, complex] of pairs) expect([d.toReal().name, d.toComplex().name]).toEqual([real, complex]);
+    expect(torch.int64.toReal()).toBe(torch.int64);
+    expect(() => torch.int64.toComplex()).toThrow('Unknown Complex ScalarType for Long');
+    expect(() => torch.bool.toComplex()).toThrow('Unknown Complex ScalarType for Bool');
+    expect(() => torch.float8_e4m3fn.toComplex()).toThrow('Unknown Complex ScalarType for Float8_e4m3fn');
+  });
+
+  it("Number(t) is Python's float(t) for 64-bit integers beyond 2^53 (rounded), uint64 from 2^63 too; item() refuses them with a RangeError", () => {
+    // Python: float(torch.tensor([2**63], dtype=torch.uint64)) == 9.223372036854776e+18; float(torch.tensor([2**53 + 2])) == 9007199254740994.0
+    const big = torch.tensor([2n ** 63n], { dtype: torch.uint64 });
+    expect(Number(big)).toBe(9223372036854775808);
+    expect(Number(torch.tensor([2n ** 53n + 2n]))).toBe(9007199254740994);
+    expect(() => big.item()).toThrow(RangeError);
+    expect(torch.tensor([5], { dtype: torch.uint64 }).item()).toBe(5);
+  });
+});
+
 describe('finfo and iinfo', () => {
   it('finfo has Python\'s fields and repr for every floating and complex dtype, and raises where Python does', () => {
     let checked = 0;

@@ -183,6 +183,10 @@ describe('weightsOnly', () => {
 });
 
 describe('torch.save', () => {
+  it('refuses a quantized tensor with a message that says so (quantized tensors are deprecated in 2.13)', () => {
+    const q = torch.quantizePerTensor(torch.tensor([1.5, 2.5]), 0.1, 10, torch.quint8);
+    expect(() => torch.save(q, join(tmpdir(), 'never-written.pt'))).toThrow("torch.save: quantized tensors cannot be saved by torchnode (PyTorch's _rebuild_qtensor is not supported)");
+  });
   it('round-trips every Python fixture Node -> Node (file and Buffer) with values, views and sharing', () => {
     for (const [name, want] of Object.entries(expected.cases)) {
       const obj = torch.load(fixture(`${name}.pt`), { weightsOnly: name !== 'protocol4' && !name.startsWith('numpy'), mapLocation: 'cpu' });

@@ -160,7 +160,7 @@ installMethods({
   [Symbol.toPrimitive](this: Tensor, hint: 'number' | 'string' | 'default'): number | string {
     if (hint !== 'number') return this.toString();
     if (this.numel() !== 1) throw new RangeError('only one element tensors can be converted to Python scalars');
-    return Number(this.item());
+    return Number(native.item(handleOfTensor(this))); // Python's float(): a 64-bit integer beyond 2^53 rounds, as there
   },
 } as unknown as Record<string | symbol, (this: Tensor, ...args: never[]) => unknown>);
 

@@ -195,6 +195,17 @@ Napi::Value DTypes(const Napi::CallbackInfo& info) {
     o.Set("itemsize", static_cast<double>(c10::elementSize(st)));
     o.Set("kind", kind);
     o.Set("signed", isSigned);
+    // dtype.to_real() / to_complex(): c10's own mapping, or its error for types without a complex one
+    o.Set("toReal", static_cast<int>(c10::toRealValueType(st)));
+    if (c10::isComplexType(st) || c10::isFloatingType(st)) {
+      try {
+        o.Set("toComplex", static_cast<int>(c10::toComplexType(st)));
+      } catch (const c10::Error& e) {
+        o.Set("toComplex", e.what_without_backtrace());
+      }
+    } else {
+      o.Set("toComplex", std::string("Unknown Complex ScalarType for ") + c10::toString(st));
+    }
     if (Napi::Value fi = FloatInfo(env, st); !fi.IsEmpty()) o.Set("finfo", fi);
     if (Napi::Value ii = IntInfo(env, st); !ii.IsEmpty()) o.Set("iinfo", ii);
     arr.Set(n++, o);

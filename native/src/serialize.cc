@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -108,8 +109,12 @@ Napi::Value ZipWrite(const Napi::CallbackInfo& info) {
 Napi::Value TensorStorage(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const at::Tensor& t = TensorOf(env, info[0], "tensor");
-  if (!t.has_storage() || t.layout() != c10::kStrided || t.is_quantized())
-    ThrowType(std::string("only strided dense tensors can be saved, got layout ") + c10::toString(t.layout()));
+  if (t.is_quantized()) ThrowType("quantized tensors cannot be saved by torchnode (PyTorch's _rebuild_qtensor is not supported)");
+  if (!t.has_storage() || t.layout() != c10::kStrided) {
+    std::ostringstream layout;
+    layout << t.layout();  // c10::toString(Layout) would print a whole TensorOptions
+    ThrowType("only strided dense tensors can be saved, got layout " + layout.str());
+  }
   char key[32];
   std::snprintf(key, sizeof key, "%p", static_cast<void*>(t.storage().unsafeGetStorageImpl()));
   Napi::Array out = Napi::Array::New(env, 6);

@@ -254,6 +254,10 @@ Napi::Value Item(const Napi::CallbackInfo& info) {
     ThrowError("a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
   c10::Scalar s = t.item();
   if (s.isBoolean()) return Napi::Boolean::New(env, s.toBool());
+  if (s.isIntegral(false) && t.scalar_type() == c10::kUInt64) {
+    const uint64_t u = s.toUInt64();  // values from 2^63 up do not fit toLong()
+    return u > (1ULL << 53) ? Napi::Value(Napi::BigInt::New(env, u)) : Napi::Number::New(env, static_cast<double>(u));
+  }
   if (s.isIntegral(false)) return Napi::Value(env, FromInt64(env, s.toLong()));
   if (s.isComplex()) ThrowType("complex values have no JS number; use tolist() ([real, imaginary]) or toTypedArray()");
   return Napi::Number::New(env, s.toDouble());
