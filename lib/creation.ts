@@ -8,7 +8,7 @@ import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
 import { readOptions } from './options.js';
 import { aten, callFactory, opId } from './call.js';
-import { describe, isOptionsObject, isTensor, Tensor, type NestedArray, type TypedArray } from './tensor.js';
+import { describe, isOptionsObject, isTensor, Tensor, type NestedArray, type Scalar, type TypedArray } from './tensor.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
@@ -338,9 +338,9 @@ export const empty = (...args: SizeArgs): Tensor => factory('empty', args);
 export const rand = (...args: SizeArgs): Tensor => factory('rand', args);
 export const randn = (...args: SizeArgs): Tensor => factory('randn', args);
 /** torch.full(size, fillValue), with Python's keywords in the options: full([2, 2], { fillValue }), full({ size, fillValue }). */
-export function full(size: number[], fillValue: number | boolean, options?: FactoryOptions): Tensor;
-export function full(size: number[], options: FactoryOptions & { fillValue: number | boolean }): Tensor;
-export function full(options: FactoryOptions & { size: number[]; fillValue: number | boolean }): Tensor;
+export function full(size: number[], fillValue: Scalar, options?: FactoryOptions): Tensor;
+export function full(size: number[], options: FactoryOptions & { fillValue: Scalar }): Tensor;
+export function full(options: FactoryOptions & { size: number[]; fillValue: Scalar }): Tensor;
 export function full(...args: unknown[]): Tensor {
   return factory('full', args);
 }
@@ -371,7 +371,7 @@ export const onesLike = (input: Tensor, options?: FactoryOptions): Tensor => fac
 export const emptyLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('empty_like', [input, options]);
 export const randLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('rand_like', [input, options]);
 export const randnLike = (input: Tensor, options?: FactoryOptions): Tensor => factory('randn_like', [input, options]);
-export function fullLike(input: Tensor, fillValue: number | boolean, options?: FactoryOptions): Tensor {
+export function fullLike(input: Tensor, fillValue: Scalar, options?: FactoryOptions): Tensor {
   return factory('full_like', [input, fillValue, options]);
 }
 /** torch.randintLike(input, high) or randintLike(input, low, high). */

@@ -570,8 +570,8 @@ function sparseBody(v: TensorPrintView, indent: number, opts: PrintOptions): str
 /** _str_intern: `tensor(<data>, <suffixes>)` for strided, meta, quantized, mkldnn and sparse tensors. */
 export function formatTensor(v: TensorPrintView): string {
   const quantization = v.quantization ?? null;
-  // A quantized tensor prints its dequantized values.
-  const valuesDtype = quantization === null ? v.dtype : 'float32';
+  // A quantized tensor prints its dequantized values; float4_e2m1fn_x2 its bytes, as floats (as Python).
+  const valuesDtype = quantization !== null || v.dtype === 'float4_e2m1fn_x2' ? 'float32' : v.dtype;
   checkDtype(valuesDtype);
   const layout = v.layout ?? 'strided';
   // mkldnn tensors print as their dense copy, followed by their layout.
@@ -618,7 +618,7 @@ export function formatTensor(v: TensorPrintView): string {
     // With edgeitems 0 the data shows nothing but '...', so the shape is given.
     if (opts.edgeitems === 0) suffixes.push(`size=${pyTuple(v.shape)}`);
     if (!hasDefaultDtype(v.dtype, defaultName)) suffixes.push(`dtype=torch.${v.dtype}`);
-    body = tensorStr({ shape: v.shape, dtype: v.dtype, values: v.values! }, indent, opts);
+    body = tensorStr({ shape: v.shape, dtype: valuesDtype, values: v.values! }, indent, opts);
   }
   if (layout !== 'strided') suffixes.push(`layout=torch.${layout}`);
 

@@ -134,7 +134,7 @@ export class Tensor {
   item(): number | boolean {
     const v = native.item(this.#h);
     if (typeof v === 'bigint')
-      throw new RangeError(`item(): the int64 value ${v} is beyond 2^53 and cannot be a JS number; use toTypedArray()`);
+      throw new RangeError(`item(): the ${this.dtype.name} value ${v} is beyond 2^53 and cannot be a JS number; use toTypedArray()`);
     return v;
   }
   /**
@@ -165,7 +165,7 @@ export class Tensor {
       const v = raw[i]!;
       if (typeof v === 'bigint') {
         if (v > TWO_53 || v < -TWO_53) // as item(): ±2^53 itself is exact, one more is not
-          throw new RangeError(`tolist(): the int64 value ${v} is beyond 2^53; use toTypedArray()`);
+          throw new RangeError(`tolist(): the ${dt.name} value ${v} is beyond 2^53; use toTypedArray()`);
         flat[i] = Number(v);
       } else {
         flat[i] = dt === boolDType ? v !== 0 : v;
@@ -188,7 +188,10 @@ export class Tensor {
     // Quantized tensors print their dequantized values, mkldnn ones their dense copy.
     const quantized = this.isQuantized;
     const denseCopy = quantized ? 'dequantize' : layout === '_mkldnn' ? 'to_dense' : null;
-    const values = denseCopy !== null ? this.#readDerived(denseCopy, data) : layout === 'strided' ? data(this) : null;
+    // float4_e2m1fn_x2 has no casts: Python prints its bytes (a uint8 view) as floats.
+    const values = denseCopy !== null ? this.#readDerived(denseCopy, data)
+      : layout !== 'strided' ? null
+      : this.dtype.name === 'float4_e2m1fn_x2' && device !== 'meta' ? this.#readDerived('view', data, [uint8]) : data(this);
     return formatTensor({
       shape: native.shape(this.#h),
       dtype: this.dtype.name,
@@ -211,8 +214,8 @@ export class Tensor {
     return { scheme, scale: text('q_per_channel_scales'), zeroPoint: text('q_per_channel_zero_points'), axis: aten('q_per_channel_axis', [this]) as number };
   }
   // Reads the tensor op(this) makes for printing, and frees it at once.
-  #readDerived<R>(op: string, read: (t: Tensor) => R): R {
-    const t = aten(op, [this]) as Tensor;
+  #readDerived<R>(op: string, read: (t: Tensor) => R, args: unknown[] = []): R {
+    const t = aten(op, [this, ...args]) as Tensor;
     try {
       return read(t);
     } finally {
@@ -437,51 +440,61 @@ export class Tensor {
 
   // ---- hot arithmetic (direct native bindings) --------------------------------------------
 
-  add(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
-    arity(arguments.length, 2, 'add');
-    return new Tensor(alpha === undefined ? native.add(this.#h, operand(other, 'add')) : native.add(this.#h, operand(other, 'add'), alphaOf(alpha, 'add')));
+  // The common forms (a.add(b), a.add(b, { alpha }), a.add(2)) take a few comparisons; anything else
+  // (Python's keyword form a.add({ other: b }), wrong arguments) goes to keywordCall.
+  add(other: TensorOrScalar | { other: TensorOrScalar; alpha?: number }, options?: { alpha?: number }): Tensor {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 2) return keywordCall(this, 'add', arguments) as Tensor;
+    return new Tensor(options === undefined ? native.add(this.#h, o) : native.add(this.#h, o, alphaOf(options, 'add')));
   }
-  sub(other: TensorOrScalar, alpha?: number | { alpha?: number }): Tensor {
-    arity(arguments.length, 2, 'sub');
-    return new Tensor(alpha === undefined ? native.sub(this.#h, operand(other, 'sub')) : native.sub(this.#h, operand(other, 'sub'), alphaOf(alpha, 'sub')));
+  sub(other: TensorOrScalar | { other: TensorOrScalar; alpha?: number }, options?: { alpha?: number }): Tensor {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 2) return keywordCall(this, 'sub', arguments) as Tensor;
+    return new Tensor(options === undefined ? native.sub(this.#h, o) : native.sub(this.#h, o, alphaOf(options, 'sub')));
   }
-  mul(other: TensorOrScalar): Tensor {
-    arity(arguments.length, 1, 'mul');
-    return new Tensor(native.mul(this.#h, operand(other, 'mul')));
+  mul(other: TensorOrScalar | { other: TensorOrScalar }): Tensor {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 1) return keywordCall(this, 'mul', arguments) as Tensor;
+    return new Tensor(native.mul(this.#h, o));
   }
-  div(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
-    arity(arguments.length, 2, 'div');
+  div(other: TensorOrScalar | { other: TensorOrScalar; roundingMode?: 'trunc' | 'floor' | null }, options?: { roundingMode?: 'trunc' | 'floor' | null }): Tensor {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 2) return keywordCall(this, 'div', arguments) as Tensor;
     const roundingMode = options === undefined ? null : roundingModeOf(options, 'div');
     if (roundingMode !== null) return callOp(opId('div'), [this, other, { roundingMode }]) as Tensor;
-    return new Tensor(native.div(this.#h, operand(other, 'div')));
+    return new Tensor(native.div(this.#h, o));
   }
-  add_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
-    arity(arguments.length, 2, 'add_');
-    if (alpha === undefined) native.add_(this.#h, operand(other, 'add_'));
-    else native.add_(this.#h, operand(other, 'add_'), alphaOf(alpha, 'add_'));
+  add_(other: TensorOrScalar | { other: TensorOrScalar; alpha?: number }, options?: { alpha?: number }): this {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 2) return keywordCall(this, 'add_', arguments) as this;
+    if (options === undefined) native.add_(this.#h, o);
+    else native.add_(this.#h, o, alphaOf(options, 'add_'));
     return this;
   }
-  sub_(other: TensorOrScalar, alpha?: number | { alpha?: number }): this {
-    arity(arguments.length, 2, 'sub_');
-    if (alpha === undefined) native.sub_(this.#h, operand(other, 'sub_'));
-    else native.sub_(this.#h, operand(other, 'sub_'), alphaOf(alpha, 'sub_'));
+  sub_(other: TensorOrScalar | { other: TensorOrScalar; alpha?: number }, options?: { alpha?: number }): this {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 2) return keywordCall(this, 'sub_', arguments) as this;
+    if (options === undefined) native.sub_(this.#h, o);
+    else native.sub_(this.#h, o, alphaOf(options, 'sub_'));
     return this;
   }
-  mul_(other: TensorOrScalar): this {
-    arity(arguments.length, 1, 'mul_');
-    native.mul_(this.#h, operand(other, 'mul_'));
+  mul_(other: TensorOrScalar | { other: TensorOrScalar }): this {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 1) return keywordCall(this, 'mul_', arguments) as this;
+    native.mul_(this.#h, o);
     return this;
   }
-  div_(other: TensorOrScalar, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
-    arity(arguments.length, 2, 'div_');
+  div_(other: TensorOrScalar | { other: TensorOrScalar; roundingMode?: 'trunc' | 'floor' | null }, options?: { roundingMode?: 'trunc' | 'floor' | null }): this {
+    const o = operandOf(other);
+    if (o === null || arguments.length > 2) return keywordCall(this, 'div_', arguments) as this;
     const roundingMode = options === undefined ? null : roundingModeOf(options, 'div_');
     if (roundingMode !== null) callOp(opId('div_'), [this, other, { roundingMode }]);
-    else native.div_(this.#h, operand(other, 'div_'));
+    else native.div_(this.#h, o);
     return this;
   }
-  matmul(other: Tensor): Tensor {
-    arity(arguments.length, 1, 'matmul');
-    return new Tensor(native.matmul(this.#h, toHandle(other, 'matmul: other')));
+  matmul(other: Tensor | { other: Tensor }): Tensor {
+    if (!isTensorObject(other) || arguments.length > 1) return keywordCall(this, 'matmul', arguments) as Tensor;
+    return new Tensor(native.matmul(this.#h, handleOf(other)));
   }
   zero_(): this {
     native.zero_(this.#h);
@@ -520,9 +533,38 @@ function arity(given: number, most: number, fn: string): void {
   if (given > most) throw new TypeError(`${fn}: takes at most ${most} argument${most > 1 ? 's' : ''} (${given} given)`);
 }
 
+// The options each hot method takes after `other` (Python's keyword-only arguments).
+const KEYWORDS: Record<string, readonly string[]> = {
+  add: ['alpha'], sub: ['alpha'], add_: ['alpha'], sub_: ['alpha'],
+  mul: [], mul_: [], div: ['roundingMode'], div_: ['roundingMode'], matmul: [],
+};
+
+// A hot method's call that is not one of its common forms: Python's keyword form, where `other` is an
+// option too (x.add({ other: 1, alpha: 2 }) is x.add(other=1, alpha=2)), or wrong arguments, which
+// raise as the common forms do. Reads the options and calls the method again in its common form.
+function keywordCall(self: Tensor, fn: string, args: IArguments): unknown {
+  const allowed = KEYWORDS[fn]!;
+  // Python's wording where the method takes `other` only; add/sub/div also take their options (and alpha) second
+  if (allowed.length === 0 && args.length > 1) throw new TypeError(`${fn}: takes 1 positional argument but ${args.length} were given`);
+  arity(args.length, 2, fn);
+  const first: unknown = args[0];
+  if (args.length === 1 && isOptionsObject(first) && Object.keys(first).length > 0) {
+    const { other, ...rest } = readOptions(fn, first, ['other', ...allowed]);
+    if (other === undefined) throw new TypeError(`${fn}: missing 1 required positional arguments: "other"`);   // Python's wording
+    if (!isOptionsObject(other)) {
+      const method = (self as unknown as Record<string, (...a: unknown[]) => unknown>)[fn]!;
+      return Object.keys(rest).length > 0 ? method.call(self, other, rest) : method.call(self, other);
+    }
+  }
+  if (args.length === 0) throw new TypeError(`${fn}: missing 1 required positional arguments: "other"`);
+  throw new TypeError(`${fn}: other must be a Tensor, got ${describe(first)}`);
+}
+
 // The hot ops' options go through the same checks as every other op's (readOptions).
+// alpha is keyword-only, as in Python: a.add(b, 2) raises Python's TypeError (read only when a second argument is given).
 function alphaOf(alpha: unknown, fn: string): number | undefined {
-  const a = isOptionsObject(alpha) ? readOptions(fn, alpha, ['alpha']).alpha : alpha;
+  if (!isOptionsObject(alpha)) throw new TypeError(`${fn}: takes 1 positional argument but 2 were given`);
+  const a = readOptions(fn, alpha, ['alpha']).alpha;
   if (a === undefined || typeof a === 'number') return a;
   // a Python bool or int64 scalar, as torch.add takes (bool tensors add with alpha=True); the native side reads any Scalar
   if (typeof a === 'boolean' || typeof a === 'bigint') return a as unknown as number;
@@ -533,10 +575,13 @@ function roundingModeOf(options: unknown, fn: string): unknown {
   return readOptions(fn, options, ['roundingMode']).roundingMode ?? null;
 }
 
-function operand(v: TensorOrScalar, fn: string): Handle | number {
+// A hot method's `other`: a Tensor's handle, or a Python scalar (bool and int64 too) as the native side
+// reads it; null for anything else (an options object: Python's keyword form; or a wrong value).
+function operandOf(v: unknown): Handle | number | null {
   if (typeof v === 'number') return v;
+  if (isTensorObject(v)) return handleOf(v);
   if (typeof v === 'boolean' || typeof v === 'bigint') return v as unknown as number;
-  return toHandle(v, `${fn}: other`);
+  return null;
 }
 
 // The native side of a tensor hook. Built outside any Tensor method so that its closure holds the

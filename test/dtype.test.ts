@@ -93,6 +93,12 @@ describe('dtype.toReal / toComplex and 64-bit values as numbers', () => {
     expect(() => big.item()).toThrow(RangeError);
     expect(torch.tensor([5], { dtype: torch.uint64 }).item()).toBe(5);
   });
+
+  it('a BigInt scalar beyond int64 is a uint64 value, as a Python int is (torch.full([1], 2**64 - 1, dtype=torch.uint64))', () => {
+    expect(String(torch.full([1], 2n ** 64n - 1n, { dtype: torch.uint64 }))).toBe('tensor([18446744073709551615], dtype=torch.uint64)');
+    expect(() => torch.full([1], 2n ** 64n, { dtype: torch.uint64 })).toThrow('fill_value: 18446744073709551616 is beyond uint64 (Python raises OverflowError)');
+    expect(() => torch.full([1], -(2n ** 63n) - 1n)).toThrow('is below int64');
+  });
 });
 
 describe('finfo and iinfo', () => {

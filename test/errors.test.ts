@@ -342,8 +342,8 @@ const cases: Case[] = [
   c('empty: channels_last on a 2-d size', Error, [/^empty: /, 'required rank 4 tensor to use channels_last format'], () => torch.empty([2, 2], bad({ memoryFormat: 'channels_last' }))),
   c('clamp: neither min nor max', Error, [/^clamp: /, "At least one of 'min' or 'max' must not be None"], () => torch.ones(2).clamp()),
   c('add: alpha given in options is a string', TypeError, [/^add: /, 'alpha must be a number'], () => torch.ones(2).add(torch.ones(2), bad({ alpha: 'x' }))),
-  c('add: positional alpha is a string', TypeError, [/^add: /, 'alpha must be a number'], () => torch.ones(2).add(torch.ones(2), bad('x'))),
-  c('add: float alpha with int tensors', Error, [/^add: /, 'alpha must not be a floating point number'], () => torch.tensor([1]).add(torch.tensor([1]), 2.5)),
+  c('add: positional alpha (keyword-only in Python)', TypeError, [/^add: /, 'takes 1 positional argument but 2 were given'], () => torch.ones(2).add(torch.ones(2), bad('x'))),
+  c('add: float alpha with int tensors', Error, [/^add: /, 'alpha must not be a floating point number'], () => torch.tensor([1]).add(torch.tensor([1]), { alpha: 2.5 })),
 
   // ---- operator names and argument counts --------------------------------------------------
   c('ops.aten.nope: unknown operator', TypeError, ["no operator named 'aten::nope'"], () => T.ops.aten.nope(torch.ones(2))),

@@ -192,6 +192,16 @@ describe('fast float formatting agrees with the exact formatter', () => {
 });
 
 // The Tensor.toString path (native data, layout and sparse parts) gives the same text as Python.
+describe('String(tensor) of float4_e2m1fn_x2 (no casts): its bytes as floats, as torch 2.13 prints them', () => {
+  it('prints the uint8 view with float formatting (checked by hand against Python 2.13 repr)', () => {
+    const F = torch.float4_e2m1fn_x2;
+    expect(String(torch.zeros(2, { dtype: F }))).toBe('tensor([0., 0.], dtype=torch.float4_e2m1fn_x2)');
+    expect(String(torch.tensor([[0, 1, 255], [18, 33, 127]], { dtype: torch.uint8 }).view(F)))
+      .toBe('tensor([[  0.,   1., 255.],\n        [ 18.,  33., 127.]], dtype=torch.float4_e2m1fn_x2)');
+    expect(String(torch.empty([0], { dtype: F }))).toBe('tensor([], dtype=torch.float4_e2m1fn_x2)');
+  });
+});
+
 describe('String(tensor) of meta and sparse tensors matches torch 2.13', () => {
   const cases: Record<string, () => torch.Tensor> = {
     'meta 2-D float32': () => torch.empty(2, 3, { device: 'meta' }),

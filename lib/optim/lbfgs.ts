@@ -205,7 +205,7 @@ export class LBFGS extends Optimizer {
     for (let p of this.#params) {
       if (p.isComplex()) p = viewAsReal(p);
       const numel = p.numel();
-      p.add_(update.narrow(0, offset, numel).viewAs(p), alpha);
+      p.add_(update.narrow(0, offset, numel).viewAs(p), { alpha });
       offset += numel;
     }
     if (offset !== this.#numel()) throw new Error(`optim.LBFGS: expected offset ${offset} to equal ${this.#numel()}`);
@@ -290,13 +290,13 @@ export class LBFGS extends Optimizer {
         const q = flatGrad.neg();
         for (let i = numOld - 1; i >= 0; i--) {
           al[i] = oldStps![i]!.dot(q).mul(ro![i]!);
-          q.add_(oldDirs![i]!, -Number(al[i]!.item()));
+          q.add_(oldDirs![i]!, { alpha: -Number(al[i]!.item()) });
         }
         const r = isTensor(hDiag) ? q.mul(hDiag) : q.mul(hDiag!);
         d = r;
         for (let i = 0; i < numOld; i++) {
           const beI = oldDirs![i]!.dot(r).mul(ro![i]!);
-          r.add_(oldStps![i]!, Number(al[i]!.sub(beI).item()));
+          r.add_(oldStps![i]!, { alpha: Number(al[i]!.sub(beI).item()) });
         }
       }
       if (prevFlatGrad === undefined || prevFlatGrad === null) prevFlatGrad = flatGrad.clone();

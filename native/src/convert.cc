@@ -142,7 +142,16 @@ c10::Scalar ToScalar(const Napi::Value& v, const char* what) {
                  "as a 0-dim tensor: torch.tensor(" + PyRepr(d) + ", { dtype: torch.float64 })");
     }
     case napi_boolean: return c10::Scalar(v.As<Napi::Boolean>().Value());
-    case napi_bigint: return c10::Scalar(ToInt64(v.Env(), v, what));
+    case napi_bigint: {
+      // as a number: int64, else (2^63 up to 2^64 - 1) uint64, as Python's arg parser reads an int
+      int64_t i;
+      bool lossless;
+      if (napi_get_value_bigint_int64(v.Env(), v, &i, &lossless) == napi_ok && lossless) return c10::Scalar(i);
+      uint64_t u;
+      if (napi_get_value_bigint_uint64(v.Env(), v, &u, &lossless) == napi_ok && lossless) return c10::Scalar(u);
+      const std::string digits = v.ToString().Utf8Value();
+      ThrowRange(std::string(what) + ": " + digits + " is " + (digits[0] == '-' ? "below int64" : "beyond uint64") + " (Python raises OverflowError)");
+    }
     default: break;
   }
   Box* b = BoxOf(v.Env(), v);

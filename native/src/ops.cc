@@ -40,6 +40,7 @@ struct Overload {
   bool factory = false;                  // makes a new tensor from TensorOptions: runs below ADInplaceOrView (IsFactory)
   OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
   UnboxedCaller unboxed;                 // set for the common Tensor/Scalar shapes (none written), when there is no check
+  std::vector<bool> numberAsTensor;      // per argument: a Tensor (or Tensor?) that takes a number as a wrapped number (FamilyId)
 };
 
 // Schemas type Dimname arguments as str: they are told apart by name (these names are used for
@@ -98,6 +99,7 @@ struct Family {
   std::string name;  // "add" or "add.Tensor"
   std::vector<Overload> overloads;
   std::vector<std::string> optionKeys;  // every option name some overload takes, in schema order
+  bool viaOps = false;                  // reached as torch.ops.<ns>.<op>: options use the schema's names (`self`)
   ChoiceCache chosen;
 };
 // Shared by every thread that loads the addon (worker threads too). Families are made under
@@ -181,10 +183,74 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
   return o;
 }
 
-// Finds or creates the family for "ns::name" or "ns::name.overload"; -1 if no such op.
-int FamilyId(const std::string& spec) {
+// Python's should_allow_numbers_as_tensors (python_arg_parser.cpp; this list is what torch 2.13's
+// torch._C._should_allow_numbers_as_tensors says yes to): the ops whose Tensor arguments Python also takes
+// as numbers, by schema name without namespace.
+bool PythonAllowsNumbersAsTensors(const std::string& qualified) {
+  static const char* const kNames[] = {"add", "add_", "div", "div_", "divide", "divide_", "mul", "mul_", "multiply",
+                                       "multiply_", "sub", "sub_", "subtract", "subtract_", "true_divide", "true_divide_",
+                                       "floor_divide", "floor_divide_", "to", "_to_copy", "copy", "copy_", "_conj"};
+  size_t colons = qualified.find("::");
+  std::string name = colons == std::string::npos ? qualified : qualified.substr(colons + 2);
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return false;
+}
+
+// A type a JS number (or boolean) can stand for without becoming a tensor: int, float, Scalar, bool,
+// an int list (a single int stands for it), or an optional one.
+bool TakesNumber(const c10::TypePtr& type) {
+  c10::TypePtr t = type;
+  if (t->kind() == c10::TypeKind::OptionalType) t = t->castRaw<c10::OptionalType>()->getElementType();
+  if (t->kind() == c10::TypeKind::ListType) {
+    c10::TypeKind k = t->castRaw<c10::ListType>()->getElementType()->kind();
+    return k == c10::TypeKind::IntType || k == c10::TypeKind::SymIntType;
+  }
+  switch (t->kind()) {
+    case c10::TypeKind::IntType:
+    case c10::TypeKind::SymIntType:
+    case c10::TypeKind::FloatType:
+    case c10::TypeKind::NumberType:
+    case c10::TypeKind::BoolType: return true;
+    default: return false;
+  }
+}
+
+// Which Tensor arguments take a number (a Python-style wrapped number). Python takes one only in the ops
+// PythonAllowsNumbersAsTensors names; torchnode takes one in any op (README: a superset a ported script
+// never meets), except where that would silently run an overload Python would never pick for the call:
+// never for out= (an output must be a tensor), and never at a position where another overload of the
+// family takes a number as an argument of another name, so of another meaning (torch.max(x, 1, { out })
+// misuses max.dim's dim, it is not max.out with other=1: Python says "invalid combination of arguments").
+// The same name is the same argument (clamp.Tensor's max and clamp's Scalar max): a number stays welcome.
+void SetNumberAsTensor(std::vector<Overload>& overloads) {
+  for (Overload& o : overloads) {
+    const auto& args = o.handle.schema().arguments();
+    const bool python = PythonAllowsNumbersAsTensors(o.handle.schema().name());
+    o.numberAsTensor.assign(args.size(), false);
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (!o.tensor[i] || args[i].is_out()) continue;
+      bool ok = true;
+      if (!python)
+        for (const Overload& other : overloads) {
+          if (&other == &o) continue;
+          const auto& otherArgs = other.handle.schema().arguments();
+          if (i < o.positional && i < other.positional && otherArgs[i].name() != args[i].name() && TakesNumber(otherArgs[i].real_type())) {
+            ok = false;
+            break;
+          }
+        }
+      o.numberAsTensor[i] = ok;
+    }
+  }
+}
+
+// Finds or creates the family for "ns::name" or "ns::name.overload"; -1 if no such op. viaOps: the
+// family of torch.ops.<ns>.<op>, whose options are the schema's argument names (`self`, not `input`).
+int FamilyId(const std::string& spec, bool viaOps) {
   std::lock_guard<std::mutex> lock(g_opsMutex);
-  auto it = g_familyIds.find(spec);
+  const std::string familyKey = viaOps ? "ops:" + spec : spec;
+  auto it = g_familyIds.find(familyKey);
   if (it != g_familyIds.end()) return it->second;
   std::string qualified = spec, overload;
   size_t dot = spec.find('.');
@@ -205,10 +271,13 @@ int FamilyId(const std::string& spec) {
   Family& f = g_families.emplace_back();
   f.name = spec.rfind("aten::", 0) == 0 ? spec.substr(6) : spec;
   f.overloads = std::move(overloads);
+  f.viaOps = viaOps;
+  SetNumberAsTensor(f.overloads);
   for (const Overload& o : f.overloads)
     for (size_t i = 0; i < o.keys.size(); ++i) {
-      // Python's functions call `self` `input`: options may name it so.
-      const std::string& key = o.handle.schema().arguments()[i].name() == "self" ? "input" : o.keys[i];
+      // Python's functions call `self` `input`: options may name it so. torch.ops takes the schema's
+      // names, `self` (ReadOptions still takes `input` there).
+      const std::string& key = !viaOps && o.handle.schema().arguments()[i].name() == "self" ? "input" : o.keys[i];
       if (std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end()) f.optionKeys.push_back(key);
     }
   // Several outs (sort's values and indices) are also one `out` array, as Python's out=(values, indices).
@@ -218,7 +287,7 @@ int FamilyId(const std::string& spec) {
   std::stable_partition(f.overloads.begin(), f.overloads.end(), [](const Overload& o) { return !o.hasOut; });
   int id = static_cast<int>(g_families.size() - 1);
   g_familyTable[id].store(&f, std::memory_order_release);
-  g_familyIds.emplace(spec, id);
+  g_familyIds.emplace(familyKey, id);
   return id;
 }
 
@@ -235,7 +304,8 @@ using Boxes = c10::SmallVector<Box*, 8>;
 
 struct Call {
   c10::SmallVector<Napi::Value, 8> pos;
-  std::vector<std::pair<std::string, Napi::Value>> kw;
+  std::vector<std::pair<std::string, Napi::Value>> kw;  // keyword arguments, by the op's option names
+  std::vector<std::string> kwNames;                      // ... and as the caller named them (`axis` for dim)
   // Per positional argument, read once by KindsKey (each read is a Node-API call): its JS type,
   // and its Box when it is a tensor handle. Empty when KindsKey gave up.
   c10::SmallVector<napi_valuetype, 8> types;
@@ -282,6 +352,8 @@ int ScoreOverload(const Overload& o, const Call& c, Slots& slots) {
       slots[i] = Napi::Value();
       continue;
     }
+    // A number for a Tensor: only where this overload takes one (SetNumberAsTensor).
+    if ((jt == napi_number || jt == napi_boolean || jt == napi_bigint) && o.tensor[i] && !o.numberAsTensor[i]) return -1;
     int s = MatchScore(slots[i], args[i].real_type());
     if (s < 0) return -1;
     score += s;
@@ -476,7 +548,7 @@ std::string DescribeCall(const Call& c, bool method) {
   for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + DescribeValue(c.pos[i]);
   if (!c.kw.empty()) {
     s += s.empty() ? "{ " : ", { ";
-    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kw[i].first + ": " + DescribeValue(c.kw[i].second);
+    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + (i < c.kwNames.size() ? c.kwNames[i] : c.kw[i].first) + ": " + DescribeValue(c.kw[i].second);
     s += " }";
   }
   return "(" + s + ")";
@@ -604,7 +676,7 @@ Napi::Value RunOverload(Napi::Env env, const Overload& o, const Slots& slots, co
     guard.Restore();
     throw;
   }
-  if (stack.empty()) return env.Undefined();
+  if (stack.empty()) return env.Null();  // a schema that returns nothing: Python's None
   if (stack.size() == 1) return FromIValue(env, stack[0], &aliases);
   Napi::Array arr = Napi::Array::New(env, stack.size());
   for (size_t i = 0; i < stack.size(); ++i) {
@@ -624,19 +696,56 @@ const Family& FamilyAt(const Napi::Value& idValue) {
   return *f;
 }
 
+// NumPy's names for arguments, which Python's functions take too (python_arg_parser.cpp's
+// numpy_compatibility_arg_names): the name an option key stands for, or nullptr. In Python's order of
+// preference: `input` first, then `x`, `a`, `x1`.
+const char* NumpyAliasTarget(const std::string& key, int* rank) {
+  static const struct { const char* alias; const char* target; int rank; } kAliases[] = {
+      {"axis", "dim", 1}, {"keepdims", "keepdim", 1}, {"x", "input", 1}, {"a", "input", 2}, {"x1", "input", 3}, {"x2", "other", 1}};
+  for (const auto& a : kAliases)
+    if (key == a.alias) {
+      *rank = a.rank;
+      return a.target;
+    }
+  return nullptr;
+}
+
 // The options object's own enumerable string keys (never inherited ones: a polluted
-// Object.prototype must not reach an op), each a known option with a value.
+// Object.prototype must not reach an op), each a known option with a value. torch.* functions also
+// take NumPy's names (axis for dim, keepdims for keepdim, x / a / x1 for input, x2 for other) where the
+// op has no argument of that name itself; torch.ops takes `input` for `self` as well.
 void ReadOptions(const Napi::Object& object, const Family& f, Call& c) {
   Napi::Array keys = OwnKeys(object);
+  auto known = [&](const std::string& k) { return std::find(f.optionKeys.begin(), f.optionKeys.end(), k) != f.optionKeys.end(); };
+  std::vector<std::pair<std::string, int>> aliased;  // per option: (argument, rank), rank 0 for the argument's own name
+  std::vector<std::string> givenNames;
   for (uint32_t i = 0, n = keys.Length(); i < n; ++i) {
     Napi::Value k = keys.Get(i);
     std::string key = ToString(object.Env(), k, "option name");
     Napi::Value val = object.Get(k);
     bool undefinedValue = val.IsUndefined();
-    if (undefinedValue || std::find(f.optionKeys.begin(), f.optionKeys.end(), key) == f.optionKeys.end())
-      ThrowType(OptionMessage(key, f.optionKeys, undefinedValue));
+    std::string given = key;
+    int rank = 0;
+    const char* target = nullptr;
+    if (!undefinedValue && !known(key)) {
+      if (f.viaOps && key == "input" && known("self")) target = "self", rank = 1;
+      else if (!f.viaOps && (target = NumpyAliasTarget(key, &rank)) && !known(target)) target = nullptr;
+      if (target) key = target;
+    }
+    if (undefinedValue || !known(key)) ThrowType(OptionMessage(given, f.optionKeys, undefinedValue));
     c.kw.emplace_back(std::move(key), val);
+    aliased.emplace_back(c.kw.back().first, rank);
+    givenNames.push_back(given);
+    c.kwNames.push_back(std::move(given));
   }
+  // One argument under two names: Python takes the preferred one and calls the other unexpected.
+  for (size_t i = 0; i < aliased.size(); ++i)
+    for (size_t j = 0; j < i; ++j) {
+      if (aliased[i].first != aliased[j].first) continue;
+      size_t extra = aliased[i].second > aliased[j].second ? i : j, kept = extra == i ? j : i;
+      ThrowType("got an unexpected keyword argument '" + givenNames[extra] + "' (Python's words: it names argument '" +
+                aliased[i].first + "', given as '" + givenNames[kept] + "' too)");
+    }
 }
 
 // callOp(familyId, options | undefined, ...positional); callMethod: the same, with positional[0] as `this`
@@ -720,8 +829,10 @@ Napi::Value OptionMessageJs(const Napi::CallbackInfo& info) {
 // opId(name): family id of 'name' / 'name.overload' (aten:: implied), or -1.
 Napi::Value OpId(const Napi::CallbackInfo& info) {
   std::string name = ToString(info.Env(), info[0], "op name");
-  if (name.find("::") == std::string::npos) name = "aten::" + name;
-  return Napi::Number::New(info.Env(), static_cast<double>(FamilyId(name)));
+  // A name with its namespace is torch.ops' (lib/ops.ts); the generated functions name ATen ops without one.
+  bool viaOps = name.find("::") != std::string::npos;
+  if (!viaOps) name = "aten::" + name;
+  return Napi::Number::New(info.Env(), static_cast<double>(FamilyId(name, viaOps)));
 }
 
 // opSchemas(id): the schema strings of a family's overloads.
