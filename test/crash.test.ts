@@ -54,7 +54,7 @@ async function expectResult(code: string, result: string | unknown[]): Promise<v
   expect(out.line).toBe(`ok ${typeof result === 'string' ? result : JSON.stringify(result)}`);
 }
 
-// quantized:: and mkldnn:: operators have no torch.ops namespace: a child calls them through opFunction.
+// A child calls quantized:: and mkldnn:: operators through opFunction (as torch.* does; torch.ops.quantized reaches them too).
 const opFunctionIn = (name: string): string => `(await import(${JSON.stringify(join(root, 'dist', 'call.js'))})).opFunction('${name}')`;
 const LINEAR_FP16 = opFunctionIn('quantized::linear_dynamic_fp16_unpacked_weight');
 
