@@ -9,6 +9,7 @@ import { requireNamedTensors } from './runtime.js';
 import { readOptions } from './options.js';
 import { aten, callFactory, opId } from './call.js';
 import { describe, isOptionsObject, isTensor, Tensor, type NestedArray, type Scalar, type TypedArray } from './tensor.js';
+import { tracerWarn } from './jit_tracing.js';
 
 export interface TensorOptions {
   dtype?: DTypeLike;
@@ -208,6 +209,7 @@ const TENSOR_OPTIONS = ['dtype', 'device', 'requiresGrad'] as const;
 
 /** torch.tensor(data, { dtype, device, requiresGrad }): always copies the data. */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
+  tracerWarn('torch.tensor', 'constructor');
   options = readOptions('tensor', options, TENSOR_OPTIONS) as TensorOptions;
   let t: Tensor;
   if (isTensor(data)) {

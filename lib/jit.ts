@@ -12,6 +12,7 @@ import { Parameter } from './nn/parameter.js';
 import { deepcopySelf } from './nn/utils/_common.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { keep, tidy } from './scope.js';
+import { isTracing as tracingNow, whileTracing } from './jit_tracing.js';
 import { assertClose, defaultTolerances } from './testing.js';
 import { warn } from './warnings.js';
 import { AssertionError } from 'node:assert';
@@ -470,10 +471,9 @@ export interface Traceable {
   forward(...args: never[]): unknown;
 }
 
-let tracing = 0;
 /** torch.jit.is_tracing(): whether a torch.jit.trace is running (the traced JS code can ask). */
 export function isTracing(): boolean {
-  return tracing > 0;
+  return tracingNow();
 }
 /** torch.jit.is_scripting(): JS code is never compiled by TorchScript. */
 export function isScripting(): boolean {
@@ -543,12 +543,7 @@ function argumentNames(fn: Function, count: number): string[] {
 // module's tensors are still the ones fn uses).
 function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], strict: boolean): void {
   const bridge = (args: unknown[]): unknown => toNative(fn(...args.map(fromNative)));
-  tracing++;
-  try {
-    jit.jitTrace(handle, 'forward', bridge, inputs.map(toNative), strict, argumentNames(named, inputs.length));
-  } finally {
-    tracing--;
-  }
+  whileTracing(() => jit.jitTrace(handle, 'forward', bridge, inputs.map(toNative), strict, argumentNames(named, inputs.length)));
 }
 
 // ---- check_trace ---------------------------------------------------------------------------------

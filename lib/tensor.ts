@@ -14,6 +14,7 @@ import { indexPutTensor, indexTensor } from './indexing.js';
 import { formatTensor, pyFloat, SPARSE_PART_NAMES, type QuantizationView } from './print.js';
 import { requireNamedTensors } from './runtime.js';
 import { setTensorCheck, track } from './scope.js';
+import { tracerWarn } from './jit_tracing.js';
 
 /** A JS number, boolean or BigInt where PyTorch takes a Python scalar. */
 export type Scalar = number | boolean | bigint;
@@ -132,6 +133,7 @@ export class Tensor {
 
   /** The single value as a JS number or boolean (like Python's `x.item()`). */
   item(): number | boolean {
+    tracerWarn('Converting a tensor to a Python number', 'dataflow');
     const v = native.item(this.#h);
     if (typeof v === 'bigint')
       throw new RangeError(`item(): the ${this.dtype.name} value ${v} is beyond 2^53 and cannot be a JS number; use toTypedArray()`);
@@ -151,6 +153,7 @@ export class Tensor {
   /** Nested arrays of numbers (booleans for bool tensors), like Python's `tolist()`. */
   tolist(): NestedArray<number | boolean | [number, number]> {
     if (native.isDisposed(this.#h)) throw new Error('tolist: Tensor was disposed');
+    tracerWarn('Converting a tensor to a Python list', 'dataflow');
     const shape = native.shape(this.#h);
     const dt = this.dtype;
     const raw = native.toTypedArray(this.#h);

@@ -10,15 +10,27 @@ const ownCode = [resolve(packageRoot, 'lib') + '/', resolve(packageRoot, 'dist')
 const shown = new Set<string>();
 const MAX_REMEMBERED = 10_000; // like Python's __warningregistry__, bounded
 
+// The file a stack frame's line names ('' for native frames such as `at String (<anonymous>)`).
+function frameFile(line: string): string {
+  const file = /\((?:file:\/\/)?([^()]+?):\d+:\d+\)$|at (?:file:\/\/)?([^ ()]+?):\d+:\d+$/.exec(line.trim());
+  return file?.[1] ?? file?.[2] ?? '';
+}
+const isOwnFile = (path: string): boolean => ownCode.some((p) => path.startsWith(p));
+
 // The first stack frame outside torchnode: the user's line that called the op.
 function callSite(): string {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
   for (const line of stack) {
-    const file = /\((?:file:\/\/)?([^()]+?):\d+:\d+\)$|at (?:file:\/\/)?([^ ()]+?):\d+:\d+$/.exec(line.trim());
-    const path = file?.[1] ?? file?.[2];
-    if (path && !ownCode.some((p) => path.startsWith(p)) && !path.startsWith('node:')) return line.trim();
+    const path = frameFile(line);
+    if (path && !isOwnFile(path) && !path.startsWith('node:')) return line.trim();
   }
   return '<unknown>';
+}
+
+/** Whether the function `framesUp` frames above the one asking (1: its caller) is torchnode's own code (lib/ or dist/). */
+export function isTorchnodeFrame(framesUp: number): boolean {
+  // [0] Error, [1] this function, [2] the function asking, [2 + framesUp] the one asked about
+  return isOwnFile(frameFile(new Error().stack?.split('\n')[2 + framesUp] ?? ''));
 }
 
 /** Shows a warning once per call site and message, as Python's default filter does (used by JS code that warns as PyTorch's Python does). */

@@ -77,6 +77,19 @@ def main():
     error, tracer = caught(lambda: torch.jit.trace(lambda a: a.relu() * 2, (torch.ones(2),), check_inputs=[(torch.randn(3, 4),), torch.randn(5)]))
     out["clean"] = {"error": error, "warnings": tracer}
 
+    # The tracer's data-flow warnings from the traced code itself (Python ignores those raised inside torch,
+    # as the BatchNorm and interpolate traces show): item(), torch.tensor, float(), tolist().
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        torch.jit.TracerWarning.ignore_lib_warnings()  # Python's default filters, over "always"
+        torch.jit.trace(lambda a: a * a.sum().item(), (torch.ones(2),), check_trace=False)
+        torch.jit.trace(lambda a: a + torch.tensor(2.5), (torch.ones(2),), check_trace=False)
+        torch.jit.trace(lambda a: a * float(a.sum()), (torch.ones(2),), check_trace=False)
+        torch.jit.trace(lambda a: a * a.tolist()[0], (torch.ones(2),), check_trace=False)
+        torch.jit.trace(nn.BatchNorm1d(3), torch.ones(4, 3), check_trace=False)
+        torch.jit.trace(lambda a: nn.functional.interpolate(a, scale_factor=2), torch.ones(1, 1, 4), check_trace=False)
+    out["dataflow"] = [str(x.message) for x in w if x.category.__name__ == "TracerWarning"]
+
     with open(os.path.join(FIXTURES, "jit-check.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")

@@ -16,6 +16,7 @@ const py = JSON.parse(readFileSync(new URL('./fixtures/jit-check.json', import.m
   graphDiff: Caught;
   tensorConstant: { kinds: string[]; output: number[]; check: Caught };
   clean: Caught;
+  dataflow: string[];
 };
 
 // What the fixture keeps of a TracingCheckError (its other sections name Python source files).
@@ -34,7 +35,8 @@ function caught(fn: () => unknown): Caught {
         comparison: message.includes('Comparison exception: ') ? message.split('Comparison exception: ')[1]! : null,
       };
     }
-  }).filter(([category]) => category === 'TracerWarning').map(([, message]) => message.replace('the JS function', 'the Python function'));
+  }).filter(([category, message]) => category === 'TracerWarning' && /^(Output nr|Trace had)/.test(message)) // check_trace's own, as the fixture keeps
+    .map(([, message]) => message.replace('the JS function', 'the Python function'));
   return { error, warnings };
 }
 
@@ -105,6 +107,19 @@ describe('torch.jit.trace checkTrace (Python check_trace)', () => {
     expect(warnings[0]).toMatch(/\nThis may cause errors in trace checking\. To disable trace checking, pass checkTrace: false to torch\.jit\.trace\(\)$/);
     expect(warnings[1]).toMatch(/^Output nr 1\. of the traced function does not match the corresponding output of the Python function\. Detailed error:\nTensor-likes are not close!/);
     expect(caught(() => torch.jit.trace(m.eval(), torch.ones(64))).warnings).toEqual([]);
+  });
+
+  it("the tracer's data-flow warnings, for the traced code's own item(), torch.tensor, Number() and tolist() only (Python ignores torch's own)", () => {
+    const seen = warningsOf(() => {
+      torch.jit.trace((a: torch.Tensor) => a.mul(a.sum().item() as number), [torch.ones(2)], { checkTrace: false });
+      torch.jit.trace((a: torch.Tensor) => a.add(torch.tensor(2.5)), [torch.ones(2)], { checkTrace: false });
+      torch.jit.trace((a: torch.Tensor) => a.mul(Number(a.sum())), [torch.ones(2)], { checkTrace: false });
+      torch.jit.trace((a: torch.Tensor) => a.mul((a.tolist() as number[])[0]!), [torch.ones(2)], { checkTrace: false });
+      torch.jit.trace(new torch.nn.BatchNorm1d(3), torch.ones(4, 3), { checkTrace: false });
+      torch.jit.trace((a: torch.Tensor) => torch.nn.functional.interpolate(a, { scaleFactor: 2 }), torch.ones(1, 1, 4), { checkTrace: false });
+    });
+    expect(seen.filter(([category]) => category === 'TracerWarning').map(([, message]) => message)).toEqual(py.dataflow);
+    expect(warningsOf(() => torch.ones(2).sum().item())).toEqual([]); // not while tracing
   });
 
   it('checks its options', () => {

@@ -14,6 +14,7 @@ import { nativeStream, type Stream } from '../stream.js';
 import { RemovableHandle } from '../hooks.js';
 import { handleOfTensor, Tensor } from '../tensor.js';
 import { installMethods } from './args.js';
+import { tracerWarn } from '../jit_tracing.js';
 
 // c10's ScalarType names, which Python's legacy type strings ('torch.FloatTensor') are made of.
 const C10_NAMES: Record<string, string> = {
@@ -160,6 +161,7 @@ installMethods({
   [Symbol.toPrimitive](this: Tensor, hint: 'number' | 'string' | 'default'): number | string {
     if (hint !== 'number') return this.toString();
     if (this.numel() !== 1) throw new RangeError('only one element tensors can be converted to Python scalars');
+    tracerWarn('Converting a tensor to a Python float', 'dataflow');
     return Number(native.item(handleOfTensor(this))); // Python's float(): a 64-bit integer beyond 2^53 rounds, as there
   },
 } as unknown as Record<string | symbol, (this: Tensor, ...args: never[]) => unknown>);
