@@ -265,13 +265,18 @@ class Formatter {
       return;
     }
     const finite: number[] = []; // indices of the nonzero finite values
+    // float8_e8m0fnu has no zero and no infinity: to Python's isfinite & ne(0), its NaN is finite and its
+    // smallest value, 2^-127 (what 0 casts to), is zero, so an all-2^-127 tensor prints as 0.
+    const e8m0 = dtype === 'float8_e8m0fnu';
+    const zero = e8m0 ? 2 ** -127 : 0;
     let absMin = Infinity;
     let absMax = 0;
     for (let i = 0; i < n; i++) {
       const v = Number(values[i]);
-      if (!Number.isFinite(v) || v === 0) continue;
+      if (v === zero || (e8m0 ? Math.abs(v) === Infinity : !Number.isFinite(v))) continue;
       finite.push(i);
       const a = Math.abs(v);
+      if (Number.isNaN(a)) absMin = absMax = NaN; // torch's min/max propagate NaN
       if (a < absMin) absMin = a;
       if (a > absMax) absMax = a;
       if (this.intMode && v !== Math.ceil(v)) this.intMode = false;

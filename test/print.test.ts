@@ -192,13 +192,22 @@ describe('fast float formatting agrees with the exact formatter', () => {
 });
 
 // The Tensor.toString path (native data, layout and sparse parts) gives the same text as Python.
-describe('String(tensor) of float4_e2m1fn_x2 (no casts): its bytes as floats, as torch 2.13 prints them', () => {
+describe('String(tensor) of float4_e2m1fn_x2 and float8_e8m0fnu, as torch 2.13 prints them', () => {
+  // float4_e2m1fn_x2 has no casts: its bytes print as floats
   it('prints the uint8 view with float formatting (checked by hand against Python 2.13 repr)', () => {
     const F = torch.float4_e2m1fn_x2;
     expect(String(torch.zeros(2, { dtype: F }))).toBe('tensor([0., 0.], dtype=torch.float4_e2m1fn_x2)');
     expect(String(torch.tensor([[0, 1, 255], [18, 33, 127]], { dtype: torch.uint8 }).view(F)))
       .toBe('tensor([[  0.,   1., 255.],\n        [ 18.,  33., 127.]], dtype=torch.float4_e2m1fn_x2)');
     expect(String(torch.empty([0], { dtype: F }))).toBe('tensor([], dtype=torch.float4_e2m1fn_x2)');
+  });
+
+  it("float8_e8m0fnu as torch 2.13 prints it: 2^-127 (zero's cast) as 0., NaN as a finite value (checked by hand)", () => {
+    const E = torch.float8_e8m0fnu;
+    expect(String(torch.zeros(3, { dtype: E }))).toBe('tensor([0., 0., 0.], dtype=torch.float8_e8m0fnu)');
+    expect(String(torch.tensor([2 ** -127, 4.0]).to(E))).toBe('tensor([0., 4.], dtype=torch.float8_e8m0fnu)');
+    expect(String(torch.tensor([1.0, NaN]).to(E))).toBe('tensor([1.0000,    nan], dtype=torch.float8_e8m0fnu)');
+    expect(String(torch.tensor([0.5, 1024, 2 ** -100]).to(E))).toBe('tensor([5.0000e-01, 1.0240e+03, 7.8886e-31], dtype=torch.float8_e8m0fnu)');
   });
 });
 
