@@ -601,12 +601,12 @@ function checkTraced(traced: ScriptModule, run: (...a: unknown[]) => unknown, cr
   for (const given of check.inputs) {
     const inputs = isTensor(given) ? [given] : Array.isArray(given) ? given : [given];
     noGrad(() => {
-      const checkHandle = create(); // not wrapped: a ScriptModule's dispose would free the shared parameters
+      // Not wrapped: a ScriptModule's dispose would free the shared parameters. No tidy() either: the JS
+      // code runs here and may keep what it makes (a module caching an intermediate); the GC frees those.
+      const checkHandle = create();
       try {
-        tidy(() => {
-          runTrace(checkHandle, run, named, cloneInputs(inputs) as unknown[], check.strict);
-          checkOnce(moduleHandle(traced), checkHandle, run, inputs, check.rtol, mangled);
-        });
+        runTrace(checkHandle, run, named, cloneInputs(inputs) as unknown[], check.strict);
+        checkOnce(moduleHandle(traced), checkHandle, run, inputs, check.rtol, mangled);
       } finally {
         jit.jitDispose(checkHandle);
       }
@@ -644,15 +644,20 @@ function checkOnce(traced: Handle, again: Handle, run: (...a: unknown[]) => unkn
       for (const g of [mod, chk]) for (const [, , h] of g.nodes) if (h !== null && !native.isDisposed(h)) native.dispose(h);
     }
   };
-  const tensorOutputs = (f: (...a: unknown[]) => unknown, what: string): Tensor[] => {
+  const ours: Tensor[] = []; // what the graph runs made and nothing else holds: freed at the end
+  const tensorOutputs = (f: (...a: unknown[]) => unknown, what: string, graph: boolean): Tensor[] => {
     let out: unknown;
     try {
-      out = f(...(cloneInputs(inputs) as unknown[]));
+      const args = cloneInputs(inputs) as unknown[];
+      out = f(...args);
+      if (graph) ours.push(...(args.flat(Infinity) as unknown[]).filter(isTensor));
     } catch (err) {
       const [graphDiff, tensorCompare] = diagnostics();
       throw new TracingCheckError(graphDiff, tensorCompare, `encountered an exception while running the ${what} with test inputs.\nException:\n${tabIndent(String((err as Error)?.message ?? err))}`, { cause: err });
     }
-    return (Array.isArray(out) ? out : [out]).filter(isTensor); // Python's wrap_retval: a tuple's items, else the one value
+    const tensors = (Array.isArray(out) ? out : [out]).filter(isTensor); // Python's wrap_retval: a tuple's items, else the one value
+    if (graph) ours.push(...tensors);
+    return tensors;
   };
   let warnedNondeterministic = false;
   const compare = (original: Tensor[], reference: Tensor[], what: string): boolean => {
@@ -664,7 +669,7 @@ function checkOnce(traced: Handle, again: Handle, run: (...a: unknown[]) => unkn
       const atol = defaultTolerances(o.dtype, r.dtype)[1];
       const wide = o.isComplex() || r.isComplex() ? 'complex128' : 'float64';
       try {
-        assertClose(o.to(wide), r.to(wide), { rtol, atol, equalNan: true });
+        tidy(() => assertClose(o.to(wide), r.to(wide), { rtol, atol, equalNan: true }));
       } catch (err) {
         if (!(err instanceof AssertionError)) throw err;
         if (!warnedNondeterministic) {
@@ -682,18 +687,23 @@ function checkOnce(traced: Handle, again: Handle, run: (...a: unknown[]) => unkn
     return ok;
   };
   const forward = (m: Handle) => (...a: unknown[]): unknown => fromNative(jit.jitRun(m, 'forward', a.map(toNative)));
-  const tracedOuts = tensorOutputs(forward(traced), 'trace');
-  const fnOuts = tensorOutputs(run, 'JS function');
-  if (compare(tracedOuts, fnOuts, 'JS function')) compare(tracedOuts, tensorOutputs(forward(again), 'repeated trace'), 'repeated trace');
-  const [graphDiff, tensorCompare] = diagnostics();
-  if (graphDiff !== null || tensorCompare !== null) throw new TracingCheckError(graphDiff, tensorCompare);
+  try {
+    const tracedOuts = tensorOutputs(forward(traced), 'trace', true);
+    const fnOuts = tensorOutputs(run, 'JS function', false);
+    if (compare(tracedOuts, fnOuts, 'JS function')) compare(tracedOuts, tensorOutputs(forward(again), 'repeated trace', true), 'repeated trace');
+    const [graphDiff, tensorCompare] = diagnostics();
+    if (graphDiff !== null || tensorCompare !== null) throw new TracingCheckError(graphDiff, tensorCompare);
+  } finally {
+    for (const t of ours) t.dispose(); // handles only: a graph output that is a parameter keeps its memory
+  }
 }
 
 /**
- * torch.jit.trace(moduleOrFunction, exampleInputs, { strict }): runs it once on the example inputs
+ * torch.jit.trace(moduleOrFunction, exampleInputs, { strict, checkTrace, checkInputs, checkTolerance }): runs it once on the example inputs
  * (a Tensor or an array of arguments: Tensors, arrays, objects of Tensors) and records the ops into
  * TorchScript. A module's parameters and buffers become the ScriptModule's (shared, same names),
- * its submodules nested ScriptModules. Python's torch.jit.load runs the saved result.
+ * its submodules nested ScriptModules. Python's torch.jit.load runs the saved result. Then checks the
+ * trace as Python's check_trace does (TraceOptions.checkTrace).
  */
 export function trace(module: Traceable, exampleInputs: unknown, options?: TraceOptions): ScriptModule;
 export function trace(fn: (...args: never[]) => unknown, exampleInputs: unknown, options?: TraceOptions): ScriptFunction;
