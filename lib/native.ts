@@ -193,7 +193,7 @@ export interface NativeAddon {
   layouts(): { code: number; name: string }[];
   memoryFormats(): { code: number; name: string }[];
   qschemes(): { code: number; name: string }[];
-  buildInfo(): { torchVersion: string; cuda: boolean; cudaVersion: string | null; cudnnVersion: number | null; gcFinalizers: boolean; config: string; cxx11Abi: boolean; features: { namedTensors: boolean; gradLayoutPolicy: boolean } };
+  buildInfo(): { torchVersion: string; libtorchDir: string | null; cuda: boolean; cudaVersion: string | null; cudnnVersion: number | null; gcFinalizers: boolean; config: string; cxx11Abi: boolean; features: { namedTensors: boolean; gradLayoutPolicy: boolean } };
   setDefaultDtype(code: number): void;
   getDefaultDtype(): number;
   setDeterministicAlgorithms(mode: boolean, warnOnly: boolean): void;

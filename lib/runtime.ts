@@ -1,6 +1,8 @@
 // Process-wide settings and information: seeding, threads, determinism, matmul precision, CUDA
 // availability, build details. Like Python's, these live in libtorch (at::globalContext()): one
 // value for the whole process, every worker thread included.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Device, toDevice, type DeviceLike } from './device.js';
 import { defaultGenerator, seedValue, type Generator } from './generator.js';
 import { native } from './native.js';
@@ -72,7 +74,10 @@ export interface TorchFeatures {
   gradLayoutPolicy: boolean;
 }
 export interface BuildInfo {
+  /** libtorch's version macro (TORCH_VERSION): '2.13.0', without the local part torch.__version__ has. */
   torchVersion: string;
+  /** The folder of the libtorch library in use (null if the loader cannot say). */
+  libtorchDir: string | null;
   /** Built against a CUDA libtorch (whether or not a GPU is present: torch.cuda.isAvailable() says that). */
   cuda: boolean;
   /** The CUDA runtime version libtorch was built with ('major.minor'), null for a CPU-only libtorch. */
@@ -90,18 +95,45 @@ export function buildInfo(): BuildInfo {
 }
 
 const info = native.buildInfo();
+
+// What the libtorch install itself records: torch/version.py beside a pip install's lib/ (__version__
+// with its local part, '2.13.0+cpu'; git_version; debug), or a libtorch archive's build-version and
+// build-hash. Python's values where there are any; else the version macro, 'Unknown', and the config.
+function installedVersion(): { version: string; gitVersion: string; debug: boolean } {
+  const fallback = { version: info.torchVersion, gitVersion: 'Unknown', debug: /CMAKE_BUILD_TYPE=Debug/.test(info.config) };
+  if (info.libtorchDir === null) return fallback;
+  const read = (name: string): string | null => {
+    try {
+      return readFileSync(join(info.libtorchDir!, '..', name), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const py = read('version.py');
+  if (py !== null) {
+    const field = (name: string): string | undefined => new RegExp(`^${name}\\s*(?::[^=]*)?=\\s*'([^']*)'`, 'm').exec(py)?.[1];
+    return { version: field('__version__') ?? fallback.version, gitVersion: field('git_version') ?? fallback.gitVersion, debug: /^debug\s*=\s*True\b/m.test(py) };
+  }
+  return { version: read('build-version')?.trim() || fallback.version, gitVersion: read('build-hash')?.trim() || fallback.gitVersion, debug: fallback.debug };
+}
+const installed = installedVersion();
+
 /**
- * Python's torch.version: the libtorch release in use (`version`, Python's `torch.version.__version__`),
- * `cuda` (the CUDA version, 'major.minor', or null without CUDA, as Python), `hip` (null: no ROCm
- * builds) and the features this libtorch has.
+ * Python's torch.version: the release in use (`version`, Python's `torch.version.__version__`, with its
+ * local part: '2.13.0+cpu'), `gitVersion` (the commit it was built from), `debug`, `cuda` (the CUDA
+ * version, 'major.minor', or null without CUDA, as Python), `hip` (null: no ROCm builds) and the
+ * features this libtorch has.
  */
-export const version: Readonly<{ version: string; cuda: string | null; hip: null; features: Readonly<TorchFeatures> }> = Object.freeze({
-  version: info.torchVersion,
+export const version: Readonly<{ version: string; gitVersion: string; debug: boolean; cuda: string | null; hip: null; features: Readonly<TorchFeatures> }> = Object.freeze({
+  version: installed.version,
+  gitVersion: installed.gitVersion,
+  debug: installed.debug,
   cuda: info.cudaVersion,
   hip: null,
   features: Object.freeze({ ...info.features }),
 });
-export const __version__ = info.torchVersion;
+/** torch.__version__: '2.13.0+cpu' for a pip-installed CPU libtorch, as Python's. */
+export const __version__ = installed.version;
 
 /** Throws the error PyTorch users get where a feature is gone from this libtorch. */
 export function requireNamedTensors(fn: string): void {

@@ -95,6 +95,13 @@ describe('determinism, matmul precision and threads', () => {
 
   it('torch.version names the libtorch and CUDA as Python does', () => {
     expect(torch.version.version).toBe(torch.__version__);
+    // The install's own record (torch/version.py or a libtorch archive's build-version/build-hash), as Python's.
+    expect(torch.__version__.startsWith(torch.buildInfo().torchVersion)).toBe(true);
+    expect(torch.version.gitVersion).toMatch(/^([0-9a-f]{40}|Unknown)$/);
+    expect(typeof torch.version.debug).toBe('boolean');
+    // Built against the venv's torch (CI): its torch.__version__ is the one the fixtures record.
+    const made = (JSON.parse(readFileSync(new URL('./fixtures/jit-check.json', import.meta.url), 'utf8')) as { torch: string }).torch;
+    if (torch.buildInfo().libtorchDir?.includes('/.venv/') && made.startsWith(torch.buildInfo().torchVersion)) expect(torch.__version__).toBe(made);
     expect(torch.version.cuda === null).toBe(!torch.buildInfo().cuda);
     expect(torch.version.hip).toBeNull();
   });

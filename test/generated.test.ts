@@ -13,7 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const generatedFrom = /libtorch (\S+) /.exec(readFileSync(join(root, 'lib/generated/functions.ts'), 'utf8'))?.[1];
 
 describe('lib/generated', () => {
-  it.skipIf(generatedFrom !== torch.version.version)(`is up to date (libtorch ${generatedFrom}): else run npm run generate`, async () => {
+  it.skipIf(generatedFrom !== torch.buildInfo().torchVersion)(`is up to date (libtorch ${generatedFrom}): else run npm run generate`, async () => {
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
       execFile(process.execPath, [join(root, 'scripts/gen-ops.mjs'), '--check'], { cwd: root, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, output: stdout + stderr }));

@@ -356,6 +356,15 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
   o.Set("torchVersion", TORCH_VERSION);
+  // The folder of the libtorch library in use (its lib/): where torch/version.py (a pip install) or
+  // build-version and build-hash (a libtorch archive) tell the full version and commit.
+  Dl_info where{};
+  if (dladdr(reinterpret_cast<void*>(&at::globalContext), &where) != 0 && where.dli_fname != nullptr) {
+    std::string path = where.dli_fname;
+    o.Set("libtorchDir", path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/')));
+  } else {
+    o.Set("libtorchDir", env.Null());
+  }
   o.Set("cuda", static_cast<bool>(TN_WITH_CUDA));
   // torch.version.cuda: the CUDA runtime libtorch was built with, 'major.minor', with or without a
   // GPU as in Python (hasCUDA() is false without a device); null for a CPU-only libtorch.
