@@ -12,7 +12,7 @@ import { Parameter } from './nn/parameter.js';
 import { deepcopySelf } from './nn/utils/_common.js';
 import { describe, isOptionsObject, readOptions } from './options.js';
 import { keep, tidy } from './scope.js';
-import { isTracing as tracingNow, whileTracing } from './jit_tracing.js';
+import { whileTracing } from './jit_tracing.js';
 import { assertClose, defaultTolerances } from './testing.js';
 import { warn } from './warnings.js';
 import { AssertionError } from 'node:assert';
@@ -472,9 +472,7 @@ export interface Traceable {
 }
 
 /** torch.jit.is_tracing(): whether a torch.jit.trace is running (the traced JS code can ask). */
-export function isTracing(): boolean {
-  return tracingNow();
-}
+export { isTracing } from './jit_tracing.js';
 /** torch.jit.is_scripting(): JS code is never compiled by TorchScript. */
 export function isScripting(): boolean {
   return false;

@@ -141,6 +141,9 @@ function namespace(ns: string): OpNamespace {
 }
 
 let dispatcherNamespaces: Set<string> | undefined;
+// The namespaces the dispatcher has operators in, read once on first use.
+const isDispatcherNamespace = (ns: string): boolean =>
+  (dispatcherNamespaces ??= new Set(native.opNames().map((n) => n.slice(0, n.indexOf('::'))))).has(ns);
 
 /**
  * torch.ops: aten and prim, and every other namespace libtorch's dispatcher has operators in
@@ -154,16 +157,14 @@ export const ops = new Proxy(
   {
     get(t, prop, receiver) {
       if (!isOpName(prop, t)) return protocol(t, prop, receiver);
-      dispatcherNamespaces ??= new Set(native.opNames().map((n) => n.slice(0, n.indexOf('::'))));
-      if (!dispatcherNamespaces.has(prop)) return undefined;
+      if (!isDispatcherNamespace(prop)) return undefined;
       const ns = namespace(prop);
       Object.defineProperty(t, prop, { value: ns, enumerable: true });
       return ns;
     },
     has(t, prop) {
       if (!isOpName(prop, t)) return prop in t;
-      dispatcherNamespaces ??= new Set(native.opNames().map((n) => n.slice(0, n.indexOf('::'))));
-      return dispatcherNamespaces.has(prop);
+      return isDispatcherNamespace(prop);
     },
   },
 ) as { readonly aten: OpNamespace; readonly prim: OpNamespace; readonly [ns: string]: OpNamespace | undefined };

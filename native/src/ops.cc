@@ -305,7 +305,7 @@ using Boxes = c10::SmallVector<Box*, 8>;
 struct Call {
   c10::SmallVector<Napi::Value, 8> pos;
   std::vector<std::pair<std::string, Napi::Value>> kw;  // keyword arguments, by the op's option names
-  std::vector<std::string> kwNames;                      // ... and as the caller named them (`axis` for dim)
+  std::vector<std::string> kwNames;                      // ... and as the caller named them (`axis` for dim), filled beside kw
   // Per positional argument, read once by KindsKey (each read is a Node-API call): its JS type,
   // and its Box when it is a tensor handle. Empty when KindsKey gave up.
   c10::SmallVector<napi_valuetype, 8> types;
@@ -548,7 +548,7 @@ std::string DescribeCall(const Call& c, bool method) {
   for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + DescribeValue(c.pos[i]);
   if (!c.kw.empty()) {
     s += s.empty() ? "{ " : ", { ";
-    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + (i < c.kwNames.size() ? c.kwNames[i] : c.kw[i].first) + ": " + DescribeValue(c.kw[i].second);
+    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kwNames[i] + ": " + DescribeValue(c.kw[i].second);
     s += " }";
   }
   return "(" + s + ")";
@@ -717,8 +717,7 @@ const char* NumpyAliasTarget(const std::string& key, int* rank) {
 void ReadOptions(const Napi::Object& object, const Family& f, Call& c) {
   Napi::Array keys = OwnKeys(object);
   auto known = [&](const std::string& k) { return std::find(f.optionKeys.begin(), f.optionKeys.end(), k) != f.optionKeys.end(); };
-  std::vector<std::pair<std::string, int>> aliased;  // per option: (argument, rank), rank 0 for the argument's own name
-  std::vector<std::string> givenNames;
+  std::vector<int> ranks;  // per option, beside c.kw and c.kwNames: 0 for the argument's own name, else its alias's rank
   for (uint32_t i = 0, n = keys.Length(); i < n; ++i) {
     Napi::Value k = keys.Get(i);
     std::string key = ToString(object.Env(), k, "option name");
@@ -734,17 +733,16 @@ void ReadOptions(const Napi::Object& object, const Family& f, Call& c) {
     }
     if (undefinedValue || !known(key)) ThrowType(OptionMessage(given, f.optionKeys, undefinedValue));
     c.kw.emplace_back(std::move(key), val);
-    aliased.emplace_back(c.kw.back().first, rank);
-    givenNames.push_back(given);
     c.kwNames.push_back(std::move(given));
+    ranks.push_back(rank);
   }
   // One argument under two names: Python takes the preferred one and calls the other unexpected.
-  for (size_t i = 0; i < aliased.size(); ++i)
+  for (size_t i = 0; i < c.kw.size(); ++i)
     for (size_t j = 0; j < i; ++j) {
-      if (aliased[i].first != aliased[j].first) continue;
-      size_t extra = aliased[i].second > aliased[j].second ? i : j, kept = extra == i ? j : i;
-      ThrowType("got an unexpected keyword argument '" + givenNames[extra] + "' (Python's words: it names argument '" +
-                aliased[i].first + "', given as '" + givenNames[kept] + "' too)");
+      if (c.kw[i].first != c.kw[j].first) continue;
+      size_t extra = ranks[i] > ranks[j] ? i : j, kept = extra == i ? j : i;
+      ThrowType("got an unexpected keyword argument '" + c.kwNames[extra] + "' (Python's words: it names argument '" +
+                c.kw[i].first + "', given as '" + c.kwNames[kept] + "' too)");
     }
 }
 
