@@ -90,6 +90,19 @@ describe('errors that need no fixture', () => {
   });
 });
 
+describe('windows on the meta device', () => {
+  // Python: for n in torch.signal.windows.__all__: getattr(torch.signal.windows, n)(5, device='meta') → meta, shape (5,)
+  // (general_cosine with a=[0.5, 0.5]); libtorch lacks Meta kernels for abs, where and item() that Python registers itself.
+  it.each(WINDOW_NAMES)('%s(5) and (1) on meta have the shape and dtype of the CPU window', (name) => {
+    const fn = (torch.signal.windows as unknown as Record<string, (m: number, o: object) => torch.Tensor>)[name]!;
+    for (const M of [5, 1]) {
+      const extra = name === 'generalCosine' ? { a: [0.5, 0.5] } : {};
+      const t = fn(M, { device: 'meta', dtype: torch.float64, ...extra });
+      expect([t.device.type, t.shape, String(t.dtype)]).toEqual(['meta', [M], 'torch.float64']);
+    }
+  });
+});
+
 describe('PyTorch 2.13 cases', () => {
   if (!sameRelease) it.skip(`skipped: the fixtures are from torch ${fixture.meta.torch}, this libtorch is ${torch.buildInfo().torchVersion}`, () => {});
   const groups: [string, RegExp][] = [

@@ -55,6 +55,9 @@ function made(t: Tensor, f: Factory): Tensor {
 const emptyWindow = (f: Factory): Tensor => made(aten('empty', [[0], factoryOptions(f)]) as Tensor, f);
 const onesWindow = (f: Factory): Tensor => made(aten('ones', [[1], factoryOptions(f)]) as Tensor, f);
 const linspace = (start: number | Tensor, end: number | Tensor, steps: number, f: Factory): Tensor => made(aten('linspace', [start, end, steps, factoryOptions(f)]) as Tensor, f);
+const isMeta = (t: Tensor): boolean => t.device.type === 'meta';
+// libtorch has no Meta kernel for abs (nor where; Python's come from its own meta registrations): there, |k| as sqrt(k²).
+const abs = (k: Tensor): Tensor => (isMeta(k) ? k.pow(2).sqrt() : k.abs());
 
 /** torch.signal.windows.exponential(M, { center, tau = 1.0, sym, dtype, layout, device, requiresGrad }). */
 export function exponential(M: number, options?: ExponentialOptions): Tensor {
@@ -67,7 +70,7 @@ export function exponential(M: number, options?: ExponentialOptions): Tensor {
   if (center === null) center = (!f.sym && M > 1 ? M : M - 1) / 2.0;
   const constant = 1 / tau;
   const k = linspace(-center * constant, (-center + (M - 1)) * constant, M, f);
-  return k.abs().neg().exp();
+  return abs(k).neg().exp();
 }
 
 /** torch.signal.windows.cosine(M, { sym, dtype, layout, device, requiresGrad }). */
@@ -102,7 +105,8 @@ export function kaiser(M: number, options?: KaiserOptions): Tensor {
   const start = beta.neg();
   const constant = beta.mul(2.0).div(!f.sym ? M : M - 1);
   const end = aten('minimum', [beta, start.add(constant.mul(M - 1))]) as Tensor;
-  const k = linspace(start, end, M, f);
+  // linspace reads tensor bounds with item(), which meta tensors cannot give; their values don't matter there.
+  const k = isMeta(beta) ? linspace(0, 0, M, f) : linspace(start, end, M, f);
   return beta.mul(beta).sub(k.pow(2)).sqrt().i0().div(beta.i0());
 }
 
@@ -129,7 +133,7 @@ export function bartlett(M: number, options?: WindowOptions): Tensor {
   if (M === 1) return onesWindow(f);
   const start = -1;
   const constant = 2 / (!f.sym ? M : M - 1);
-  return aten('rsub', [linspace(start, start + (M - 1) * constant, M, f).abs(), 1]) as Tensor; // 1 - torch.abs(k)
+  return aten('rsub', [abs(linspace(start, start + (M - 1) * constant, M, f)), 1]) as Tensor; // 1 - torch.abs(k)
 }
 
 /** torch.signal.windows.general_cosine(M, { a, sym, dtype, layout, device, requiresGrad }): Σ (-1)^i a_i cos(i k). */
