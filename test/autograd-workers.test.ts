@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
-import { startWorkers } from './run-child.js';
+import { expectRoundsAgreeInWorkers, startWorkers } from './run-child.js';
 
 const dist = new URL('../dist/index.js', import.meta.url).href;
 
@@ -88,5 +88,23 @@ describe('autograd in worker threads', () => {
     expect(torch.ones(1, { requiresGrad: true }).mul(2).requiresGrad).toBe(true);
     expect(torch.inferenceMode(() => torch.ones(1).isInference())).toBe(true);
     expect(torch.ones(1).isInference()).toBe(false);
+  });
+});
+
+describe('per-thread JS state of other namespaces', () => {
+  // torch.backends.mha's fast-path flag and the tracing depth behind torch.jit.isTracing are module
+  // variables: each worker has its own, as each Python thread has its own flags here. Shared state would
+  // show as a thread reading another one's false flag or tracing state between its own set and reset.
+  it('torch.backends.mha.setFastpathEnabled and torch.jit.isTracing are per thread', async () => {
+    const round = `
+      const before = t.backends.mha.getFastpathEnabled();
+      t.backends.mha.setFastpathEnabled(false);
+      let inside = null;
+      const traced = t.jit.trace((x) => { inside = [t.jit.isTracing(), t.backends.mha.getFastpathEnabled()]; return x.mul(2); }, [t.ones(2)], { checkTrace: false });
+      const afterTrace = [t.jit.isTracing(), t.backends.mha.getFastpathEnabled()];
+      t.backends.mha.setFastpathEnabled(true);
+      traced.dispose?.();
+      return [before, inside, afterTrace, t.backends.mha.getFastpathEnabled()];`;
+    await expectRoundsAgreeInWorkers(torch, round, [true, [true, false], [false, false], true], 200);
   });
 });
