@@ -842,4 +842,35 @@ describe('surface', () => {
     expect(same).toBe(true);
     expect(m.weight === m.weight).toBe(false);
   });
+  // Python: with P.cached(): for i in range(3): h = rnn(torch.ones(1, 2), h) — three steps; the tidy around each JS step
+  // must not free the cached weight the first step computed.
+  it('parametrize.cached survives a tidy() per step inside it', () => {
+    torch.manualSeed(0);
+    const rnn = new nn.RNNCell(2, 2);
+    parametrize.registerParametrization(rnn, 'weight_hh', new Symmetric());
+    const expected = torch.tidy(() => {
+      let h = torch.zeros([1, 2]);
+      for (let i = 0; i < 3; i++) h = rnn.call(torch.ones([1, 2]), h);
+      return h.tolist();
+    });
+    const got = parametrize.cached(() => {
+      let h = torch.zeros([1, 2]);
+      for (let i = 0; i < 3; i++) h = torch.tidy(() => rnn.call(torch.ones([1, 2]), h));
+      return h.tolist();
+    });
+    expect(got).toEqual(expected);
+  });
+  // Python: m.weight = nn.Parameter(torch.ones(2, 2)) on a parametrized weight → KeyError "attribute 'weight' already exists",
+  // the original unchanged; a plain tensor goes through right_inverse.
+  it('assigning a Parameter to a parametrized tensor is refused, as Python; a tensor goes through rightInverse', () => {
+    torch.manualSeed(1);
+    const m = new Lin(2, 2);
+    parametrize.registerParametrization(m, 'weight', new Symmetric());
+    const original = (m as unknown as { parametrizations: { weight: { original: Tensor } } }).parametrizations.weight.original;
+    const before = original.tolist();
+    expect(() => ((m as { weight: Tensor }).weight = new nn.Parameter(torch.ones([2, 2])))).toThrow(/^attribute 'weight' already exists$/);
+    expect(original.tolist()).toEqual(before);
+    (m as { weight: Tensor }).weight = torch.tensor([[1, 2], [2, 3]], { dtype: torch.float32 });
+    expect(original.tolist()).toEqual([[1, 2], [0, 3]]);
+  });
 });

@@ -5,6 +5,8 @@
 // (`parametrizations.weight.original`, `parametrizations.weight.original0`, ...).
 import { type Tensor, isTensor } from '../../tensor.js';
 import { noGrad } from '../../autograd.js';
+import { KeyError } from '../../errors.js';
+import { keep } from '../../scope.js';
 import { describe, readOptions, whileRunning } from '../../options.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -179,12 +181,15 @@ function injectProperty(module: Module, tensorName: string): void {
       if (!perModule) cache.set(this, (perModule = new Map()));
       let t = perModule.get(tensorName);
       if (t === undefined) {
-        t = parametrization.call() as Tensor;
+        // kept: the cache outlives any tidy() the first access runs in (an RNN step per tidy inside cached())
+        t = keep(parametrization.call() as Tensor);
         perModule.set(tensorName, t);
       }
       return t;
     },
     set(this: Module, value: Tensor) {
+      // Python's Module.__setattr__ registers a Parameter before the property is reached, and the name is taken
+      if (value instanceof Parameter) throw new KeyError(`attribute '${tensorName}' already exists`);
       (parametrizationsOf(this)[tensorName] as ParametrizationList).rightInverse(value);
     },
   });
