@@ -3,7 +3,7 @@
 import { withMode } from './autograd.js';
 import { bfloat16, DType, dtypeFromCode, float16, toDType, type DTypeLike } from './dtype.js';
 import { native } from './native.js';
-import { readOptions } from './options.js';
+import { isOptionsObject, readOptions } from './options.js';
 
 function deviceTypeOf(deviceType: unknown, fn: string): string {
   if (typeof deviceType !== 'string') throw new TypeError(`${fn}: deviceType must be a string such as 'cpu' or 'cuda', got ${deviceType === null ? 'null' : typeof deviceType}`);
@@ -101,14 +101,23 @@ export interface AutocastOptions {
 /**
  * torch.autocast(deviceType, options, fn): runs fn (synchronous) with mixed precision on `deviceType`,
  * as Python's `with torch.autocast(device_type, dtype=..., enabled=..., cache_enabled=...)`; the state
- * before it is back when fn returns or throws.
+ * before it is back when fn returns or throws. dtype, enabled and cacheEnabled may also come positionally,
+ * in Python's order: autocast('cpu', torch.bfloat16, fn), autocast('cpu', torch.float16, false, fn).
  */
 export function autocast<T>(deviceType: string, fn: () => T): T;
 export function autocast<T>(deviceType: string, options: AutocastOptions, fn: () => T): T;
-export function autocast<T>(deviceType: string, optionsOrFn: AutocastOptions | (() => T), maybeFn?: () => T): T {
+export function autocast<T>(deviceType: string, dtype: DTypeLike | null, fn: () => T): T;
+export function autocast<T>(deviceType: string, dtype: DTypeLike | null, enabled: boolean, fn: () => T): T;
+export function autocast<T>(deviceType: string, dtype: DTypeLike | null, enabled: boolean, cacheEnabled: boolean | null, fn: () => T): T;
+export function autocast<T>(deviceType: string, ...rest: unknown[]): T {
   const device = deviceTypeOf(deviceType, 'autocast');
-  const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn!;
-  const options = typeof optionsOrFn === 'function' ? {} : readOptions('autocast', optionsOrFn, ['dtype', 'enabled', 'cacheEnabled']);
+  const fn = rest.pop();
+  if (typeof fn !== 'function') throw new TypeError(`autocast: expected the function to run last, got ${fn === null ? 'null' : typeof fn}`);
+  if (rest.length > 3) throw new TypeError(`autocast: takes at most 3 settings before the function (dtype, enabled, cacheEnabled), got ${rest.length}`);
+  const options: AutocastOptions =
+    rest.length === 1 && isOptionsObject(rest[0])
+      ? (readOptions('autocast', rest[0], ['dtype', 'enabled', 'cacheEnabled']) as AutocastOptions)
+      : { dtype: rest[0] as DTypeLike | null | undefined, enabled: rest[1] as boolean | undefined, cacheEnabled: rest[2] as boolean | null | undefined };
   const { dtype = null, enabled = true, cacheEnabled = null } = options;
   const fastDtype = dtype === null ? getAutocastDtype(device) : toDType(dtype, 'autocast');
   const cache = cacheEnabled === null ? isAutocastCacheEnabled() : booleanOf(cacheEnabled, 'autocast', 'cacheEnabled');
@@ -138,6 +147,6 @@ export function autocast<T>(deviceType: string, optionsOrFn: AutocastOptions | (
       setAutocastDtype(device, previous!.dtype);
       setAutocastCacheEnabled(previous!.cache);
     },
-    fn,
+    fn as () => T,
   );
 }

@@ -8,15 +8,20 @@ export class Device {
   readonly type: string;
   readonly index: number | null;
   constructor(type: string, index: number | null = null) {
-    const m = /^([a-z]+)(?::(\d+))?$/.exec(type);
+    // c10's parser: letters and underscores, then ':' and an index without leading zeros.
+    const m = /^([a-zA-Z_]+)(?::(0|[1-9]\d*))?$/.exec(type);
     if (!m) throw new TypeError(`device: invalid device string '${type}'`);
     if (!DEVICE_TYPES.has(m[1]!))
-      throw new TypeError(`device: Expected one of ${[...DEVICE_TYPES].join(', ')} device type at start of device string: ${type}`);
+      throw new TypeError(`device: Expected one of ${[...DEVICE_TYPES].join(', ')} device type at start of device string: ${m[1]}`);
     if (m[2] !== undefined && index !== null) throw new TypeError(`device: '${type}' already has an index`);
     if (index !== null && (!Number.isInteger(index) || index < 0)) throw new RangeError(`device: index must be a non-negative integer, got ${index}`);
     this.type = m[1]!;
     this.index = m[2] !== undefined ? Number(m[2]) : index;
     Object.freeze(this);
+  }
+  /** Python's `==`: the same type and index ('cuda' and 'cuda:0' differ); false for anything not a Device. */
+  equals(other: unknown): boolean {
+    return other instanceof Device && other.type === this.type && other.index === this.index;
   }
   toString(): string {
     return this.index === null ? this.type : `${this.type}:${this.index}`;

@@ -68,6 +68,11 @@ function adopt(h: Handle): Generator {
   }
 }
 
+/** A device's default generator (shared with libtorch, not a copy): 'cuda:0' is torch.cuda.default_generators[0]. */
+export function deviceDefaultGenerator(device: string): Generator {
+  return adopt(native.defaultGenerator(device) as Handle);
+}
+
 /** torch.default_generator: the CPU generator that torch.manualSeed seeds. */
 export const defaultGenerator: Generator = adopt(native.defaultGenerator('cpu') as Handle);
 

@@ -59,6 +59,8 @@ export const cpu = Object.freeze({
   synchronize: (): void => {},
   deviceCount: (): number => 1,
   currentDevice: (): string => 'cpu',
+  Stream: streams.CpuStream,
+  Event: streams.CpuEvent,
   amp: cpuAmp,
 });
 export * as accelerator from './accelerator.js';

@@ -206,6 +206,7 @@ export interface NativeAddon {
   setNumInteropThreads(n: number): void;
   getNumInteropThreads(): number;
   cpuCapability(): string;
+  cpuCapabilities(): Record<string, boolean | number | string> | null;
   initNumThreads(): void;
   /** Sets flush-to-zero of denormals; false where the CPU cannot. */
   setFlushDenormal(on: boolean): boolean;

@@ -3,8 +3,11 @@
 // value for the whole process, every worker thread included.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { aten } from './call.js';
 import { Device, toDevice, type DeviceLike } from './device.js';
-import { defaultGenerator, seedValue, type Generator } from './generator.js';
+import { bfloat16 } from './dtype.js';
+import { defaultGenerator, deviceDefaultGenerator, seedValue, type Generator } from './generator.js';
+import type { Tensor } from './tensor.js';
 import { native } from './native.js';
 import { readOptions } from './options.js';
 
@@ -150,6 +153,24 @@ const seedGpus = (seed: number | bigint, fn: string, devices: () => number[]): v
   if (cuda.isAvailable()) for (const i of devices()) native.generatorManualSeed(native.defaultGenerator(`cuda:${i}`), value);
 };
 
+// Python's _check_bf16_tensor_supported: whether a bfloat16 tensor can be made on the current GPU.
+function bf16TensorWorks(): boolean {
+  try {
+    (aten('ones', [[1], { dtype: bfloat16, device: 'cuda' }]) as Tensor).dispose();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const allGpus = (): number[] => Array.from({ length: native.cudaDeviceCount() }, (_, i) => i);
+// The default generator of a GPU (null: the current one); throws without CUDA, as Python's _lazy_init.
+const gpuGenerator = (device: number | DeviceLike | null, fn: string): Generator =>
+  deviceDefaultGenerator(`cuda:${cudaIndex(device, fn) ?? native.cudaCurrentDevice()}`);
+// Python queues these (_lazy_call) until CUDA starts, which never happens without it: nothing to do there.
+const whenCuda = (run: () => void): void => {
+  if (native.cudaIsAvailable()) run();
+};
+
 /**
  * torch.cuda: devices, this thread's current device, synchronization, seeding and the caching
  * allocator's memory statistics (bytes, all pools). A device is an index, 'cuda:N' or a Device;
@@ -169,8 +190,44 @@ export const cuda = {
   synchronize: (device: number | DeviceLike | null = null): void => native.cudaSynchronize(cudaIndex(device, 'cuda.synchronize')),
   /** The GPU's name, e.g. 'NVIDIA H200' (torch.cuda.get_device_name). */
   getDeviceName: (device: number | DeviceLike | null = null): string => native.cudaGetDeviceName(cudaIndex(device, 'cuda.getDeviceName')),
+  /**
+   * Whether CUDA is set up for use (torch.cuda.is_initialized): false without CUDA. libtorch starts CUDA at its first
+   * use and torchnode keeps no lazy-init step of its own, so with CUDA this is isAvailable().
+   */
+  isInitialized: (): boolean => native.cudaIsAvailable(),
+  /** Starts CUDA now rather than at first use (torch.cuda.init); throws without CUDA, as Python's. */
+  init: (): void => void native.cudaCurrentDevice(),
   manualSeed: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeed', () => [native.cudaCurrentDevice()]),
-  manualSeedAll: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeedAll', () => Array.from({ length: native.cudaDeviceCount() }, (_, i) => i)),
+  manualSeedAll: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeedAll', allGpus),
+  /** Seeds the current GPU's generator from a non-deterministic source; nothing without CUDA (torch.cuda.seed). */
+  seed: (): void => whenCuda(() => void gpuGenerator(null, 'cuda.seed').seed()),
+  /** One non-deterministic seed for every GPU (torch.cuda.seed_all); nothing without CUDA. */
+  seedAll: (): void =>
+    whenCuda(() => {
+      const devices = allGpus();
+      const value = deviceDefaultGenerator('cuda:0').seed();
+      for (const i of devices.slice(1)) deviceDefaultGenerator(`cuda:${i}`).manualSeed(value);
+    }),
+  /** The current GPU's initial seed (torch.cuda.initial_seed); throws without CUDA. */
+  initialSeed: (): bigint => gpuGenerator(null, 'cuda.initialSeed').initialSeed(),
+  /** A GPU generator's state as a uint8 tensor (torch.cuda.get_rng_state); throws without CUDA. */
+  getRngState: (device: number | DeviceLike | null = null): Tensor => gpuGenerator(device, 'cuda.getRngState').getState(),
+  /** Every GPU's generator state, in device order; [] without CUDA. */
+  getRngStateAll: (): Tensor[] => allGpus().map((i) => deviceDefaultGenerator(`cuda:${i}`).getState()),
+  /** Restores a GPU generator's state (torch.cuda.set_rng_state); nothing without CUDA, as Python's. */
+  setRngState: (newState: Tensor, device: number | DeviceLike | null = null): void => {
+    const index = cudaIndex(device, 'cuda.setRngState');
+    whenCuda(() => gpuGenerator(index, 'cuda.setRngState').setState(newState));
+  },
+  /** Restores every GPU's generator state from getRngStateAll's array; nothing without CUDA. */
+  setRngStateAll: (newStates: readonly Tensor[]): void => {
+    if (!Array.isArray(newStates)) throw new TypeError(`cuda.setRngStateAll: newStates must be an array of tensors, got ${typeof newStates}`);
+    whenCuda(() => newStates.forEach((state, i) => deviceDefaultGenerator(`cuda:${i}`).setState(state)));
+  },
+  /** Every GPU's default generator, in device order (torch.cuda.default_generators); [] without CUDA. */
+  get defaultGenerators(): Generator[] {
+    return allGpus().map((i) => deviceDefaultGenerator(`cuda:${i}`));
+  },
   /** Bytes held by tensors on a GPU (torch.cuda.memory_allocated). */
   memoryAllocated: memoryStat('allocated', 'cuda.memoryAllocated'),
   maxMemoryAllocated: memoryStat('allocatedPeak', 'cuda.maxMemoryAllocated'),
@@ -178,6 +235,28 @@ export const cuda = {
   memoryReserved: memoryStat('reserved', 'cuda.memoryReserved'),
   maxMemoryReserved: memoryStat('reservedPeak', 'cuda.maxMemoryReserved'),
   resetPeakMemoryStats: (device: number | DeviceLike | null = null): void => native.cudaResetPeakMemoryStats(cudaIndex(device, 'cuda.resetPeakMemoryStats')),
+  /**
+   * The caching allocator's statistics under Python's key names (torch.cuda.memory_stats): {} without CUDA, as Python's
+   * before CUDA starts; with it, the four the allocator is read for here ('allocated_bytes.all.current' and '.peak',
+   * 'reserved_bytes.all.current' and '.peak'), not Python's whole set.
+   */
+  memoryStats: (device: number | DeviceLike | null = null): Record<string, number> => {
+    const index = cudaIndex(device, 'cuda.memoryStats');
+    if (!native.cudaIsAvailable()) return {};
+    const stat = (s: MemoryStat): number => native.cudaMemoryStat(index, s);
+    return { 'allocated_bytes.all.current': stat('allocated'), 'allocated_bytes.all.peak': stat('allocatedPeak'), 'reserved_bytes.all.current': stat('reserved'), 'reserved_bytes.all.peak': stat('reservedPeak') };
+  },
+  /**
+   * Whether bfloat16 tensors work on the current GPU (torch.cuda.is_bf16_supported with its default includingEmulation):
+   * false without CUDA; else whether one can be made there. libtorch's C++ API does not give the compute capability
+   * that Python's includingEmulation: false reads, so that form is refused.
+   */
+  isBf16Supported: (includingEmulation = true): boolean => {
+    if (includingEmulation !== true && includingEmulation !== false) throw new TypeError(`cuda.isBf16Supported: includingEmulation must be a boolean, got ${typeof includingEmulation}`);
+    if (!native.cudaIsAvailable()) return false;
+    if (!includingEmulation) throw new Error("cuda.isBf16Supported: includingEmulation: false needs the GPU's compute capability, which torchnode cannot read; call it without arguments");
+    return bf16TensorWorks();
+  },
   /** Gives the cached, unused GPU blocks back to the driver (torch.cuda.empty_cache). */
   emptyCache: (): void => native.cudaEmptyCache(),
 };
@@ -189,6 +268,16 @@ export const cuda = {
  */
 export const cpu = {
   isAvailable: (): boolean => true,
+  /** Does nothing: there is one CPU device (Python's set_device ignores its argument too). */
+  setDevice: (_device: unknown): void => {},
+  /** Always true: the CPU needs no set-up. */
+  isInitialized: (): boolean => true,
+  /** What cpuinfo detected of this CPU, as Python's torch.cpu.get_capabilities(): { avx2: true, l2_cache_size: 524288, architecture: 'x86_64', … }. */
+  getCapabilities: (): Readonly<Record<string, boolean | number | string>> => {
+    const caps = native.cpuCapabilities();
+    if (caps === null) throw new Error(`cpu.getCapabilities: libtorch ${info.torchVersion} has no CPU capability query (it came in 2.13)`);
+    return Object.freeze(caps);
+  },
   /** Bytes of freed blocks the cache holds for reuse (not counted by any tensor). */
   memoryCached: (): number => native.cpuMemoryCached(),
   /** Gives every cached block back to malloc; returns nothing, as torch.cuda.empty_cache. */

@@ -279,6 +279,26 @@ export function isCurrentStreamCapturing(): boolean {
 
 // ---------- torch.cpu's streams: the CPU's one stream, which never waits ----------
 
+/** torch.cpu.Stream({ priority }): Python's stand-in for device-agnostic code; the CPU runs work as it is issued, so every method does nothing. */
+export class CpuStream {
+  constructor(options: { priority?: number } = {}) {
+    priorityOf('cpu.Stream', options);
+  }
+  waitStream(_stream: unknown): void {}
+  recordEvent(): void {}
+  waitEvent(_event: unknown): void {}
+}
+
+/** torch.cpu.Event(): Python's stand-in for device-agnostic code; always complete. */
+export class CpuEvent {
+  query(): boolean {
+    return true;
+  }
+  record(_stream?: unknown): void {}
+  synchronize(): void {}
+  wait(_stream?: unknown): void {}
+}
+
 /** torch.cpu.current_stream(): the CPU's stream. */
 export function cpuCurrentStream(): Stream {
   return adoptStream(Stream, native.streamCurrent('cpu'));

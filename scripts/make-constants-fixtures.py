@@ -109,8 +109,42 @@ for d in [torch.float32, torch.float64, torch.float16, torch.bfloat16]:
     finally:
         torch.set_default_dtype(torch.float32)
 
+def reduction_settings():
+    """torch.backends.cuda.matmul.allow_fp16_reduced_precision_reduction: each setting, then what reads back (or the error)."""
+    m = torch.backends.cuda.matmul
+    rows = []
+    # the refused ones come while both halves are off, so that a half-made change would show
+    for value in [False, [False, False], [True, False], 1, [], [True, True, True], [False, 1], [True], [False, True], True]:
+        try:
+            m.allow_fp16_reduced_precision_reduction = tuple(value) if isinstance(value, list) else value
+            rows.append({"set": value, "read": [m.allow_fp16_reduced_precision_reduction, m.allow_fp16_reduced_precision_reduction_split_k]})
+        except Exception as e:  # noqa: BLE001 - the error class and text are the data
+            rows.append({"set": value, "error": type(e).__name__, "read": [m.allow_fp16_reduced_precision_reduction, m.allow_fp16_reduced_precision_reduction_split_k]})
+    m.allow_fp16_reduced_precision_reduction = True
+    return rows
+
+
+def device_apis_without_gpu():
+    """What torch.cuda, torch.cpu and torch.backends answer on this CPU-only build."""
+    c = torch.cuda
+    m = torch.backends.cuda.matmul
+    return {
+        "matmul": {"fp16Reduced": m.allow_fp16_reduced_precision_reduction, "fp16SplitK": m.allow_fp16_reduced_precision_reduction_split_k,
+                   "bf16Reduced": m.allow_bf16_reduced_precision_reduction, "bf16SplitK": m.allow_bf16_reduced_precision_reduction_split_k,
+                   "fp16Accumulation": m.allow_fp16_accumulation},
+        "fp16ReductionSettings": reduction_settings(),
+        "mps": [torch.backends.mps.is_available(), torch.backends.mps.is_built()],
+        "optEinsum": {"available": torch.backends.opt_einsum.is_available(), "enabled": torch.backends.opt_einsum.enabled,
+                      "strategy": torch.backends.opt_einsum.strategy},
+        "cuda": {"isInitialized": c.is_initialized(), "getRngStateAll": len(c.get_rng_state_all()), "memoryStats": dict(c.memory_stats()),
+                 "isBf16Supported": c.is_bf16_supported(), "defaultGenerators": len(c.default_generators)},
+        "cpu": {"isInitialized": torch.cpu.is_initialized(), "capabilityTypes": {k: type(v).__name__ for k, v in torch.cpu.get_capabilities().items()}},
+    }
+
+
 out = {
     "meta": {"torch": torch.__version__, "generator": "scripts/make-constants-fixtures.py"},
+    "deviceApis": device_apis_without_gpu(),
     "finfo": {name(d): finfo(d) for d in dtypes},
     "iinfo": {name(d): iinfo(d) for d in dtypes},
     "setDefaultDtype": {name(d): set_default(d) for d in dtypes},

@@ -164,6 +164,20 @@ describe('GradScaler state', () => {
     expect(errorOf(() => amp.isAutocastAvailable('nonsense')).name).toBe('TypeError');
     expect(amp.autocast).toBe(torch.autocast);
   });
+  // Python: with torch.autocast('cpu', torch.float16): mm → float16; with torch.autocast('cpu', torch.float16, False): float32;
+  // torch.autocast('cpu', torch.bfloat16, True, False) positionally too.
+  // in tidy: the memory test below counts live tensors, and this one's garbage could be collected during it
+  it('dtype, enabled and cacheEnabled may come positionally, in Python\'s order', () => torch.tidy(() => {
+    const a = torch.ones([2, 2]);
+    expect(String(torch.autocast('cpu', torch.float16, () => torch.mm(a, a).dtype))).toBe('torch.float16');
+    expect(String(torch.autocast('cpu', torch.float16, false, () => torch.mm(a, a).dtype))).toBe('torch.float32');
+    expect(torch.autocast('cpu', torch.bfloat16, true, false, () => [String(torch.mm(a, a).dtype), torch.isAutocastCacheEnabled()])).toEqual(['torch.bfloat16', false]);
+    expect(String(torch.autocast('cpu', null, () => torch.mm(a, a).dtype))).toBe('torch.bfloat16');
+    expect(() => (torch.autocast as (...a: unknown[]) => unknown)('cpu')).toThrow(/autocast: expected the function to run last, got undefined/);
+    expect(() => (torch.autocast as (...a: unknown[]) => unknown)('cpu', torch.float16, true, true, true, () => 1)).toThrow(/at most 3 settings/);
+    expect(() => torch.autocast('cpu', torch.float16, 1 as never, () => 1)).toThrow(/autocast: enabled must be a boolean/);
+    expect(torch.isAutocastEnabled('cpu')).toBe(false);
+  }));
 });
 
 describe('deprecated torch.cuda.amp / torch.cpu.amp: Python 2.13 warnings, forwarded to torch.amp', () => {

@@ -10,6 +10,14 @@ interface Fixture {
   float32MatmulPrecision: string;
   cpuCapability: string;
   backends: Record<string, boolean>;
+  deviceApis: {
+    matmul: { fp16Reduced: boolean; fp16SplitK: boolean; bf16Reduced: boolean; bf16SplitK: boolean; fp16Accumulation: boolean };
+    fp16ReductionSettings: { set: unknown; error?: string; read: [boolean, boolean] }[];
+    mps: [boolean, boolean];
+    optEinsum: { available: boolean; enabled: boolean; strategy: string | null };
+    cuda: { isInitialized: boolean; getRngStateAll: number; memoryStats: Record<string, number>; isBf16Supported: boolean; defaultGenerators: number };
+    cpu: { isInitialized: boolean; capabilityTypes: Record<string, 'bool' | 'int' | 'str'> };
+  };
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/constants.json', import.meta.url), 'utf8')) as Fixture;
 
@@ -45,6 +53,74 @@ describe('torch.backends', () => {
     }
     expect(() => ((backends.cudnn as { benchmark: unknown }).benchmark = 1)).toThrow(/cudnnBenchmark must be a boolean/);
     expect(() => ((backends.cudnn as unknown as Record<string, unknown>).benchmarks = true)).toThrow(TypeError); // sealed: a misspelt switch is an error
+  });
+});
+
+describe('the device APIs a CPU-only script touches (Python 2.13 on this build: test/fixtures/constants.json deviceApis)', () => {
+  const py = fx.deviceApis;
+  it('torch.backends.cuda.matmul: the half-precision reduction switches, set as a boolean or [reduced, splitK]', () => {
+    const m = torch.backends.cuda.matmul;
+    expect({ fp16Reduced: m.allowFp16ReducedPrecisionReduction, fp16SplitK: m.allowFp16ReducedPrecisionReductionSplitK, bf16Reduced: m.allowBf16ReducedPrecisionReduction,
+      bf16SplitK: m.allowBf16ReducedPrecisionReductionSplitK, fp16Accumulation: m.allowFp16Accumulation }).toEqual(py.matmul);
+    try {
+      for (const row of py.fp16ReductionSettings) {
+        const set = (): void => void (m.allowFp16ReducedPrecisionReduction = row.set as boolean);
+        if (row.error) expect(set, JSON.stringify(row.set)).toThrow(row.error === 'TypeError' ? TypeError : Error);
+        else set();
+        expect([m.allowFp16ReducedPrecisionReduction, m.allowFp16ReducedPrecisionReductionSplitK], JSON.stringify(row.set)).toEqual(row.read);
+      }
+      m.allowBf16ReducedPrecisionReduction = [false, false];
+      expect([m.allowBf16ReducedPrecisionReduction, m.allowBf16ReducedPrecisionReductionSplitK, m.allowFp16ReducedPrecisionReduction]).toEqual([false, false, true]);
+      m.allowFp16Accumulation = true;
+      expect(m.allowFp16Accumulation).toBe(true);
+    } finally {
+      m.allowFp16ReducedPrecisionReduction = true;
+      m.allowBf16ReducedPrecisionReduction = true;
+      m.allowFp16Accumulation = false;
+    }
+    expect(() => ((m as unknown as Record<string, unknown>).allowFp16ReducedPrecisionReductionSplitK = false)).toThrow(TypeError); // read-only, as Python's
+  });
+  it('torch.backends.mps and optEinsum exist, and say what Python says here', () => {
+    expect([torch.backends.mps.isAvailable(), torch.backends.mps.isBuilt()]).toEqual(py.mps);
+    const o = torch.backends.optEinsum;
+    expect({ available: o.isAvailable(), enabled: o.enabled, strategy: o.strategy }).toEqual(py.optEinsum);
+    expect(o.getOptEinsum()).toBeNull();
+    try {
+      o.enabled = true;
+      o.strategy = 'greedy';
+      expect([o.enabled, o.strategy]).toEqual([true, 'greedy']);
+      expect(() => (o.strategy = 'best' as never)).toThrow(/must be one of the following: \[auto, greedy, optimal\] but is best/);
+      expect(() => (o.enabled = 1 as never)).toThrow(TypeError);
+    } finally {
+      o.enabled = false;
+      o.strategy = null;
+    }
+  });
+  it.skipIf(torch.version.cuda !== null)('torch.cuda: state, seeding and memory functions without CUDA', () => {
+    const c = torch.cuda;
+    expect({ isInitialized: c.isInitialized(), getRngStateAll: c.getRngStateAll().length, memoryStats: c.memoryStats(), isBf16Supported: c.isBf16Supported(),
+      defaultGenerators: c.defaultGenerators.length }).toEqual(py.cuda);
+    const before = torch.getRngState();
+    // Python: set_rng_state, set_rng_state_all, seed and seed_all do nothing (queued for a CUDA start that never comes)
+    expect([c.setRngState(before), c.setRngStateAll([before]), c.seed(), c.seedAll()]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(torch.getRngState().equal(before)).toBe(true);
+    // Python: init, get_rng_state and initial_seed raise 'Torch not compiled with CUDA enabled'
+    for (const [name, call] of [['init', () => c.init()], ['getRngState', () => c.getRngState()], ['initialSeed', () => c.initialSeed()]] as const)
+      expect(call, name).toThrow(/this libtorch (was built without CUDA|has no CUDA support)/);
+    expect(() => c.setRngStateAll(before as never)).toThrow(TypeError);
+  });
+  it('torch.cpu: setDevice, isInitialized, Stream, Event and getCapabilities, as Python', () => {
+    expect([torch.cpu.setDevice('cpu'), torch.cpu.isInitialized()]).toEqual([undefined, py.cpu.isInitialized]);
+    const s = new torch.cpu.Stream();
+    const e = new torch.cpu.Event();
+    expect([s.waitStream(s), s.recordEvent(), s.waitEvent(e), e.record(), e.synchronize(), e.wait(), e.query()]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, true]);
+    // The values are this machine's CPU; the names and value types are Python's (made on another machine, maybe).
+    const caps = torch.cpu.getCapabilities();
+    const jsType = { bool: 'boolean', int: 'number', str: 'string' } as const;
+    expect(Object.fromEntries(Object.entries(caps).map(([k, v]) => [k, typeof v])).valueOf()).toEqual(
+      Object.fromEntries(Object.entries(py.cpu.capabilityTypes).map(([k, t]) => [k, jsType[t]])));
+    if (['AVX2', 'AVX512'].includes(torch.backends.cpu.getCpuCapability())) expect(caps.avx2).toBe(true);
+    expect(Object.isFrozen(caps)).toBe(true);
   });
 });
 

@@ -77,7 +77,7 @@ describe('nn.attention.sdpaKernel', () => {
     }
     seen.push(cuda.matmul.allowTf32, torch.getFloat32MatmulPrecision());
     expect(seen).toEqual(fx.matmul_tf32);
-    expect(() => ((cuda.matmul as Record<string, unknown>).allowTf3 = true)).toThrow(TypeError);
+    expect(() => ((cuda.matmul as unknown as Record<string, unknown>).allowTf3 = true)).toThrow(TypeError);
   });
 });
 

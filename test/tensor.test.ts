@@ -22,6 +22,11 @@ describe('dtype and device', () => {
     expect(d.index).toBeNull();
     expect(torch.device('cuda', 1).toString()).toBe('cuda:1');
     expect(torch.device('cuda:2').index).toBe(2);
+    // Python: torch.device('cuda:0') == torch.device('cuda', 0) → True; device('cuda') == device('cuda:0') → False;
+    // device('cpu') == 'cpu' → False; 'cuda:01' → Invalid device string; 'Cuda:0' → "… at start of device string: Cuda".
+    expect([torch.device('cuda:0').equals(torch.device('cuda', 0)), torch.device('cuda').equals(torch.device('cuda:0')), torch.device('cpu').equals('cpu')]).toEqual([true, false, false]);
+    for (const bad of ['cuda:01', 'cuda:00', 'cuda:+1', 'cuda:', ':0']) expect(() => torch.device(bad), bad).toThrow(`invalid device string '${bad}'`);
+    expect(() => torch.device('Cuda:0')).toThrow(/device type at start of device string: Cuda$/);
     expect(torch.cuda.isAvailable()).toBe(torch.cuda.deviceCount() > 0);
   });
 });

@@ -8,6 +8,9 @@
 #include <ATen/detail/CUDAHooksInterface.h>
 #include <c10/core/DefaultDtype.h>
 #include <torch/csrc/api/include/torch/version.h>
+#if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 13
+#include <ATen/cpu/Utils.h>
+#endif
 
 #include <dlfcn.h>
 
@@ -192,6 +195,7 @@ constexpr ContextFlag kContextFlags[] = {
     {"cudnnBenchmark", [] { return at::globalContext().benchmarkCuDNN(); }, [](bool b) { at::globalContext().setBenchmarkCuDNN(b); }},
     {"cudnnAllowTf32", [] { return at::globalContext().allowTF32CuDNN(); }, [](bool b) { at::globalContext().setAllowTF32CuDNN(b); }},
     {"mkldnnAvailable", [] { return at::hasMKLDNN(); }, nullptr},
+    {"mpsAvailable", [] { return at::hasMPS(); }, nullptr},
     {"mklAvailable", [] { return at::hasMKL(); }, nullptr},
     {"openmpAvailable", [] { return at::hasOpenMP(); }, nullptr},
     {"cudnnAvailable", [] { return at::detail::getCUDAHooks().hasCuDNN(); }, nullptr},
@@ -199,6 +203,17 @@ constexpr ContextFlag kContextFlags[] = {
     {"warnAlways", [] { return c10::WarningUtils::get_warnAlways(); }, [](bool b) { c10::WarningUtils::set_warnAlways(b); }},
     {"inferenceMode", [] { return c10::InferenceMode::is_enabled(); }, nullptr},
     {"cublasAllowTf32", [] { return at::globalContext().allowTF32CuBLAS(); }, [](bool b) { at::globalContext().setAllowTF32CuBLAS(b); }},
+    // cuBLAS's half-precision reductions: the reduced-precision and split-K halves of one option, each
+    // set with the other kept (torch.backends.cuda.matmul.allow_fp16_reduced_precision_reduction and _split_k).
+    {"cublasFp16ReducedPrecision", [] { return at::globalContext().allowFP16ReductionCuBLAS() == at::CuBLASReductionOption::AllowReducedPrecisionWithSplitK; },
+     [](bool b) { at::globalContext().setAllowFP16ReductionCuBLAS(b, true); }},
+    {"cublasFp16SplitK", [] { return at::globalContext().allowFP16ReductionCuBLAS() != at::CuBLASReductionOption::DisallowReducedPrecisionDisallowSplitK; },
+     [](bool b) { at::globalContext().setAllowFP16ReductionCuBLAS(false, b); }},
+    {"cublasBf16ReducedPrecision", [] { return at::globalContext().allowBF16ReductionCuBLAS() == at::CuBLASReductionOption::AllowReducedPrecisionWithSplitK; },
+     [](bool b) { at::globalContext().setAllowBF16ReductionCuBLAS(b, true); }},
+    {"cublasBf16SplitK", [] { return at::globalContext().allowBF16ReductionCuBLAS() != at::CuBLASReductionOption::DisallowReducedPrecisionDisallowSplitK; },
+     [](bool b) { at::globalContext().setAllowBF16ReductionCuBLAS(false, b); }},
+    {"cublasAllowFp16Accumulation", [] { return at::globalContext().allowFP16AccumulationCuBLAS(); }, [](bool b) { at::globalContext().setAllowFP16AccumulationCuBLAS(b); }},
     {"sdpFlash", [] { return at::globalContext().userEnabledFlashSDP(); }, [](bool b) { at::globalContext().setSDPUseFlash(b); }},
     {"sdpMemEfficient", [] { return at::globalContext().userEnabledMemEfficientSDP(); }, [](bool b) { at::globalContext().setSDPUseMemEfficient(b); }},
     {"sdpMath", [] { return at::globalContext().userEnabledMathSDP(); }, [](bool b) { at::globalContext().setSDPUseMath(b); }},
@@ -334,6 +349,19 @@ Napi::Value CpuCapability(const Napi::CallbackInfo& info) {
   return Napi::Value(env, FromString(env, at::get_cpu_capability()));
 }
 
+// cpuCapabilities(): what cpuinfo detected of this CPU (instruction sets, cache sizes, core counts, name), as
+// Python's torch.cpu.get_capabilities(); null where libtorch has no at::cpu::get_cpu_capabilities (before 2.13).
+Napi::Value CpuCapabilities(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+#if TORCH_VERSION_MAJOR > 2 || TORCH_VERSION_MINOR >= 13
+  Napi::Object out = Napi::Object::New(env);
+  for (const auto& [name, value] : at::cpu::get_cpu_capabilities()) out.Set(name, FromIValue(env, value, nullptr));
+  return out;
+#else
+  return env.Null();
+#endif
+}
+
 // deviceTypes(): the device type names libtorch knows, lower case ('cpu', 'cuda', 'meta', ...), in
 // c10's order: torch.device checks strings against them.
 Napi::Value DeviceTypes(const Napi::CallbackInfo& info) {
@@ -426,6 +454,7 @@ void RegisterRuntime(napi_env env, napi_value exports) {
       {"setNumInteropThreads", SetNumInteropThreads},
       {"getNumInteropThreads", GetNumInteropThreads},
       {"cpuCapability", CpuCapability, "backends.cpu.getCpuCapability"},
+      {"cpuCapabilities", CpuCapabilities, "cpu.getCapabilities"},
       {"initNumThreads", InitNumThreads},
       {"setFlushDenormal", SetFlushDenormal},
       {"autocastAvailable", AutocastAvailable, "amp.isAutocastAvailable"},
