@@ -113,6 +113,8 @@ export const maxMemoryAllocated = perDevice('maxMemoryAllocated', cuda.maxMemory
 export const memoryReserved = perDevice('memoryReserved', cuda.memoryReserved);
 export const maxMemoryReserved = perDevice('maxMemoryReserved', cuda.maxMemoryReserved);
 export const resetPeakMemoryStats = perDevice('resetPeakMemoryStats', cuda.resetPeakMemoryStats);
+/** The caching allocator's statistics under Python's key names (the subset torch.cuda.memoryStats gives). */
+export const memoryStats = perDevice('memoryStats', cuda.memoryStats);
 /** Gives the accelerator's cached, unused blocks back to the driver. */
 export function emptyCache(): void {
   currentIndexFor('accelerator.emptyCache');

@@ -89,6 +89,7 @@ cases = {
     "accelerator setStream": lambda: torch.accelerator.set_stream(cpu),
     "accelerator synchronize": lambda: torch.accelerator.synchronize(),
     "accelerator memoryAllocated": lambda: torch.accelerator.memory_allocated(),
+    "accelerator memoryStats": lambda: torch.accelerator.memory_stats(),
     "accelerator emptyCache": lambda: torch.accelerator.empty_cache(),
     "cpu stream functions": lambda: [torch.cpu.synchronize(), torch.cpu.device_count(), torch.cpu.current_device(), with_cpu_stream(None)],
     "cuda setStream null, stream null": lambda: [torch.cuda.set_stream(None), torch.cuda.stream(None).__enter__()],

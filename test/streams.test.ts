@@ -54,6 +54,7 @@ const cases: Record<string, () => unknown> = {
   'accelerator setStream': () => torch.accelerator.setStream(cpu),
   'accelerator synchronize': () => torch.accelerator.synchronize(),
   'accelerator memoryAllocated': () => torch.accelerator.memoryAllocated(),
+  'accelerator memoryStats': () => torch.accelerator.memoryStats(),
   'accelerator emptyCache': () => torch.accelerator.emptyCache(),
   'cpu stream functions': () => [torch.cpu.synchronize(), torch.cpu.deviceCount(), torch.cpu.currentDevice(), torch.cpu.stream(null, () => 'ran')],
   'cuda setStream null, stream null': () => [torch.cuda.setStream(null), torch.cuda.stream(null, () => undefined)],
