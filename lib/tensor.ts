@@ -560,7 +560,9 @@ function keywordCall(self: Tensor, fn: string, args: IArguments): unknown {
     }
   }
   if (args.length === 0) throw new TypeError(`${fn}: missing 1 required positional arguments: "other"`);
-  throw new TypeError(`${fn}: other must be a Tensor, got ${describe(first)}`);
+  // as the op layer's message for the same mistake (native/src/ops.cc): Python's, in JS type names
+  const kind = first === null ? 'null' : Array.isArray(first) ? 'array' : typeof first;
+  throw new TypeError(`${fn}: argument 'other' (position 1) must be Tensor, not ${kind}`);
 }
 
 // The hot ops' options go through the same checks as every other op's (readOptions).

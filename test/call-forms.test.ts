@@ -94,7 +94,7 @@ describe('overload choice remembered per argument kinds', () => {
 
   it('a whole number from 2**64 on is a float there, even after whole numbers of the same call (as in Python)', () => {
     expect(torch.narrow(x, 0, 0, 1).tolist()).toEqual([1.5]);
-    expect(() => torch.narrow(x, 0, 0, 1e20)).toThrow(/got \(Tensor, number, number, number \(1e\+20\)\)/);
+    expect(() => torch.narrow(x, 0, 0, 1e20)).toThrow("narrow: argument 'length' (position 4) must be number, not number (1e+20)");
     expect(() => torch.narrow(x, 0, 0, 2 ** 64)).toThrow(TypeError);
     expect(torch.narrow(x, 0, 0, 2).tolist()).toEqual([1.5, 2.5]);
   });
@@ -108,6 +108,6 @@ describe('overload choice remembered per argument kinds', () => {
 
   it('a generator in the slot of a tensor is still refused after tensors were seen', () => {
     expect(torch.add(x, x).tolist()).toEqual([3, 5, 7]);
-    expect(() => torch.add(x, new torch.Generator() as unknown as torch.Tensor)).toThrow(/received an invalid combination of arguments.*Generator/s);
+    expect(() => torch.add(x, new torch.Generator() as unknown as torch.Tensor)).toThrow("add: argument 'other' (position 2) must be Tensor, not Generator");
   });
 });

@@ -22,7 +22,8 @@ describe('a number for a Tensor argument', () => {
   it('is never an out= tensor', () => {
     // Python 2.13 runs torch.add(x, x, out=5) into a temporary (add takes numbers as tensors everywhere) and
     // returns tensor([2, 4]); torchnode returned the number 5. An out= argument must be a tensor here.
-    expect(() => T.add(x(), x(), { out: 5 })).toThrow(/add: received an invalid combination of arguments - got \(Tensor, Tensor, \{ out: number \}\)/);
+    // Python's words where it refuses one, torch.mm(f, f, out=5)'s out= overload: "argument 'out' must be Tensor, not int"
+    expect(() => T.add(x(), x(), { out: 5 })).toThrow("add: argument 'out' must be Tensor, not number");
     expect(() => T.mul(x(), 2, { out: 0 })).toThrow(TypeError);
   });
 
@@ -124,5 +125,89 @@ describe("torch.ops takes the schema's argument names", () => {
     expect(() => T.mm({ self: f(), mat2: f() })).toThrow(/unexpected option 'self'/);
     // torch.mm(input=f, mat2=f) -> tensor([[11., 15.], [21., 29.]])
     expect(T.mm({ input: f(), mat2: f() }).tolist()).toEqual([[11, 15], [21, 29]]);
+  });
+});
+
+// python_arg_parser.cpp: where one signature could take the call but for an argument's type, Python names
+// that argument ("argument 'other' (position 2) must be Tensor, not str"); otherwise it lists the signatures,
+// each with why it did not match. torchnode says the same in JS terms (its type names, its signatures).
+describe("an argument of the wrong type is named, as Python's argument parser names it", () => {
+  it('by position, counting self in a function and not in a method', () => {
+    // torch.add(f, 'x') -> TypeError: add(): argument 'other' (position 2) must be Tensor, not str
+    expect(() => T.add(f(), 'x')).toThrow(TypeError);
+    expect(() => T.add(f(), 'x')).toThrow("add: argument 'other' (position 2) must be Tensor, not string");
+    // torch.mm(f, None) -> TypeError: mm(): argument 'mat2' (position 2) must be Tensor, not NoneType
+    expect(() => T.mm(f(), null)).toThrow("mm: argument 'mat2' (position 2) must be Tensor, not null");
+    // f.mm(None) -> TypeError: mm(): argument 'mat2' (position 1) must be Tensor, not NoneType
+    expect(() => (f() as any).mm(null)).toThrow("mm: argument 'mat2' (position 1) must be Tensor, not null");
+    // f.flip('x') -> TypeError: flip(): argument 'dims' (position 1) must be tuple of ints, not str
+    expect(() => (f() as any).flip('x')).toThrow("flip: argument 'dims' (position 1) must be number | number[], not string");
+    // f.sum(1, 1) -> TypeError: sum(): argument 'keepdim' (position 2) must be bool, not int
+    expect(() => (f() as any).sum(1, 1)).toThrow("sum: argument 'keepdim' (position 2) must be boolean, not number");
+  });
+
+  it('in every overload alike: one line (out= overloads, factories)', () => {
+    // torch.zeros('a') -> TypeError: zeros(): argument 'size' (position 1) must be tuple of ints, not str
+    expect(() => T.zeros('a')).toThrow("zeros: argument 'size' (position 1) must be number | number[], not string");
+    // torch.cat(f) -> TypeError: cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor
+    expect(() => T.cat(f())).toThrow("cat: argument 'tensors' (position 1) must be Tensor[], not Tensor");
+  });
+
+  it('by name, without a position, when given as an option', () => {
+    // torch.flip(f, dims='x') -> TypeError: flip(): argument 'dims' must be tuple of ints, not str
+    expect(() => T.flip(f(), { dims: 'x' })).toThrow("flip: argument 'dims' must be number | number[], not string");
+    // torch.add(f, f, alpha='x') -> TypeError: add(): argument 'alpha' must be Number, not str
+    expect(() => T.add(f(), f(), { alpha: 'x' })).toThrow("add: argument 'alpha' must be number, not string");
+  });
+
+  it('where only one signature takes the options given (Python lists both of sum\'s)', () => {
+    // torch.sum(f, dim='x') -> TypeError: sum() received an invalid combination of arguments - got (Tensor, dim=str), but
+    // expected one of: (Tensor input, *, torch.dtype dtype = None), (Tensor input, tuple of ints dim, ...). Only the
+    // second takes a dim: torchnode names it.
+    expect(() => T.sum(f(), { dim: 'x' })).toThrow("sum: argument 'dim' must be number | number[] | null, not string");
+  });
+
+  it('lists the signatures, each with why it did not match, where several could take the call', () => {
+    // f.view('x') -> TypeError: view() received an invalid combination of arguments - got (str), but expected one of:
+    //  * (torch.dtype dtype)
+    //       didn't match because some of the arguments have invalid types: (!str!)
+    //  * (tuple of ints size)
+    //       didn't match because some of the arguments have invalid types: (!str!)
+    expect(() => (f() as any).view('x')).toThrow(
+      'view: received an invalid combination of arguments - got (string), but expected one of:\n' +
+      '  view(size: number | number[])\n' +
+      "      didn't match because some of the arguments have invalid types: (!string!)\n" +
+      '  view(dtype: dtype)\n' +
+      "      didn't match because some of the arguments have invalid types: (!string!)");
+    // f.narrow(0, 'x', 1) -> TypeError: narrow() received an invalid combination of arguments - got (int, str, int), ...
+    //       didn't match because some of the arguments have invalid types: (int, !str!, int)
+    expect(() => (f() as any).narrow(0, 'x', 1)).toThrow("didn't match because some of the arguments have invalid types: (number, !string!, number)");
+    // torch.clamp(f, min='x') -> TypeError: clamp() received an invalid combination of arguments - got (Tensor, min=str), ...
+    //  * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)
+    //  * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)
+    // (Python leaves out why here: it explains only signatures with exactly as many arguments as given)
+    expect(() => T.clamp(f(), { min: 'x' })).toThrow(
+      /^clamp: received an invalid combination of arguments - got \(Tensor, \{ min: string \}\), but expected one of:\n  clamp\(input: Tensor, min\?: number \| null, max\?: number \| null, \{ out \}\)\n      didn't match because some of the arguments have invalid types: \(Tensor, \{ min: !string! \}\)\n  clamp\(input: Tensor, min\?: Tensor \| null/);
+  });
+
+  it('says why where no signature takes that many arguments, or a given option', () => {
+    // torch.mm(f) -> TypeError: mm() received an invalid combination of arguments - got (Tensor), but expected one of: ...
+    expect(() => T.mm(f())).toThrow(/^mm: received an invalid combination of arguments - got \(Tensor\), but expected one of:\n.*\n      didn't match because it is missing required argument 'mat2' \(position 2\)/);
+    // torch.exp(f, 1) -> TypeError: exp() takes 1 positional argument but 2 were given
+    expect(() => T.exp(f(), 1)).toThrow("didn't match because it takes 1 positional argument but 2 were given");
+    // torch.max(f, 1, out=torch.empty(0)) -> TypeError: max() received an invalid combination of arguments - got (Tensor, int, out=Tensor), ...
+    //  * (Tensor input, int dim, bool keepdim = False, *, tuple of Tensors out = None)
+    expect(() => T.max(f(), 1, { out: torch.empty(0) })).toThrow(
+      "max(input: Tensor, dim: number, keepdim?: boolean, { out: [2 Tensors] })\n      didn't match because some of the arguments have invalid types: (Tensor, number, { out: !Tensor! })");
+    // torch.sum(f, 0, axis=0) -> TypeError: sum() got an unexpected keyword argument 'axis'
+    expect(() => T.sum(f(), 0, { axis: 0 })).toThrow("didn't match because some of the options were incorrect: axis");
+  });
+
+  it("torch.ops uses the schema's names (self)", () => {
+    // torch.ops.aten.add.Tensor('x', f) -> RuntimeError: aten::add() Expected a value of type 'Tensor' for argument 'self'
+    // but instead found type 'str'. Position: 0 ... (torch.ops' own words; torchnode keeps its TypeError, with `self`)
+    expect(() => torch.ops.aten.add!.Tensor!('x' as never, f())).toThrow("add: argument 'self' (position 1) must be Tensor, not string");
+    // torch.ops.aten.mm.default(f) -> RuntimeError: aten::mm() is missing value for argument 'mat2'. Declaration: aten::mm(Tensor self, Tensor mat2) -> Tensor
+    expect(() => torch.ops.aten.mm!.default!(f())).toThrow("\n  mm(self: Tensor, mat2: Tensor)\n      didn't match because it is missing required argument 'mat2' (position 2)");
   });
 });

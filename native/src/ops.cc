@@ -468,11 +468,22 @@ std::string JsType(const c10::TypePtr& t) {
 }
 
 // The overloads as JS signatures: `sum(dim: number | number[] | null, keepdim?: boolean, { dtype })`.
-// An out= overload folds into its functional twin as one more option, as Python lists them.
-std::string Signatures(const Family& f, bool method) {
+// An out= overload folds into its functional twin as one more option, as Python lists them. Each
+// signature comes with the overloads it stands for (indices into f.overloads).
+struct Signature {
+  std::string text;
+  std::vector<size_t> overloads;
+};
+std::vector<Signature> Signatures(const Family& f, bool method) {
   std::string base = CamelCase(f.name.substr(0, f.name.find('.')));  // the JS name: indexPut_
-  std::vector<std::pair<std::string, std::vector<std::string>>> sigs;  // positional part, options
-  for (const Overload& o : f.overloads) {
+  struct Parts {
+    std::string pos;
+    std::vector<std::string> kw;
+    std::vector<size_t> overloads;
+  };
+  std::vector<Parts> sigs;
+  for (size_t n = 0; n < f.overloads.size(); ++n) {
+    const Overload& o = f.overloads[n];
     std::string pos;
     std::vector<std::string> kw, outs;
     const auto& args = o.handle.schema().arguments();
@@ -486,26 +497,25 @@ std::string Signatures(const Family& f, bool method) {
       }
       if (method && i == 0 && a.name() == "self") continue;
       if (!pos.empty()) pos += ", ";
-      pos += (a.name() == "self" ? "input" : o.keys[i]) + (a.default_value() ? "?: " : ": ") + JsType(a.real_type());
+      pos += (a.name() == "self" && !f.viaOps ? "input" : o.keys[i]) + (a.default_value() ? "?: " : ": ") + JsType(a.real_type());
     }
-    auto twin = std::find_if(sigs.begin(), sigs.end(), [&](const auto& sig) {
-      return sig.first == pos && sig.second == kw;
-    });
+    auto twin = std::find_if(sigs.begin(), sigs.end(), [&](const Parts& sig) { return sig.pos == pos && sig.kw == kw; });
     if (!outs.empty() && twin != sigs.end()) {
-      twin->second.insert(twin->second.end(), outs.begin(), outs.end());
+      twin->kw.insert(twin->kw.end(), outs.begin(), outs.end());
+      twin->overloads.push_back(n);
       continue;
     }
     kw.insert(kw.end(), outs.begin(), outs.end());
-    sigs.emplace_back(pos, kw);
+    sigs.push_back({pos, kw, {n}});
   }
-  std::string s;
-  for (const auto& [pos, kw] : sigs) {
+  std::vector<Signature> out;
+  for (const Parts& p : sigs) {
     std::string opts;
-    for (const std::string& k : kw) opts += (opts.empty() ? "{ " : ", ") + k;
+    for (const std::string& k : p.kw) opts += (opts.empty() ? "{ " : ", ") + k;
     if (!opts.empty()) opts += " }";
-    s += "\n  " + base + "(" + pos + (!pos.empty() && !opts.empty() ? ", " : "") + opts + ")";
+    out.push_back({base + "(" + p.pos + (!p.pos.empty() && !opts.empty() ? ", " : "") + opts + ")", p.overloads});
   }
-  return s;
+  return out;
 }
 
 // What a JS value is, for error messages: number, Tensor, number[], dtype, ...
@@ -543,15 +553,155 @@ std::string DescribeValue(const Napi::Value& v) {
   return "object";
 }
 
-std::string DescribeCall(const Call& c, bool method) {
+// The call's arguments as `(Tensor, string, { dim: number })`, self left out of a method call's. With
+// `bad` (per positional argument, then per option), the arguments that do not fit are marked !so!, as
+// Python marks them.
+std::string DescribeCall(const Call& c, bool method, const std::vector<bool>* bad = nullptr) {
+  auto item = [&](size_t k, const Napi::Value& v) {
+    std::string d = DescribeValue(v);
+    return bad && (*bad)[k] ? "!" + d + "!" : d;
+  };
   std::string s;
-  for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + DescribeValue(c.pos[i]);
+  for (size_t i = method ? 1 : 0; i < c.pos.size(); ++i) s += (s.empty() ? "" : ", ") + item(i, c.pos[i]);
   if (!c.kw.empty()) {
     s += s.empty() ? "{ " : ", { ";
-    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kwNames[i] + ": " + DescribeValue(c.kw[i].second);
+    for (size_t i = 0; i < c.kw.size(); ++i) s += (i ? ", " : "") + c.kwNames[i] + ": " + item(c.pos.size() + i, c.kw[i].second);
     s += " }";
   }
   return "(" + s + ")";
+}
+
+// Why an overload does not take a call (the failure path only; ScoreOverload decides, this explains),
+// in Python's argument parser's terms: the first argument (in schema order) that is missing or of the
+// wrong type, and which of the call's arguments do not fit.
+struct Mismatch {
+  enum Kind { kTooMany, kUnknownOption, kMissing, kBadType } kind;  // in rising order of how near the call came
+  std::string text;    // one line: "argument 'other' (position 2) must be Tensor, not string"
+  std::string reason;  // after "didn't match because "
+};
+
+Mismatch Explain(const Family& f, const Overload& o, const Call& c, bool method) {
+  const auto& args = o.handle.schema().arguments();
+  const size_t self = method ? 1 : 0;  // a method's positions leave self out, as Python's do
+  std::vector<bool> bad(c.pos.size() + c.kw.size(), false);
+  std::vector<std::vector<size_t>> from(args.size());  // per argument: the call's arguments that filled it
+  Slots slots;
+  slots.assign(args.size(), Napi::Value());
+  size_t npos = c.pos.size();
+  auto plural = [](size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
+  if (npos > o.positional) {
+    if (o.positional == 0 || !IsVarargsList(args[o.positional - 1].real_type())) {
+      size_t takes = o.positional - std::min(o.positional, self);
+      return {Mismatch::kTooMany, "", "it takes " + plural(takes, "positional argument") + " but " + std::to_string(npos - self) + (npos - self == 1 ? " was" : " were") + " given"};
+    }
+    size_t start = o.positional - 1;
+    Napi::Array packed = Napi::Array::New(c.pos[0].Env(), npos - start);
+    for (size_t i = start; i < npos; ++i) {
+      packed.Set(static_cast<uint32_t>(i - start), c.pos[i]);
+      from[start].push_back(i);
+    }
+    slots[start] = packed;
+    npos = start;
+  }
+  for (size_t i = 0; i < npos; ++i) {
+    slots[i] = c.pos[i];
+    from[i].push_back(i);
+  }
+  std::vector<std::string> unknown;
+  for (size_t k = 0; k < c.kw.size(); ++k) {
+    const auto& kv = c.kw[k];
+    if (kv.first == "out" && o.outs.size() > 1) {
+      if (kv.second.IsArray() && kv.second.As<Napi::Array>().Length() == o.outs.size()) {
+        Napi::Array list = kv.second.As<Napi::Array>();
+        for (uint32_t j = 0; j < o.outs.size(); ++j) {
+          slots[o.outs[j]] = list.Get(j);
+          from[o.outs[j]].push_back(c.pos.size() + k);
+        }
+        continue;
+      }
+      bad[c.pos.size() + k] = true;
+      const std::string expected = "[" + std::to_string(o.outs.size()) + " Tensors]";
+      return {Mismatch::kBadType, "argument 'out' must be " + expected + ", not " + DescribeValue(kv.second),
+              "some of the arguments have invalid types: " + DescribeCall(c, method, &bad)};
+    }
+    size_t j = 0;
+    while (j < o.keys.size() && o.keys[j] != kv.first && !(kv.first == "input" && args[j].name() == "self")) ++j;
+    if (j == o.keys.size()) {
+      unknown.push_back(c.kwNames[k]);
+      continue;
+    }
+    if (!slots[j].IsEmpty()) {  // given by position too
+      unknown.push_back(c.kwNames[k]);
+      continue;
+    }
+    slots[j] = kv.second;
+    from[j].push_back(c.pos.size() + k);
+  }
+  if (!unknown.empty()) {
+    std::string list;
+    for (const std::string& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    return {Mismatch::kUnknownOption, "", "some of the options were incorrect: " + list};
+  }
+  std::optional<Mismatch> first;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const c10::Argument& a = args[i];
+    const std::string name = a.name() == "self" && !f.viaOps ? "input" : o.keys[i];
+    const bool positional = !from[i].empty() && from[i][0] < c.pos.size();
+    // Positions count the call's arguments (self too in a function call), as Python's do.
+    const std::string where = positional ? " (position " + std::to_string(from[i][0] + 1 - self) + ")" : "";
+    napi_valuetype jt = slots[i].Type();
+    bool optional = a.real_type()->kind() == c10::TypeKind::OptionalType;
+    bool ok = true;
+    if (jt == napi_undefined || (jt == napi_null && !optional)) {
+      if (a.default_value()) continue;
+      if (jt == napi_undefined) {  // nothing given: missing
+        if (!first) {
+          std::string at = a.kwarg_only() ? "option '" + name + "'" : "argument '" + name + "' (position " + std::to_string(i + 1 - std::min(i, self)) + ")";
+          first = Mismatch{Mismatch::kMissing, "missing required " + at, "it is missing required " + at};
+        }
+        continue;
+      }
+      ok = false;  // null for an argument that must have a value
+    } else if ((jt == napi_number || jt == napi_boolean || jt == napi_bigint) && o.tensor[i] && !o.numberAsTensor[i]) {
+      ok = false;
+    } else {
+      ok = MatchScore(slots[i], a.real_type()) >= 0;
+    }
+    if (ok) continue;
+    for (size_t k : from[i]) bad[k] = true;
+    if (!first) first = Mismatch{Mismatch::kBadType, "argument '" + name + "'" + where + " must be " + JsType(a.real_type()) + ", not " + DescribeValue(slots[i]), ""};
+  }
+  if (!first) return {Mismatch::kBadType, "", "some of the arguments have invalid types: " + DescribeCall(c, method, &bad)};  // not reached: the overload fits
+  if (first->kind == Mismatch::kBadType) first->reason = "some of the arguments have invalid types: " + DescribeCall(c, method, &bad);
+  return *first;
+}
+
+// The message when no overload takes a call. Where the call fits exactly one signature but for the
+// type of an argument (Python's one plausible signature), it names that argument:
+// `argument 'other' (position 2) must be Tensor, not string`; otherwise it lists the signatures,
+// each with why it did not match, as Python's "invalid combination of arguments" does.
+std::string NoOverloadMessage(const Family& f, const Call& c, bool method) {
+  std::vector<Signature> sigs = Signatures(f, method);
+  std::vector<Mismatch> why;
+  for (const Signature& sig : sigs) {
+    std::optional<Mismatch> best;  // the overload the call came nearest (an out= twin only when out is given)
+    for (size_t n : sig.overloads) {
+      Mismatch m = Explain(f, f.overloads[n], c, method);
+      if (!best || m.kind > best->kind) best = std::move(m);
+    }
+    why.push_back(std::move(*best));
+  }
+  std::string line;
+  bool one = true;
+  for (const Mismatch& m : why) {
+    if (m.kind != Mismatch::kBadType || m.text.empty()) continue;
+    if (line.empty()) line = m.text;
+    else one = one && m.text == line;
+  }
+  if (!line.empty() && one) return line;
+  std::string s = "received an invalid combination of arguments - got " + DescribeCall(c, method) + ", but expected one of:";  // Python's wording
+  for (size_t i = 0; i < sigs.size(); ++i) s += "\n  " + sigs[i].text + "\n      didn't match because " + why[i].reason;
+  return s;
 }
 
 // A failed in-place op must not leave a tensor half-changed: resize_/set_ write sizes before their
@@ -780,7 +930,7 @@ Napi::Value CallOp(const Napi::CallbackInfo& info, bool method) {
         best.swap(slots);
       }
     }
-    if (!chosen) ThrowType("received an invalid combination of arguments - got " + DescribeCall(c, method) + ", but expected one of:" + Signatures(f, method));  // Python's wording
+    if (!chosen) ThrowType(NoOverloadMessage(f, c, method));
     if (keyed) {
       std::lock_guard<std::mutex> lock(g_opsMutex);
       const_cast<Family&>(f).chosen.Add(key, static_cast<size_t>(chosen - f.overloads.data()));
