@@ -537,7 +537,8 @@ describe('prune', () => {
     expect(keys(m)).toEqual(['weight', 'bias']);
     expect(() => prune.remove(m, 'weight')).toThrow(/has to be pruned before pruning can be removed/);
     m.registerBuffer('table', torch.randn(2, 2));
-    expect(() => prune.l1Unstructured(m, 'table', 1)).toThrow(/cannot assign 'torch.Tensor' object to parameter 'table_orig'/);
+    // Python: prune.l1_unstructured(m, 'table', 1) on a buffer → cannot assign 'torch.FloatTensor' object to parameter 'table_orig'
+    expect(() => prune.l1Unstructured(m, 'table', 1)).toThrow(/cannot assign 'torch.FloatTensor' object to parameter 'table_orig'/);
     expect(Object.keys(m.stateDict())).toEqual(['weight', 'bias', 'table']);
   });
 });

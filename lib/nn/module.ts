@@ -397,7 +397,7 @@ export class Module extends RegistrationWatch {
     if (this.#heldByOther(name, 'parameter')) throw new KeyError(`attribute '${name}' already exists`); // a buffer's name too
     if (param === null) this.#record.noneParameters.add(name);
     else if (!(param instanceof Parameter))
-      throw new TypeError(`cannot assign '${isTensor(param) ? 'torch.Tensor' : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw new TypeError(`cannot assign '${isTensor(param) ? param.type() : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     else if (param.gradFn !== null)
       throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
     const value = param === null ? null : runRegistrationHooks('parameter', this, name, param); // Python registers None without the hooks
