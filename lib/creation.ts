@@ -52,6 +52,9 @@ const SEEN_INT = 2;
 const SEEN_FLOAT = 4;
 const SEEN_BIGINT = 8;
 
+// A whole JS number is a Python int up to 2 ** 64; from there it cannot hold an integer exactly and is a float (README).
+const isIntNumber = (v: number): boolean => Number.isInteger(v) && Math.abs(v) < 2 ** 64;
+
 const pathText = (path: readonly number[]): string => path.map((i) => `[${i}]`).join('');
 const where = (path: readonly number[]): string => (path.length ? `at ${pathText(path)}` : 'at the top level');
 
@@ -135,7 +138,7 @@ function fillNumbers(values: readonly unknown[], out: Float64Array, offset: numb
     const v = values[i];
     if (typeof v === 'number') {
       out[offset + i] = v;
-      kinds |= Number.isInteger(v) ? SEEN_INT : SEEN_FLOAT;
+      kinds |= isIntNumber(v) ? SEEN_INT : SEEN_FLOAT;
     } else if (typeof v === 'boolean') {
       out[offset + i] = v ? 1 : 0;
       kinds |= SEEN_BOOL;
@@ -268,7 +271,7 @@ function containsTensor(data: unknown): boolean {
 function inferredDtype(v: unknown): DType {
   if (isTensor(v)) return v.dtype;
   if (Array.isArray(v)) return v.length ? v.map(inferredDtype).reduce((a, b) => dtypeFromCode(aten('promote_types', [a, b]) as number)) : getDefaultDtype();
-  return typeof v === 'boolean' ? bool : typeof v === 'bigint' || Number.isInteger(v) ? int64 : getDefaultDtype();
+  return typeof v === 'boolean' ? bool : typeof v === 'bigint' || isIntNumber(v as number) ? int64 : getDefaultDtype();
 }
 function tensorValues(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(tensorValues);

@@ -175,6 +175,11 @@ describe('whole numbers are Python ints, also beyond int64 (Python 2.13 results)
     expect(torch.tensor([1.5]).clamp({ max: 1e30 }).tolist()).toEqual([1.5]);
     expect(torch.full([1], 2 ** 64).dtype).toBe(torch.float32);
     expect(torch.full([1], -3.4028234663852886e38).tolist()).toEqual([-3.4028234663852886e38]);
+    // Python: torch.tensor(-1e30) / torch.tensor([-1e30, 1]) / torch.tensor(1e20) → float32 (-1.0000000150474662e+30, …);
+    // torch.tensor(2**63) raises (an int literal): a JS 2 ** 63 still does.
+    expect([torch.tensor(-1e30), torch.tensor([-1e30, 1]), torch.tensor(1e20), torch.tensor([torch.tensor(1), 1e30])].map((t) => [String(t.dtype), t.tolist()])).toEqual([
+      ['torch.float32', -1.0000000150474662e30], ['torch.float32', [-1.0000000150474662e30, 1]], ['torch.float32', 100000002004087730000], ['torch.float32', [1, 1.0000000150474662e30]]]);
+    expect(() => torch.tensor(2 ** 63)).toThrow('cannot be converted to type int64 without overflow');
   });
 
   it('-2**63 is still an int64', () => {
