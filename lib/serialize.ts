@@ -1420,6 +1420,8 @@ function saveTensor(p: Pickler, t: Tensor, where: string, memoKey: unknown = t, 
   if (t instanceof Parameter && memoKey === t) return saveParameter(p, t, where);
   if (t.device.type === 'meta') return saveMeta(p, t, memoKey);
   if (t.isSparse) return saveSparse(p, t, where);
+  // Python pickles them through _rebuild_nested_tensor (not ported); the shape read below would fail obscurely
+  if (t.isNested) throw new TypeError(`torch.save: nested tensors cannot be saved by torchnode (at ${where})`);
   const [storageKey, nbytes, offset, location, conj, neg] = zip.tensorStorage(handleOfTensor(t));
   const dtype = t.dtype;
   const v3 = V3_DTYPES.has(dtype.name);

@@ -187,6 +187,10 @@ describe('torch.save', () => {
     const q = torch.quantizePerTensor(torch.tensor([1.5, 2.5]), 0.1, 10, torch.quint8);
     expect(() => torch.save(q, join(tmpdir(), 'never-written.pt'))).toThrow("torch.save: quantized tensors cannot be saved by torchnode (PyTorch's _rebuild_qtensor is not supported)");
   });
+  it('refuses a nested tensor with a message that says so (it failed reading its shape)', () => {
+    const n = torch.nested.nestedTensor([torch.ones(2), torch.ones(3)]);
+    expect(() => torch.save({ n }, join(tmpdir(), 'never-written.pt'))).toThrow('torch.save: nested tensors cannot be saved by torchnode (at obj.n)');
+  });
   it('round-trips every Python fixture Node -> Node (file and Buffer) with values, views and sharing', () => {
     for (const [name, want] of Object.entries(expected.cases)) {
       const obj = torch.load(fixture(`${name}.pt`), { weightsOnly: name !== 'protocol4' && !name.startsWith('numpy'), mapLocation: 'cpu' });
