@@ -72,12 +72,20 @@ export class PickledObject {
 const intKeyedObjects = new WeakSet<object>();
 // Objects loaded from collections.OrderedDict: torch.save writes them back as OrderedDicts.
 const orderedDicts = new WeakSet<object>();
+// Maps and objects loaded from collections.Counter (or marked with markCounter): torch.save writes them back as Counters.
+const counters = new WeakSet<object>();
 // Python complex numbers ({ real, imag }, frozen) loaded from builtins.complex: torch.save writes them back as complex.
 const complexValues = new WeakSet<object>();
 
 /** Marks a plain object so that torch.save writes its integer-like keys as Python ints (optimizer `state`). */
 export function markIntKeys<T extends object>(obj: T): T {
   intKeyedObjects.add(obj);
+  return obj;
+}
+
+/** Marks a Map (or plain object) so that torch.save writes it as Python's collections.Counter (MultiStepLR's milestones). */
+export function markCounter<T extends object>(obj: T): T {
+  counters.add(obj);
   return obj;
 }
 
@@ -845,6 +853,7 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
       const m = new Map<unknown, unknown>();
       seen.set(v, m);
       if (v.kind === 'OrderedDict') orderedDicts.add(m);
+      if (v.kind === 'Counter') counters.add(m);
       for (const [k, x] of v.entries.values()) m.set(toJs(k, seen), toJs(x, seen));
       return m;
     }
@@ -852,6 +861,7 @@ function toJs(v: unknown, seen: Map<unknown, unknown>): unknown {
     seen.set(v, o);
     if (!strKeys) intKeyedObjects.add(o);
     if (v.kind === 'OrderedDict') orderedDicts.add(o);
+    if (v.kind === 'Counter') counters.add(o);
     for (const [k, x] of v.entries.values())
       Object.defineProperty(o, String(k), { value: toJs(x, seen), enumerable: true, writable: true, configurable: true });
     // A state_dict's `_metadata` (module versions): kept, not enumerated, written back by torch.save.
@@ -1318,6 +1328,8 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
     p.items(obj, (x) => saveValue(p, x, `${where}[]`), OP.APPEND, OP.APPENDS);
     return;
   }
+  // Counter.__reduce__: Counter(dict(self)); the dict is a copy without the mark
+  if (counters.has(obj)) return p.reduce('collections', 'Counter', [() => saveValue(p, obj instanceof Map ? new Map(obj) : (intKeyedObjects.has(obj) ? markIntKeys({ ...obj }) : { ...obj }), where)], obj);
   if (obj instanceof Map) {
     if (orderedDicts.has(obj)) {
       p.global('collections', 'OrderedDict');

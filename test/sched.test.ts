@@ -170,6 +170,50 @@ describe('lrScheduler API', () => {
     expect(Object.keys(s.stateDict())).toEqual(['gamma', 'base_lrs', 'last_epoch', '_step_count', '_is_initial', '_get_lr_called_within_step', '_last_lr']);
   });
 
+  // Python: class Half(LRScheduler): __init__ calls super().__init__(o) and is set up at once. A JS subclass's fields
+  // come after super(), so it calls initialize(); one that does neither says so at its first step, not with a zip() error.
+  it('a JS subclass that never called initialize() says so at step()', () => {
+    class Half extends lrScheduler.LRScheduler {
+      override getLr(): number[] {
+        return this.baseLrs.map((b) => (b as number) * 0.5 ** (this.lastEpoch + 1));
+      }
+    }
+    const opt = opt2();
+    const s = new Half(opt);
+    opt.step();
+    expect(() => s.step()).toThrow(/^Half\.step: the scheduler was never initialized; a JS subclass calls this\.initialize\(lastEpoch\)/);
+    const ready = new Half(opt, -1); // Python: get_last_lr() [0.05, 0.1], after a step [0.025, 0.05]
+    expect(ready.getLastLr()).toEqual([0.05, 0.1]);
+    opt.step();
+    ready.step();
+    expect(ready.getLastLr()).toEqual([0.025, 0.05]);
+  });
+
+  // Python: SequentialLR(...).step(3) and ChainedScheduler(...).step(3) → TypeError "X.step() takes 1 positional
+  // argument but 2 were given"; ChainedScheduler([]) → "ChainedScheduler expects at least one scheduler to be chained, …".
+  it('SequentialLR and ChainedScheduler refuse an epoch; an empty ChainedScheduler says "to be chained"', () => {
+    const opt = opt2();
+    const seq = new lrScheduler.SequentialLR(opt, [new lrScheduler.ConstantLR(opt), new lrScheduler.ExponentialLR(opt, 0.9)], [2]);
+    const chained = new lrScheduler.ChainedScheduler([new lrScheduler.ExponentialLR(opt, 0.9)]);
+    const before = [seq.lastEpoch, seq.getLastLr(), chained.getLastLr()];
+    expect(() => (seq.step as (e: number) => void)(3)).toThrow(new TypeError('SequentialLR.step() takes 1 positional argument but 2 were given'));
+    expect(() => (chained.step as (e: number) => void)(3)).toThrow(new TypeError('ChainedScheduler.step() takes 1 positional argument but 2 were given'));
+    expect([seq.lastEpoch, seq.getLastLr(), chained.getLastLr()]).toEqual(before);
+    expect(() => new lrScheduler.ChainedScheduler([])).toThrow('ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.');
+  });
+
+  // Python: torch.load of a JS-saved MultiStepLR state dict gives milestones as collections.Counter, so step(epoch)'s
+  // closed form (milestones.elements()) works; a dict made it fail. Checked with Python reading the file.
+  it("MultiStepLR's milestones save as Python's Counter", () => {
+    const opt = opt2();
+    const s = new lrScheduler.MultiStepLR(opt, [2, 2, 5]);
+    const bytes = torch.save({ sched: s.stateDict() })!;
+    expect(bytes.includes(Buffer.from('collections\nCounter'))).toBe(true);
+    const back = torch.load(bytes) as { sched: Record<string, unknown> };
+    expect(back.sched.milestones).toEqual({ 2: 2, 5: 1 });
+    expect(torch.save(back)!.includes(Buffer.from('collections\nCounter'))).toBe(true); // a loaded Counter saves as one again
+  });
+
   it('lastEpoch >= 0 needs initialLr in the groups', () => {
     expect(() => new lrScheduler.StepLR(opt2(), 3, 0.1, 5)).toThrow(/initialLr/);
   });

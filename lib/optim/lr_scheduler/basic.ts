@@ -4,6 +4,7 @@
 import { describe } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { pow } from '../../libm.js';
+import { markCounter } from '../../serialize.js';
 import { checkNumber, checkZip, div, groupValues, LRScheduler, num, pyMod, REQUIRED, schedulerArgs, ZeroDivisionError, type LrValue } from './scheduler.js';
 
 /** Python's float floor division `a // b` (CPython float_floor_div). */
@@ -162,12 +163,12 @@ export class MultiStepLR extends LRScheduler {
   }
 
   protected override stateValue(key: string): unknown {
-    return key === 'milestones' ? new Map(this.milestones) : super.stateValue(key);
+    return key === 'milestones' ? markCounter(new Map(this.milestones)) : super.stateValue(key);
   }
 
   protected override loadStateValue(key: string, value: unknown): void {
     if (key !== 'milestones') return super.loadStateValue(key, value);
-    // Python's Counter loads as an object with int-like keys; ours saves as a Map.
+    // Python's Counter loads as an object with int-like keys; ours is a Map, saved as a Counter.
     const entries = value instanceof Map ? [...(value as Map<unknown, unknown>)] : Object.entries(value as object);
     this.milestones = new Map(entries.map(([k, v]) => [Number(k), Number(v)]));
   }

@@ -5,10 +5,16 @@ import type { Optimizer } from '../optimizer.js';
 import { ReduceLROnPlateau } from './plateau.js';
 import { checkNumber, groupValue, groupValues, LRScheduler, REQUIRED, schedulerArgs, setGroupValue, type SchedulerStateDict } from './scheduler.js';
 
+// Python's step(self) takes no epoch, unlike the other schedulers' deprecated step(epoch): an epoch is refused, not ignored
+// (an explicit undefined is JS's "not given", as a wrapper forwarding step(epoch?) passes it).
+function noEpochArgument(cls: string, args: readonly unknown[]): void {
+  if (args.some((a) => a !== undefined)) throw new TypeError(`${cls}.step() takes 1 positional argument but ${args.length + 1} were given`);
+}
+
 // Python's checks on the schedulers of SequentialLR and ChainedScheduler.
 function checkSchedulers(cls: string, schedulers: unknown, optimizer: Optimizer | undefined): LRScheduler[] {
   if (!Array.isArray(schedulers)) throw new TypeError(`${cls}: schedulers must be an array of schedulers, got ${describe(schedulers)}`);
-  if (schedulers.length < 1) throw new RangeError(`${cls} expects at least one scheduler, but got no scheduler.`);
+  if (schedulers.length < 1) throw new RangeError(`${cls} expects at least one scheduler${cls === 'ChainedScheduler' ? ' to be chained' : ''}, but got no scheduler.`);
   const opt = optimizer ?? (schedulers[0] as LRScheduler | undefined)?.optimizer;
   schedulers.forEach((s: unknown, i) => {
     if (!(s instanceof LRScheduler)) throw new TypeError(`${cls} at index ${i} should be a scheduler with an \`optimizer\`, got ${describe(s)}.`);
@@ -93,7 +99,8 @@ export class SequentialLR extends LRScheduler {
     else sched.lastEpoch -= 1;
   }
 
-  override step(): void {
+  override step(...args: unknown[]): void {
+    noEpochArgument('SequentialLR', args);
     this.lastEpoch += 1;
     const idx = bisectRight(this._milestones, this.lastEpoch);
     const scheduler = this._schedulers[idx]!;
@@ -126,7 +133,8 @@ export class ChainedScheduler extends LRScheduler {
     this._lastLr = groupValues(list[list.length - 1]!.optimizer, 'lr');
   }
 
-  override step(): void {
+  override step(...args: unknown[]): void {
+    noEpochArgument('ChainedScheduler', args);
     for (const s of this._schedulers) s.step();
     this._lastLr = groupValues(this._schedulers[this._schedulers.length - 1]!.optimizer, 'lr');
   }

@@ -240,6 +240,9 @@ export class LRScheduler {
 
   /** Advances the schedule by one (or, deprecated, to `epoch`) and sets every group's lr. */
   step(epoch?: number | null): void {
+    // Python's super().__init__(optimizer) sets a scheduler up at once; a JS subclass's fields come after super(), so it calls initialize()
+    if (this.#fieldsBeforeInit === null)
+      throw new Error(`${this.constructor.name}.step: the scheduler was never initialized; a JS subclass calls this.initialize(lastEpoch) at the end of its constructor (after its own fields), or passes lastEpoch to super(optimizer, lastEpoch) when it has none`);
     if (this._stepCount === 1) {
       if (!wrappedSteps.has(this.optimizer.step))
         warn('Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate');
