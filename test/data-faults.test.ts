@@ -1,6 +1,10 @@
 // DataLoader faults: a sample that throws, a worker thread that dies or hangs, a batch that cannot be
 // collated. Each gives an error that says what and where; nothing hangs; no worker thread is left behind.
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
@@ -8,6 +12,22 @@ import { fullGc } from './run-child.js';
 import { Faulty } from './workers/data-datasets.mjs';
 
 const { DataLoader } = torch.data;
+
+// Datasets of /tmp/review-data's Python scripts, in a module the worker threads can import.
+const fixtures = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'torchnode-data-faults-')), 'faults.mjs')).href;
+writeFileSync(
+  new URL(fixtures),
+  `import * as torch from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+  // Python: __getitem__(i): if i == 3 and not self.thrown: self.thrown = True; raise IndexError; return [i, torch.rand(1).item()]
+  export class Flaky {
+    constructor(n) { this.n = n; this.thrown = false; }
+    get length() { return this.n; }
+    getItem(i) { if (i === 3 && !this.thrown) { this.thrown = true; throw new RangeError('flaky ' + i); } return [i, torch.rand(1).item()]; }
+    workerSource() { return { module: import.meta.url, export: 'Flaky', args: [this.n] }; }
+  }
+  export function badInit(id) { if (id === 1) throw new TypeError('init failed in ' + id); }`,
+);
+const { Flaky } = (await import(fixtures)) as { Flaky: new (n: number) => torch.data.MapDataset };
 
 /** Collects until the workers of collected iterators have exited (FinalizationRegistry callbacks run as later tasks). */
 async function collectedUntilGone(): Promise<number> {
@@ -24,6 +44,27 @@ async function workersGone(): Promise<number> {
   return DataLoader.liveWorkerCount;
 }
 
+/**
+ * Each next() of one pass, as Python's `next(it)` in a try: a batch's first column, an error's class name, 'done'.
+ * The errors themselves are kept in `errors`.
+ */
+async function steps(loader: torch.data.DataLoader, mode: 'sync' | 'async', errors: Error[] = []): Promise<string> {
+  const out: string[] = [];
+  const sync = mode === 'sync' ? loader[Symbol.iterator]() : null;
+  const async_ = mode === 'async' ? loader[Symbol.asyncIterator]() : null;
+  for (let k = 0; k < 50; k++) {
+    try {
+      const r = sync ? sync.next() : await async_!.next();
+      if (r.done) return [...out, 'done'].join(' ');
+      out.push(JSON.stringify(r.value.tolist().map((row: number[]) => row[0])));
+    } catch (e) {
+      errors.push(e as Error);
+      out.push((e as Error).constructor.name);
+    }
+  }
+  return out.join(' ');
+}
+
 async function drain(loader: torch.data.DataLoader, mode: 'sync' | 'async'): Promise<number> {
   let n = 0;
   if (mode === 'sync') for (const _ of loader) n++;
@@ -33,10 +74,19 @@ async function drain(loader: torch.data.DataLoader, mode: 'sync' | 'async'): Pro
 
 describe('DataLoader faults', () => {
   for (const mode of ['sync', 'async'] as const) {
-    it(`an exception in a worker names the worker and the sample index (${mode})`, async () => {
+    // Python 2.13, a dataset raising IndexError('bad sample 5') at index 5 (batch_size=2, num_workers=2):
+    //   type(e) is IndexError; str(e) == 'Caught IndexError in DataLoader worker process 0.\nOriginal Traceback (most recent call last):\n  File ...\nIndexError: bad sample 5\n'
+    // and the iterator goes on after it: [0, 1] [2, 3] IndexError [6, 7] [8, 9] [10, 11] done
+    it(`an exception in a worker is rethrown as Python's (its class, 'Caught ... in DataLoader worker process N', the stack) and the pass goes on (${mode})`, async () => {
       const loader = new DataLoader(new Faulty(12, 'throw', 5), { batchSize: 2, numWorkers: 2 });
-      await expect(drain(loader, mode)).rejects.toThrow(/DataLoader worker 0: RangeError while loading sample index 5: bad sample 5/);
-      expect(await workersGone()).toBe(0);
+      const errors: Error[] = [];
+      expect(await steps(loader, mode, errors)).toBe('[0,1] [2,3] RangeError [6,7] [8,9] [10,11] done');
+      const [e] = errors;
+      expect(e).toBeInstanceOf(RangeError);
+      expect(e.message).toMatch(/^Caught RangeError in DataLoader worker process 0\.\nOriginal Traceback \(most recent call last\):\nRangeError: bad sample 5\n +at Faulty.getItem /);
+      expect(e.cause).toBeInstanceOf(Error);
+      expect([(e.cause as Error).name, (e.cause as Error).message]).toEqual(['RangeError', 'bad sample 5']);
+      expect(await workersGone()).toBe(0); // the pass ended: its workers end
     }, 60_000);
 
     it(`a worker that dies gives an error (${mode})`, async () => {
@@ -53,15 +103,19 @@ describe('DataLoader faults', () => {
   }
 
   it('a rejected async getItem and a batch of mixed types in a worker', async () => {
-    await expect(drain(new DataLoader(new Faulty(6, 'async-throw', 4), { batchSize: 3, numWorkers: 1 }), 'async')).rejects.toThrow(/TypeError while loading sample index 4: async bad sample 4/);
-    await expect(drain(new DataLoader(new Faulty(6, 'mixed', -1), { batchSize: 3, numWorkers: 2 }), 'sync')).rejects.toThrow(/DataLoader worker 1: TypeError: default_collate: sample 1 is a Tensor but sample 0 is a string; .* \(in the batch of sample indices \[3, 4, 5\]\)/);
+    const errors: Error[] = [];
+    expect(await steps(new DataLoader(new Faulty(6, 'async-throw', 4), { batchSize: 3, numWorkers: 1 }), 'async', errors)).toBe('[0,1,2] TypeError done');
+    expect(errors[0].message).toMatch(/^Caught TypeError in DataLoader worker process 0\.\nOriginal Traceback \(most recent call last\):\nTypeError: async bad sample 4\n/);
+    expect(await steps(new DataLoader(new Faulty(6, 'mixed', -1), { batchSize: 3, numWorkers: 2 }), 'sync', errors)).toBe('[0,1,2] TypeError done');
+    expect(errors[1]).toBeInstanceOf(TypeError);
+    expect(errors[1].message).toMatch(/^Caught TypeError in DataLoader worker process 1\.\nOriginal Traceback \(most recent call last\):\nTypeError: default_collate: sample 1 is a Tensor but sample 0 is a string; .* \(in the batch of sample indices \[3, 4, 5\]\)/);
     expect(() => [...new DataLoader(new Faulty(6, 'mixed', -1), { batchSize: 2 })]).toThrow(/default_collate: sample 1 is a string but sample 0 is a Tensor.*sample indices \[2, 3\]/);
     expect(await workersGone()).toBe(0);
   }, 60_000);
 
   it('a dataset module that cannot be loaded fails the first batch with the reason', async () => {
     const loader = new DataLoader(new Faulty(4, 'none', -1), { numWorkers: 1, workerDataset: { module: new URL('./workers/no-such-file.mjs', import.meta.url) } });
-    await expect(drain(loader, 'async')).rejects.toThrow(/DataLoader worker 0 failed: Error: Cannot find module/);
+    await expect(drain(loader, 'async')).rejects.toThrow(/^Caught Error in DataLoader worker process 0\.\nOriginal Traceback \(most recent call last\):\nError \[ERR_MODULE_NOT_FOUND\]: Cannot find module/);
     expect(await workersGone()).toBe(0);
   }, 60_000);
 
@@ -125,4 +179,95 @@ describe('DataLoader faults', () => {
     expect(r.stderr).toBe('');
     expect([r.code, r.signal, r.stdout.trim()]).toEqual([0, null, 'live 4']);
   }, 90_000);
+
+  // Python 2.13 (e1.py), a dataset raising IndexError at index 3, batch_size=2:
+  //   it = iter(DataLoader(ds, batch_size=2, num_workers=nw)); next(it) four times in try/except
+  //   numWorkers 0 [0, 1] IndexError [4, 5] done
+  //   numWorkers 2 [0, 1] IndexError [4, 5] done
+  for (const mode of ['sync', 'async'] as const) {
+    it(`after a batch throws, the iterator goes on with the next batch, as Python's (${mode})`, async () => {
+      for (const numWorkers of [0, 2]) {
+        expect(await steps(new DataLoader(new Faulty(6, 'throw', 3), { batchSize: 2, numWorkers }), mode)).toBe('[0,1] RangeError [4,5] done');
+      }
+      expect(await workersGone()).toBe(0);
+    }, 60_000);
+  }
+
+  // Python 2.13 (e2.py): torch.manual_seed(0); a persistent loader over Flaky(4) (IndexError at index 3, once), three
+  // epochs, then the main RNG. The workers of epoch 0 serve epochs 1 and 2 (their RNG streams go on), no new base seed:
+  //   epoch 0 0,1 0.7821,0.0536 | ERR Caught IndexError in DataLoader worker process 1.
+  //   epoch 1 0,1 0.9888,0.1949 | 2,3 0.2980,0.1669
+  //   epoch 2 0,1 0.5242,0.1987 | 2,3 0.2847,0.9157
+  //   main 0.088477
+  for (const mode of ['sync', 'async'] as const) {
+    it(`a dataset's exception keeps persistent workers: the next epoch goes on with the same workers and seeds (${mode})`, async () => {
+      torch.manualSeed(0);
+      const loader = new DataLoader(new Flaky(4), { batchSize: 2, numWorkers: 2, persistentWorkers: true });
+      const lines: string[] = [];
+      for (let e = 0; e < 3; e++) {
+        const out: string[] = [];
+        try {
+          if (mode === 'sync') for (const [i, r] of loader) out.push(`${i.tolist()} ${r.tolist().map((x: number) => x.toFixed(4))}`);
+          else for await (const [i, r] of loader) out.push(`${i.tolist()} ${r.tolist().map((x: number) => x.toFixed(4))}`);
+        } catch (err) {
+          out.push('ERR ' + (err as Error).message.split('\n')[0]);
+        }
+        lines.push(`epoch ${e} ${out.join(' | ')}`);
+        expect(DataLoader.liveWorkerCount).toBe(2);
+      }
+      lines.push(`main ${(torch.rand(1).item() as number).toFixed(6)}`);
+      expect(lines).toEqual([
+        'epoch 0 0,1 0.7821,0.0536 | ERR Caught RangeError in DataLoader worker process 1.',
+        'epoch 1 0,1 0.9888,0.1949 | 2,3 0.2980,0.1669',
+        'epoch 2 0,1 0.5242,0.1987 | 2,3 0.2847,0.9157',
+        'main 0.088477',
+      ]);
+      await loader.close();
+      expect(DataLoader.liveWorkerCount).toBe(0);
+    }, 60_000);
+  }
+
+  // Python 2.13, worker_init_fn raising TypeError('init failed in 1') in worker 1 (batch_size=1, num_workers=2):
+  //   next(it) -> [0], then TypeError: 'Caught TypeError in DataLoader worker process 1.\nOriginal Traceback (most recent call last):\n  ...\nTypeError: init failed in 1\n'
+  // (Python's worker then serves further tasks; a JS worker whose start failed has exited, so the pass ends there.)
+  it("a workerInitFn that throws gives Python's error: its class and 'Caught ... in DataLoader worker process N'", async () => {
+    const loader = new DataLoader(new Faulty(4, 'none', -1), { batchSize: 1, numWorkers: 2, workerInitFn: { module: fixtures, export: 'badInit' } });
+    const errors: Error[] = [];
+    expect(await steps(loader, 'sync', errors)).toBe('[0] TypeError done');
+    expect(errors[0]).toBeInstanceOf(TypeError);
+    expect(errors[0].message).toMatch(/^Caught TypeError in DataLoader worker process 1\.\nOriginal Traceback \(most recent call last\):\nTypeError: init failed in 1\n +at badInit /);
+    expect((errors[0].cause as Error).message).toBe('init failed in 1');
+    expect(await workersGone()).toBe(0);
+  }, 60_000);
+
+  // Python 2.13 (w3.py), torch.manual_seed(12); DataLoader(6 samples, batch_size=2, num_workers=2, shuffle=True,
+  // persistent_workers=True); a = iter(dl); b = iter(dl): `a is b` is True (iter() resets the loader's one iterator), so
+  //   next(a) [4, 3]  next(b) [2, 1]  next(a) [5, 0]  next(b) done  next(a) done ...
+  // and without persistent workers each has a pass of its own: a[3, 4] b[2, 4] a[0, 1] b[5, 3] a[2, 5] b[0, 1] a done b done
+  it('two iterators of one loader: with persistentWorkers they are one pass, as Python (no stolen batches, nothing hangs)', async () => {
+    const row = (r: IteratorResult<torch.Tensor>): string => (r.done ? 'done' : JSON.stringify((r.value.tolist() as number[][]).map((x) => x[0])));
+    for (const persistentWorkers of [false, true]) {
+      torch.manualSeed(12);
+      const loader = new DataLoader(new Faulty(6, 'none', -1), { batchSize: 2, numWorkers: 2, shuffle: true, persistentWorkers });
+      const a = loader[Symbol.iterator](),
+        b = loader[Symbol.iterator]();
+      const out: string[] = [];
+      for (let k = 0; k < 4; k++) out.push('a' + row(a.next()), 'b' + row(b.next()));
+      expect(out.join(' ')).toBe(persistentWorkers ? 'a[4,3] b[2,1] a[5,0] bdone adone bdone adone bdone' : 'a[3,4] b[2,4] a[0,1] b[5,3] a[2,5] b[0,1] adone bdone');
+      // for await as well; an iterator made before close() ends (it does not wait forever on the closed pool)
+      const c = loader[Symbol.asyncIterator]();
+      expect((await c.next()).done).toBe(false);
+      const d = loader[Symbol.asyncIterator]();
+      const both = await Promise.all([c.next(), d.next(), c.next(), d.next()]);
+      expect(both.filter((r) => !r.done).length).toBe(persistentWorkers ? 3 : 4);
+      const e = loader[Symbol.iterator]();
+      expect(e.next().done).toBe(false);
+      await loader.close();
+      if (persistentWorkers) expect(e.next().done).toBe(true);
+      e.return();
+      await c.return();
+      await d.return();
+    }
+    expect(await workersGone()).toBe(0);
+  }, 60_000);
 });

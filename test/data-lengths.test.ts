@@ -5,9 +5,14 @@
 // SequentialSampler(NoLen()) constructs, iter() of it raises; DistributedSampler(NoLen(), 2, 0) raises;
 // next(iter(DataLoader(NoLen(), batch_size=2))) raises but iter() does not; iter(DataLoader(NoLen(),
 // batch_size=None)) raises with the RNG state unchanged; len(x) with __len__ 4.5 is a TypeError, -1 a ValueError.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
+import { warningsOf } from './warnings-of.js';
 
 const { data } = torch;
 const { BatchSampler, ChainDataset, ConcatDataset, DataLoader, DistributedSampler, RandomSampler, SequentialSampler, StackDataset } = data;
@@ -180,4 +185,80 @@ describe('when a sampler reads the length and draws its order, as Python', () =>
     // Python 2.13: the same steps give [4, 0, 1, 3, 2] (randperm(5) of Generator seeded 0)
     expect([...{ [Symbol.iterator]: () => it }]).toEqual([4, 0, 1, 3, 2]);
   });
+});
+
+describe('an IterableDataset that yields more batches than its length, once DataLoader.length was read', () => {
+  /** Yields 0..n-1 and reports `reported` as its length; `tag` keeps the messages apart (warnings show once per message and place). */
+  class Over extends data.IterableDataset<number> {
+    constructor(
+      readonly n: number,
+      readonly reported: number,
+      readonly tag = '',
+    ) {
+      super();
+    }
+    *[Symbol.iterator]() {
+      for (let i = 0; i < this.n; i++) yield i;
+    }
+    get length(): number {
+      return this.reported;
+    }
+    override toString(): string {
+      return `It(${this.n}${this.tag})`;
+    }
+  }
+  const run = (ds: Over, options: torch.data.DataLoaderOptions, readLength = true): [unknown[], [string, string][]] => {
+    const loader = new DataLoader(ds, options);
+    if (readLength) void loader.length;
+    let out: unknown[] = [];
+    const warnings = warningsOf(() => (out = [...loader].map((b) => (torch.isTensor(b) ? (b as torch.Tensor).tolist() : b))));
+    return [out, warnings];
+  };
+  const message = (repr: string, reported: number, fetched: number): [string, string] => [
+    'UserWarning',
+    `Length of IterableDataset ${repr} was reported to be ${reported}(when accessing len(dataloader)), but ${fetched} samples have been fetched. `,
+  ];
+
+  // Python 2.13 (warnings.simplefilter('always')), It(n) yielding range(n) with __len__ 3, len(loader) read first:
+  //   batch_size=None, n=4: [0, 1, 2, 3]; UserWarning 'Length of IterableDataset It(4) was reported to be 3(when accessing len(dataloader)), but 4 samples have been fetched. '
+  //   batch_size=1, n=4: the same warning (Python compares the batches yielded with the dataset's length)
+  //   batch_size=2, n=4: no warning (2 batches); len(loader) not read: no warning
+  //   batch_size=2, n=9: warnings at 4 and 5 batches; drop_last=True: at 4
+  it('warns as Python: the batches yielded against the dataset length len(loader) read', () => {
+    expect(run(new Over(4, 3, 'a'), { batchSize: null })).toEqual([[0, 1, 2, 3], [message('It(4a)', 3, 4)]]);
+    expect(run(new Over(4, 3, 'b'), { batchSize: 1 })).toEqual([[[0], [1], [2], [3]], [message('It(4b)', 3, 4)]]);
+    expect(run(new Over(4, 3, 'c'), { batchSize: 2 })).toEqual([[[0, 1], [2, 3]], []]);
+    expect(run(new Over(4, 3, 'd'), { batchSize: 1 }, false)[1]).toEqual([]);
+    expect(run(new Over(9, 3, 'e'), { batchSize: 2 })[1]).toEqual([message('It(9e)', 3, 4), message('It(9e)', 3, 5)]);
+    expect(run(new Over(9, 3, 'f'), { batchSize: 2, dropLast: true })).toEqual([[[0, 1], [2, 3], [4, 5], [6, 7]], [message('It(9f)', 3, 4)]]);
+    class Plain extends Over {}
+    const plain = new Plain(5, 4);
+    plain.toString = Object.prototype.toString;
+    expect(run(plain, { batchSize: null })[1]).toEqual([message('<Plain object>', 4, 5)]);
+  });
+
+  // Python 2.13, It(2) (not sharded per worker, __len__ 3), batch_size=None, num_workers=2: [0, 0, 1, 1] and
+  //   'Length of IterableDataset It(2) was reported to be 3(when accessing len(dataloader)), but 4 samples have been fetched.
+  //   For multiprocessing data-loading, this could be caused by not properly configuring the IterableDataset replica at each
+  //   worker. Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.'
+  it('with workers, the warning adds the note on replicas', async () => {
+    const module = pathToFileURL(join(mkdtempSync(join(tmpdir(), 'torchnode-data-lengths-')), 'over.mjs'));
+    writeFileSync(module, 'export class Over { constructor(n, r) { this.n = n; this.r = r; } *[Symbol.iterator]() { for (let i = 0; i < this.n; i++) yield i; } get length() { return this.r; } }');
+    const ds = new Over(2, 3, 'w');
+    const loader = new DataLoader(ds, { batchSize: null, numWorkers: 2, workerDataset: { module: module.href, export: 'Over', args: [2, 3] } });
+    expect(loader.length).toBe(3);
+    let out: unknown[] = [];
+    const warnings = warningsOf(() => (out = [...loader]));
+    expect(out).toEqual([0, 0, 1, 1]);
+    const [category, text] = message('It(2w)', 3, 4);
+    expect(warnings).toEqual([
+      [
+        category,
+        text +
+          'For multiprocessing data-loading, this could be caused by not properly configuring the IterableDataset replica at each worker. Please see https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.',
+      ],
+    ]);
+    for (let turn = 0; turn < 500 && DataLoader.liveWorkerCount > 0; turn++) await new Promise((r) => setTimeout(r, 10));
+    expect(DataLoader.liveWorkerCount).toBe(0);
+  }, 60_000);
 });

@@ -91,6 +91,8 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   readonly #kind: 'map' | 'stream';
   readonly #workerDataset: WorkerSource | null;
   #pool: WorkerPool | null = null;
+  #persistentPass: Pass | null = null; // with persistentWorkers: the one pass (Python's loader._iterator)
+  #lengthCalled: number | null = null; // an iterable dataset's length, once len(loader) read it (Python's _IterableDataset_len_called)
 
   /** Worker threads of all DataLoaders that have not exited yet (a diagnostic: 0 once every loop has ended). */
   static get liveWorkerCount(): number {
@@ -207,17 +209,19 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
   /** Batches per pass (Python's len(loader)); an iterable dataset needs a `length` of its own. */
   get length(): number {
     if (this.#kind === 'stream') {
-      const n = lengthOf('DataLoader.length', this.dataset);
+      // as Python's __len__, the dataset's length is kept: a pass that yields more batches than it warns
+      const n = (this.#lengthCalled = lengthOf('DataLoader.length', this.dataset));
       if (this.batchSize === null) return n;
       return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
     }
     return lengthOf('DataLoader.length', this.#indexSampler);
   }
 
-  /** Ends persistent workers now (they also end with the process). */
+  /** Ends persistent workers now (they also end with the process); a pass still going over them ends too. */
   close(): Promise<void> {
     const pool = this.#pool;
     this.#pool = null;
+    this.#persistentPass?.supersede('the loader was closed');
     if (pool) persistentPools.unregister(pool);
     return pool ? pool.shutdown() : Promise.resolve();
   }
@@ -231,27 +235,52 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
    * As Python's iter(loader): the index sampler's iterator is made first (a SequentialSampler or DistributedSampler
    * reads the dataset's length and computes its order here; one that throws leaves the RNG untouched), then the
    * base seed is drawn.
+   *
+   * As Python's iterator, a batch that throws (its dataset or collate function raised) throws from that next() only:
+   * the pass goes on with the next batch. With persistentWorkers, the loader has one pass at a time, as Python's loader
+   * has one iterator (iter(loader) resets it, and `iter(loader) is iter(loader)`): a new iterator restarts the pass,
+   * and an older iterator of the loader then goes on with the new pass (its batches are shared, not repeated).
    */
   [Symbol.iterator](): Generator<Batch, void, undefined> {
-    if (this.numWorkers === 0) {
-      const indices = this.#indexIterator();
-      return this.#single(drawSeed(this.generator), indices) as Generator<Batch, void, undefined>;
-    }
-    const owner: RunOwner = { pool: null };
-    const it = this.#syncWorkers(this.#prepareRun(), owner);
-    abandonedRuns.register(it, owner, owner);
-    return it;
+    return new LoaderIterator<Batch>(this.#newPass()) as unknown as Generator<Batch, void, undefined>;
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<Batch, void, undefined> {
+    return new AsyncLoaderIterator<Batch>(this.#newPass()) as unknown as AsyncGenerator<Batch, void, undefined>;
+  }
+
+  /** What an iterator steps through: a pass of its own, or (persistent workers) whichever pass the loader has now. */
+  #newPass(): Pass | (() => Pass) {
     if (this.numWorkers === 0) {
       const indices = this.#indexIterator();
-      return this.#singleAsync(drawSeed(this.generator), indices);
+      drawSeed(this.generator); // Python's base seed, drawn even without workers
+      return this.#singlePass(indices);
     }
+    const prep = this.#prepareRun();
     const owner: RunOwner = { pool: null };
-    const it = this.#asyncWorkers(this.#prepareRun(), owner);
-    abandonedRuns.register(it, owner, owner);
-    return it;
+    const pass = this.#workerPass(prep, owner);
+    if (!this.persistentWorkers) {
+      abandonedRuns.register(pass, owner, owner);
+      return pass;
+    }
+    this.#persistentPass?.supersede(null);
+    this.#persistentPass = pass;
+    return () => this.#persistentPass ?? pass;
+  }
+
+  /** The length warning of Python's __next__: an iterable dataset gave more batches than len(loader) reported. */
+  #lengthWarning(pass: Pass): void {
+    if (pass.lengthCalled === null || pass.yielded <= pass.lengthCalled) return;
+    let message =
+      `Length of IterableDataset ${datasetRepr(this.dataset)} was reported to be ${pass.lengthCalled}` +
+      `(when accessing len(dataloader)), but ${pass.yielded} samples have been fetched. `;
+    if (this.numWorkers > 0) {
+      message +=
+        'For multiprocessing data-loading, this could be caused by not properly configuring the ' +
+        'IterableDataset replica at each worker. Please see ' +
+        'https://pytorch.org/docs/stable/data.html#torch.utils.data.IterableDataset for examples.';
+    }
+    warn(message, 'UserWarning');
   }
 
   // ---- loading in the calling thread ----
@@ -260,25 +289,73 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return (this.pinMemory ? pin(data) : data) as Batch;
   }
 
-  *#single(_baseSeed: bigint, indices: Iterator<number[] | number> | null): Generator<Batch, void, undefined> {
-    if (this.#kind === 'stream') {
-      const d = this.dataset as StreamDataset;
-      if (!(Symbol.iterator in d)) throw new TypeError('DataLoader: the dataset is asynchronous; iterate with for await');
-      yield* this.#batchesOf((d as Iterable<unknown>)[Symbol.iterator](), notPromise);
-      return;
-    }
+  /** A pass in the calling thread (Python's _SingleProcessDataLoaderIter): each step loads one batch. */
+  #singlePass(indices: Iterator<number[] | number> | null): Pass {
+    const collate = this.collateFn as (b: unknown) => unknown;
+    const want = this.batchSize ?? 1;
     const map = this.dataset as MapDataset;
-    for (const index of iterable(indices!)) {
-      const collated = this.#tensorBatch(index);
-      if (collated) {
-        yield this.#finish(collated);
-        continue;
+    const stream = this.dataset as StreamDataset;
+    let it: Iterator<unknown> | AsyncIterator<unknown> | null = null;
+    let ended = false; // the stream reported done: not called again (Python's _IterableDatasetFetcher.ended)
+    const streamBatch = (batch: unknown[]): IteratorResult<unknown> => {
+      if (batch.length === 0 || (this.dropLast && batch.length < want)) {
+        ended = true;
+        return DONE;
       }
+      return { done: false, value: this.#finish(collate(this.batchSize === null ? batch[0] : batch)) };
+    };
+    const pass = new Pass(this.#kind === 'stream' ? this.#lengthCalled : null, (p) => this.#lengthWarning(p), () => Promise.resolve());
+    pass.step = (): IteratorResult<unknown> => {
+      if (this.#kind === 'stream') {
+        if (!it) {
+          if (!(Symbol.iterator in stream)) throw new TypeError('DataLoader: the dataset is asynchronous; iterate with for await');
+          it = (stream as Iterable<unknown>)[Symbol.iterator]();
+        }
+        const batch: unknown[] = [];
+        while (!ended && batch.length < want) {
+          const r = (it as Iterator<unknown>).next();
+          if ((ended = r.done === true)) break;
+          batch.push(notPromise(r.value));
+        }
+        return streamBatch(batch);
+      }
+      const r = indices!.next();
+      if (r.done) return DONE;
+      const index = r.value;
+      const collated = this.#tensorBatch(index);
+      if (collated) return { done: false, value: this.#finish(collated) };
       let samples: unknown;
       if (!this.#autoCollation) samples = notPromise(map.getItem(index as number));
       else samples = ((map.getItems ? notPromise(map.getItems(index as number[])) : (index as number[]).map((i) => map.getItem(i))) as unknown[]).map(notPromise);
-      yield this.#finish(collateBatch(this.collateFn as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null));
-    }
+      return { done: false, value: this.#finish(collateBatch(collate as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null)) };
+    };
+    pass.stepAsync = async (): Promise<IteratorResult<unknown>> => {
+      if (this.#kind === 'stream') {
+        it ??= Symbol.asyncIterator in stream ? (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (stream as Iterable<unknown>)[Symbol.iterator]();
+        const batch: unknown[] = [];
+        while (!ended && batch.length < want) {
+          const r = await it.next();
+          if ((ended = r.done === true)) break;
+          batch.push(r.value);
+        }
+        return streamBatch(batch);
+      }
+      const r = indices!.next();
+      if (r.done) return DONE;
+      const index = r.value;
+      const collated = this.#tensorBatch(index);
+      if (collated) return { done: false, value: this.#finish(collated) };
+      let samples: unknown;
+      if (!this.#autoCollation) samples = await map.getItem(index as number);
+      else if (map.getItems) samples = await awaitInOrder(await map.getItems(index as number[]));
+      else {
+        const list: unknown[] = [];
+        for (const i of index as number[]) list.push(await map.getItem(i)); // one at a time: random transforms draw in order
+        samples = list;
+      }
+      return { done: false, value: this.#finish(collateBatch(collate as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null)) };
+    };
+    return pass;
   }
 
   /**
@@ -291,60 +368,6 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     if (d.getItem !== TensorDataset.prototype.getItem || d.getItems !== undefined) return null;
     return d.collatedBatch(index as number[]);
   }
-
-  /** Batches of a stream; an iterator that reported done is not called again (Python's _IterableDatasetFetcher.ended). */
-  *#batchesOf(it: Iterator<unknown>, check: (v: unknown) => unknown): Generator<Batch, void, undefined> {
-    const collate = this.collateFn as (b: unknown) => unknown;
-    const want = this.batchSize ?? 1;
-    for (let ended = false; !ended; ) {
-      const batch: unknown[] = [];
-      while (batch.length < want) {
-        const r = it.next();
-        if ((ended = r.done === true)) break;
-        batch.push(check(r.value));
-      }
-      if (batch.length === 0 || (this.dropLast && batch.length < want)) return;
-      yield this.#finish(collate(this.batchSize === null ? batch[0] : batch));
-    }
-  }
-
-  async *#singleAsync(_baseSeed: bigint, indices: Iterator<number[] | number> | null): AsyncGenerator<Batch, void, undefined> {
-    const collate = this.collateFn as (b: unknown) => unknown;
-    if (this.#kind === 'stream') {
-      const d = this.dataset as StreamDataset;
-      const it = Symbol.asyncIterator in d ? (d as AsyncIterable<unknown>)[Symbol.asyncIterator]() : (d as Iterable<unknown>)[Symbol.iterator]();
-      const want = this.batchSize ?? 1;
-      for (let ended = false; !ended; ) {
-        const batch: unknown[] = [];
-        while (batch.length < want) {
-          const r = await it.next();
-          if ((ended = r.done === true)) break;
-          batch.push(r.value);
-        }
-        if (batch.length === 0 || (this.dropLast && batch.length < want)) return;
-        yield this.#finish(collate(this.batchSize === null ? batch[0] : batch));
-      }
-      return;
-    }
-    const map = this.dataset as MapDataset;
-    for (const index of iterable(indices!)) {
-      const collated = this.#tensorBatch(index);
-      if (collated) {
-        yield this.#finish(collated);
-        continue;
-      }
-      let samples: unknown;
-      if (!this.#autoCollation) samples = await map.getItem(index as number);
-      else if (map.getItems) samples = await awaitInOrder(await map.getItems(index as number[]));
-      else {
-        const list: unknown[] = [];
-        for (const i of index as number[]) list.push(await map.getItem(i)); // one at a time: random transforms draw in order
-        samples = list;
-      }
-      yield this.#finish(collateBatch(collate, samples, this.#autoCollation ? (index as number[]) : null));
-    }
-  }
-
   // ---- loading in worker threads ----
 
   /**
@@ -449,47 +472,197 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     return run.pool.shutdown();
   }
 
-  *#syncWorkers(prep: RunPrep, owner: RunOwner): Generator<Batch, void, undefined> {
-    let failed = false;
+  /**
+   * A pass over worker threads (Python's _MultiProcessingDataLoaderIter). A batch whose dataset or collate function
+   * threw in a healthy worker throws from its next() and the pass goes on, workers kept; only a worker that died,
+   * failed to start or timed out ends the pass and its pool (a persistent loader's next pass then starts fresh ones).
+   */
+  #workerPass(prep: RunPrep, owner: RunOwner): Pass {
     let run: WorkerRun | null = null;
-    try {
-      run = this.#startRun(prep, owner);
-      for (;;) {
-        const r = run.nextSync();
-        if (r.done) break;
-        yield r.value as Batch;
+    const pass = new Pass(this.#kind === 'stream' ? this.#lengthCalled : null, (p) => this.#lengthWarning(p), (failed) => this.#endRun(run, owner, failed));
+    const started = (): WorkerRun => {
+      if (run) return run;
+      try {
+        return (run = this.#startRun(prep, owner));
+      } catch (e) {
+        void pass.end(true);
+        throw e;
       }
-    } catch (e) {
-      failed = true;
-      throw e;
-    } finally {
-      void this.#endRun(run, owner, failed);
-    }
-  }
-
-  async *#asyncWorkers(prep: RunPrep, owner: RunOwner): AsyncGenerator<Batch, void, undefined> {
-    let failed = false;
-    let run: WorkerRun | null = null;
-    try {
-      run = this.#startRun(prep, owner);
-      for (;;) {
-        const r = await run.nextAsync();
-        if (r.done) break;
-        yield r.value as Batch;
+    };
+    pass.step = () => {
+      const r = started();
+      try {
+        return r.nextSync();
+      } catch (e) {
+        if (r.fatal && !pass.done) void pass.end(true);
+        throw e;
       }
-    } catch (e) {
-      failed = true;
-      throw e;
-    } finally {
-      await this.#endRun(run, owner, failed);
-    }
+    };
+    pass.stepAsync = async () => {
+      const r = started();
+      try {
+        return await r.nextAsync();
+      } catch (e) {
+        if (r.fatal && !pass.done) await pass.end(true);
+        throw e;
+      }
+    };
+    pass.supersede = (reason) => {
+      pass.done = true; // the pool is the loader's: it stays
+      if (run) run.stale = `DataLoader: ${reason ?? 'a new iterator of this loader restarted its pass (with persistentWorkers the loader has one pass at a time, as Python\'s loader has one iterator)'} while this batch was awaited`;
+    };
+    return pass;
   }
 }
 
-/** An iterator as an iterable (for...of then calls its return() when a loop ends early). */
-function iterable<T>(it: Iterator<T>): Iterable<T> {
-  return { [Symbol.iterator]: () => it };
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** One pass over the data, between iter() and its end: a batch per step; a batch that throws leaves the pass going. */
+class Pass {
+  done = false;
+  yielded = 0; // batches given (Python's _num_yielded)
+  step: () => IteratorResult<unknown> = () => DONE;
+  stepAsync: () => Promise<IteratorResult<unknown>> = async () => this.step();
+  /** Ends the pass without ending the loader's persistent pool: a new pass took its place, or close(). */
+  supersede: (reason: string | null) => void = () => void (this.done = true);
+  readonly lengthCalled: number | null; // the dataset's length if len(loader) was read before iter() (an iterable dataset)
+  readonly onYield: (pass: Pass) => void;
+  readonly #end: (failed: boolean) => Promise<void>;
+  #ending: Promise<void> | null = null;
+
+  constructor(lengthCalled: number | null, onYield: (pass: Pass) => void, end: (failed: boolean) => Promise<void>) {
+    this.lengthCalled = lengthCalled;
+    this.onYield = onYield;
+    this.#end = end;
+  }
+
+  /** Ends the pass (at its end, return(), or a failure of its workers); once. */
+  end(failed: boolean): Promise<void> {
+    this.done = true;
+    return (this.#ending ??= this.#end(failed));
+  }
+
+  yieldedOne(): void {
+    this.yielded++;
+    if (this.lengthCalled !== null) this.onYield(this);
+  }
 }
+
+/** The iterator of `for...of` over a loader: a pass of its own, or (persistent workers) the loader's current pass. */
+class LoaderIterator<B> {
+  readonly #pass: Pass | (() => Pass);
+
+  constructor(pass: Pass | (() => Pass)) {
+    this.#pass = pass;
+  }
+
+  get #current(): Pass {
+    return typeof this.#pass === 'function' ? this.#pass() : this.#pass;
+  }
+
+  next(): IteratorResult<B, void> {
+    const pass = this.#current;
+    if (pass.done) return DONE;
+    const r = pass.step();
+    if (r.done) {
+      void pass.end(false);
+      return DONE;
+    }
+    pass.yieldedOne();
+    return r as IteratorResult<B, void>;
+  }
+
+  /** Ends the pass (for...of calls it when a loop is left early): its own workers end, a persistent pool stays. */
+  return(): IteratorResult<B, void> {
+    const pass = this.#current;
+    if (!pass.done) void pass.end(false);
+    return DONE;
+  }
+
+  throw(e: unknown): IteratorResult<B, void> {
+    this.return();
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  [Symbol.dispose](): void {
+    this.return();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'DataLoaderIterator';
+  }
+}
+
+/** The iterator of `for await` over a loader; calls run one after another, as an async generator's. */
+class AsyncLoaderIterator<B> {
+  readonly #pass: Pass | (() => Pass);
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(pass: Pass | (() => Pass)) {
+    this.#pass = pass;
+  }
+
+  get #current(): Pass {
+    return typeof this.#pass === 'function' ? this.#pass() : this.#pass;
+  }
+
+  #queued<T>(f: () => Promise<T>): Promise<T> {
+    const r = this.#queue.then(f);
+    this.#queue = r.catch(() => undefined);
+    return r;
+  }
+
+  next(): Promise<IteratorResult<B, void>> {
+    return this.#queued(async () => {
+      const pass = this.#current;
+      if (pass.done) return DONE;
+      const r = await pass.stepAsync();
+      if (r.done) {
+        await pass.end(false);
+        return DONE;
+      }
+      pass.yieldedOne();
+      return r as IteratorResult<B, void>;
+    });
+  }
+
+  /** Ends the pass and waits for its own workers to exit (a persistent pool stays). */
+  return(): Promise<IteratorResult<B, void>> {
+    return this.#queued(async () => {
+      const pass = this.#current;
+      if (!pass.done) await pass.end(false);
+      return DONE;
+    });
+  }
+
+  async throw(e: unknown): Promise<IteratorResult<B, void>> {
+    await this.return();
+    throw e;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'DataLoaderAsyncIterator';
+  }
+}
+
+/** Python's repr of a dataset in a warning: its own toString(), else `<Name object>`. */
+function datasetRepr(d: object): string {
+  const s = String(d);
+  return s === '[object Object]' ? `<${d.constructor?.name ?? 'Object'} object>` : s;
+}
+
 
 function notPromise<T>(v: T): T {
   if (typeof (v as { then?: unknown } | null)?.then === 'function') throw new TypeError('DataLoader: the dataset returned a Promise; iterate with for await (or use numWorkers > 0)');
@@ -586,7 +759,7 @@ class WorkerPool {
   /** An error if worker `id` failed or is gone (its exit was not asked for). */
   failure(id: number): Error | null {
     const f = this.fatal[id];
-    if (f) return workerError(`DataLoader worker ${id} failed: ${f.name}: ${f.message}`, f);
+    if (f) return workerError(id, f);
     const state = Atomics.load(this.signal, 1 + id);
     if (state === 0 && this.exited[id] === null) this.drain(); // its exit message was posted before the flag
     const code = this.exited[id] ?? (state === 0 ? -1 : null);
@@ -603,9 +776,19 @@ class WorkerPool {
   }
 }
 
-function workerError(message: string, f: WorkerMessage): Error {
-  const e = new Error(message, { cause: Object.assign(new Error(f.message), { name: f.name ?? 'Error', stack: f.stack }) });
-  return e;
+const STANDARD_ERRORS: Record<string, ErrorConstructor> = { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+/**
+ * An error raised in worker `id`, as Python's ExceptionWrapper.reraise: the original's class where it is a standard
+ * one (else Error), message `Caught <Name> in DataLoader worker process <id>.` and the worker's stack (JS has no
+ * traceback); `cause` is the original error (its name, message and stack).
+ */
+function workerError(id: number, f: WorkerMessage): Error {
+  const name = f.name ?? 'Error';
+  const original = Object.assign(new Error(f.message), { name, stack: f.stack });
+  const Class = Object.hasOwn(STANDARD_ERRORS, name) ? STANDARD_ERRORS[name] : Error;
+  const trace = f.stack && f.stack.includes(f.message ?? '') ? f.stack : `${name}: ${f.message}${f.stack ? `\n${f.stack}` : ''}`;
+  return new Class(`Caught ${name} in DataLoader worker process ${id}.\nOriginal Traceback (most recent call last):\n${trace}`, { cause: original });
 }
 
 interface RunSettings {
@@ -630,6 +813,10 @@ class WorkerRun {
   #rcvdIdx = 0;
   #nextWorker = 0;
   #samplerDone = false;
+  /** The error thrown was the pool's (a worker died, failed to start, timed out), not a batch's: the pass ends. */
+  fatal = false;
+  /** Set when a new pass of a persistent loader took the pool: a call still waiting throws this. */
+  stale: string | null = null;
 
   constructor(pool: WorkerPool, indices: Iterator<number[] | number> | null, kind: 'map' | 'stream', count: number, settings: RunSettings) {
     this.#settings = settings;
@@ -672,6 +859,7 @@ class WorkerRun {
   /** The next batch, the end, or WAIT when the batch in line has not come back yet. */
   #step(): IteratorResult<unknown> | typeof WAIT {
     const pool = this.pool;
+    if (this.stale !== null) this.#fail(new Error(this.stale));
     while (this.#rcvdIdx < this.#sendIdx) {
       const worker = this.#taskWorker.get(this.#rcvdIdx)!;
       const msg = pool.results.get(this.#rcvdIdx);
@@ -681,7 +869,7 @@ class WorkerRun {
           continue;
         }
         const failure = pool.failure(worker);
-        if (failure) throw failure;
+        if (failure) this.#fail(failure);
         return WAIT;
       }
       pool.results.delete(this.#rcvdIdx);
@@ -692,10 +880,7 @@ class WorkerRun {
         continue;
       }
       this.#tryPut();
-      if (msg.type === 'error') {
-        const where = msg.index !== null && msg.index !== undefined ? ` while loading sample index ${msg.index}` : '';
-        throw workerError(`DataLoader worker ${worker}: ${msg.name}${where}: ${msg.message}`, msg);
-      }
+      if (msg.type === 'error') throw workerError(worker, msg); // the dataset's (or collate's) error: the worker goes on
       return { done: false, value: this.#settings.finish(msg.data) };
     }
     return { done: true, value: undefined };
@@ -704,8 +889,12 @@ class WorkerRun {
   #deadline(): number {
     return this.#settings.timeout > 0 ? Date.now() + this.#settings.timeout * 1000 : Infinity;
   }
-  #timedOut(): Error {
-    return new Error(`DataLoader timed out after ${this.#settings.timeout} seconds`);
+  #timedOut(): never {
+    this.#fail(new Error(`DataLoader timed out after ${this.#settings.timeout} seconds`));
+  }
+  #fail(e: Error): never {
+    this.fatal = true;
+    throw e;
   }
 
   nextSync(): IteratorResult<unknown> {
@@ -716,7 +905,7 @@ class WorkerRun {
       const r = this.#step();
       if (r !== WAIT) return r;
       const left = deadline - Date.now();
-      if (left <= 0) throw this.#timedOut();
+      if (left <= 0) this.#timedOut();
       Atomics.wait(this.pool.signal, 0, seen, Math.min(left, SLICE_MS));
     }
   }
@@ -729,7 +918,7 @@ class WorkerRun {
       const r = this.#step();
       if (r !== WAIT) return r;
       const left = deadline - Date.now();
-      if (left <= 0) throw this.#timedOut();
+      if (left <= 0) this.#timedOut();
       const waited = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t: number): { async: boolean; value: Promise<string> | string } }).waitAsync(this.pool.signal, 0, seen, Math.min(left, SLICE_MS));
       // waitAsync alone does not keep the event loop alive (the workers are unref'd); a timer does.
       if (waited.async) await new Promise<void>((resolve) => {
