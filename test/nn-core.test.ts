@@ -423,7 +423,7 @@ describe('deep copies (copy.deepcopy: AveragedModel, getClones)', () => {
       d = new nn.ModuleDict({ fc: new nn.Linear(3, 2) });
       pl = new nn.ParameterList([new nn.Parameter(torch.ones(2))]);
       pd = new nn.ParameterDict({ s: new nn.Parameter(torch.full([2], 2.5)) });
-      override forward(x: torch.Tensor): torch.Tensor { return (this.d.get('fc').call(x) as torch.Tensor).mul(this.pl.at(0)).add(this.pd.get('s')); }
+      override forward(x: torch.Tensor): torch.Tensor { return (this.d.get('fc').call(x) as torch.Tensor).mul(this.pl.at(0)).add(this.pd.get('s')!); }
     })()],
     ['parametrized', () => nn.utils.parametrizations.orthogonal(new nn.Linear(3, 3))],
     ['ScriptModule', () => torch.jit.trace(new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU()), [torch.ones([1, 3])])],

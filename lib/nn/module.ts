@@ -65,8 +65,15 @@ class ModuleRecord {
   readonly flagsTaken = new WeakSet<Buffer>();
   /** Integer-like names (which JS lists first, ascending) registered by a method -> the last other name then (null: none). */
   intAnchors: Map<string, string | null> | null = null;
+  /** With intAnchors: the registration order #orderedKeys last gave, to re-anchor a name whose anchor was deleted. */
+  lastOrder: string[] | null = null;
   readonly noneParameters = new Set<string>(); // registerParameter(name, null): listed as None, as in PyTorch
   readonly noneModules = new Set<string>();
+  /** Parameters given to registerBuffer: buffers still (a Parameter assigned over a buffer is a parameter). */
+  readonly parameterBuffers = new WeakSet<Parameter>();
+  /** The parameter and submodule names of the last scan (null: none): null assigned over one later is a None entry. */
+  seenParams: string[] | null = null;
+  seenModules: string[] | null = null;
   readonly forwardPre: HookEntry[] = [];
   readonly forward: HookEntry[] = [];
   readonly backwardPre: HookEntry[] = [];
@@ -109,9 +116,23 @@ function checkName(name: unknown, what: string, owner: Module): asserts name is 
   if (typeof name !== 'string') throw new TypeError(`${what} name should be a string. Got ${describe(name)}`);
   if (name === '') throw new KeyError(`${what} name can't be empty string ""`);
   if (name.includes('.')) throw new KeyError(`${what} name can't contain ".", got: ${name}`);
-  if (name in Module.prototype || (name in owner && typeof (owner as unknown as Record<string, unknown>)[name] === 'function'))
-    throw new KeyError(`attribute '${name}' already exists`);
+  if (name in Module.prototype || inheritedMember(owner, name)) throw new KeyError(`attribute '${name}' already exists`);
 }
+
+// Python's hasattr refusal in JS terms: a method or accessor (`length`, a getter alias) that the class defines.
+// An own data property is an entry (or a field), which the callers look at themselves.
+function inheritedMember(owner: object, name: string): boolean {
+  for (let o = Object.getPrototypeOf(owner) as object | null; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, name);
+    if (d !== undefined) return !('value' in d) || typeof d.value === 'function';
+  }
+  return false;
+}
+
+// Python's __setattr__ removes a name from _buffers when a Parameter or Module is assigned to it; a
+// Parameter given to registerBuffer is that buffer's value.
+const takesOverBuffer = (v: unknown, parameterBuffers: WeakSet<Parameter>): boolean =>
+  v instanceof Module || (v instanceof Parameter && !parameterBuffers.has(v));
 
 // An array-index-like property name, which JS orders first and ascending among an object's keys.
 const isIndexKey = (name: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(name) && Number(name) < 4294967295;
@@ -240,6 +261,8 @@ function runRegistrationHooks<T>(kind: RegistrationKind, module: Module, name: s
 
 /** Which registration an assignment `module[name] = value` is (Module's bookkeeping decides; set in its static block). */
 let registrationKindOf: (module: Module, name: string, value: unknown) => RegistrationKind | null;
+/** Drops a deleted name's registration (a buffer, a None entry). */
+let forgetName: (module: Module, name: string) => void;
 
 // JS cannot intercept `this.fc = …` on an ordinary object, so a module made while a registration hook is
 // registered is a Proxy whose defineProperty trap (where class fields and assignments both end) runs the
@@ -254,6 +277,12 @@ class RegistrationWatch {
         const kind = registrationKindOf(module, key, desc.value);
         return Reflect.defineProperty(target, key, kind === null ? desc : { ...desc, value: runRegistrationHooks(kind, module, key, desc.value) });
       },
+      // Python's __delattr__: the name leaves _parameters, _buffers or _modules
+      deleteProperty(target, key) {
+        const done = Reflect.deleteProperty(target, key);
+        if (done && typeof key === 'string') forgetName(proxy as unknown as Module, key);
+        return done;
+      },
     });
     return proxy;
   }
@@ -266,12 +295,24 @@ export class Module extends RegistrationWatch {
     registrationKindOf = (m, name, value) => {
       if (!(#record in m)) return null; // Module's own fields, before its record exists
       const record = m.#record;
-      if (record.buffers.has(name)) return 'buffer';
       if (value instanceof Parameter) return 'parameter';
       if (value instanceof Module) return 'module';
-      if (value instanceof Buffer) return 'buffer';
-      if ((value === null || value === undefined) && (record.noneModules.has(name) || Object.getOwnPropertyDescriptor(m, name)?.value instanceof Module)) return 'module';
+      if (record.buffers.has(name) || value instanceof Buffer) return 'buffer';
+      if (value !== null && value !== undefined) return null;
+      const current: unknown = Object.getOwnPropertyDescriptor(m, name)?.value;
+      if (current instanceof Parameter) record.noneParameters.add(name); // a None parameter, registered without the hooks (as Python)
+      else if (current instanceof Module || m.#noneKind(name) === 'modules') {
+        record.noneModules.add(name);
+        return 'module';
+      }
       return null;
+    };
+    forgetName = (m, name) => {
+      if (!(#record in m)) return;
+      const record = m.#record;
+      record.buffers.delete(name);
+      record.noneParameters.delete(name);
+      record.noneModules.delete(name);
     };
   }
 
@@ -378,7 +419,7 @@ export class Module extends RegistrationWatch {
   registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } | boolean = {}): void {
     const persistent = typeof options === 'boolean' ? options : (readOptions('registerBuffer', options, ['persistent']).persistent ?? true);
     if (typeof persistent !== 'boolean') throw new TypeError(`registerBuffer: persistent must be a boolean, got ${describe(persistent)}`);
-    if (!this.#record.buffers.has(name)) {
+    if (!this.#isBuffer(name)) {
       checkName(name, 'buffer', this);
       if (Object.hasOwn(this, name)) throw new KeyError(`attribute '${name}' already exists`);
     }
@@ -388,6 +429,7 @@ export class Module extends RegistrationWatch {
     this.#anchor(name);
     this.#record.buffers.set(name, persistent);
     if (value instanceof Buffer) this.#record.flagsTaken.add(value); // registerBuffer's own persistent wins over the Buffer's
+    else if (value instanceof Parameter) this.#record.parameterBuffers.add(value);
     quietly(() => ((this as unknown as Record<string, unknown>)[name] = value === null ? null : keep(value)));
   }
 
@@ -397,7 +439,7 @@ export class Module extends RegistrationWatch {
     if (this.#heldByOther(name, 'parameter')) throw new KeyError(`attribute '${name}' already exists`); // a buffer's name too
     if (param === null) this.#record.noneParameters.add(name);
     else if (!(param instanceof Parameter))
-      throw new TypeError(`cannot assign '${isTensor(param) ? param.type() : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw new TypeError(`cannot assign '${isTensor(param as unknown) ? (param as Tensor).type() : describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     else if (param.gradFn !== null)
       throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
     const value = param === null ? null : runRegistrationHooks('parameter', this, name, param); // Python registers None without the hooks
@@ -424,12 +466,41 @@ export class Module extends RegistrationWatch {
   // Python's `hasattr(self, name) and name not in self._parameters` (or `_modules`): the name holds a member
   // of another kind, or a field with a value (a null or undefined field is a placeholder a subclass fills).
   #heldByOther(name: string, kind: 'parameter' | 'module'): boolean {
-    const record = this.#record;
-    if (record.buffers.has(name) || (kind === 'module' ? record.noneParameters : record.noneModules).has(name)) return true;
+    if (this.#isBuffer(name)) return true;
     const own = Object.getOwnPropertyDescriptor(this, name);
     if (own === undefined || !('value' in own)) return own !== undefined; // an accessor: a parametrization's
     const v: unknown = own.value;
-    return !(v === null || v === undefined || (kind === 'module' ? v instanceof Module : v instanceof Parameter));
+    if (v === null || v === undefined) return this.#noneKind(name) === (kind === 'module' ? 'params' : 'modules');
+    return !(kind === 'module' ? v instanceof Module : v instanceof Parameter);
+  }
+
+  // Whether `name` is a registered buffer now: a buffer whose property was deleted, or that a Parameter or
+  // Module was assigned over, is not (Python's __delattr__ and __setattr__ take it out of _buffers).
+  #isBuffer(name: string): boolean {
+    const record = this.#record;
+    if (!record.buffers.has(name)) return false;
+    const d = Object.getOwnPropertyDescriptor(this, name);
+    if (d !== undefined && !('value' in d && takesOverBuffer(d.value, record.parameterBuffers))) return true;
+    record.buffers.delete(name);
+    return false;
+  }
+
+  // A null (undefined) property's None entry, if it is one: registered as None, or a parameter (submodule)
+  // when last scanned. Plain JS cannot see `m.fc = null` happen, so a submodule set to null before any scan
+  // (parameters(), toString(), ...) saw it is a plain null property.
+  #noneKind(name: string): 'params' | 'modules' | null {
+    const record = this.#record;
+    if (record.noneParameters.has(name)) return 'params';
+    if (record.noneModules.has(name)) return 'modules';
+    if (record.seenModules?.includes(name)) {
+      record.noneModules.add(name);
+      return 'modules';
+    }
+    if (record.seenParams?.includes(name)) {
+      record.noneParameters.add(name);
+      return 'params';
+    }
+    return null;
   }
 
   // ---- discovery ----------------------------------------------------------------------------
@@ -437,7 +508,13 @@ export class Module extends RegistrationWatch {
   // A new integer-like name keeps its registration place: JS would list it before every other name.
   // It joins the group of the last other name (null: before all of them), which lists in registration order.
   #anchor(name: string): void {
-    if (!isIndexKey(name) || Object.hasOwn(this, name)) return;
+    if (Object.hasOwn(this, name)) return;
+    if (!isIndexKey(name)) {
+      // a name deleted since and registered again comes last: the integer-like names after it stay where they were
+      const anchors = this.#record.intAnchors;
+      if (anchors !== null) for (const [n, group] of anchors) if (group === name) anchors.set(n, this.#predecessor(name));
+      return;
+    }
     const keys = Object.keys(this); // integer-like names first, then the others in assignment order
     const last = keys.length ? keys[keys.length - 1]! : null;
     const anchors = (this.#record.intAnchors ??= new Map());
@@ -451,11 +528,13 @@ export class Module extends RegistrationWatch {
     const anchors = this.#record.intAnchors;
     if (anchors === null || keys.length === 0 || !isIndexKey(keys[0]!)) return keys;
     const groups = new Map<string | null, string[]>();
-    for (const [name, group] of anchors) {
+    for (const [name, anchor] of anchors) {
       if (!Object.hasOwn(this, name)) {
         anchors.delete(name);
         continue;
       }
+      let group = anchor;
+      if (group !== null && !Object.hasOwn(this, group)) anchors.set(name, (group = this.#predecessor(group))); // its anchor was deleted
       const list = groups.get(group);
       if (list) list.push(name);
       else groups.set(group, [name]);
@@ -470,7 +549,18 @@ export class Module extends RegistrationWatch {
       }
       out.push(k, ...(groups.get(k) ?? []));
     }
-    return [...unanchored, ...(groups.get(null) ?? []), ...out];
+    return (this.#record.lastOrder = [...unanchored, ...(groups.get(null) ?? []), ...out]);
+  }
+
+  // The other name before `name` in the last registration order that is still there (null: none), for the
+  // integer-like names anchored to `name`, which has gone.
+  #predecessor(name: string): string | null {
+    const last = this.#record.lastOrder;
+    for (let i = last === null ? -1 : last.indexOf(name); i > 0;) {
+      const n = last![--i]!;
+      if (!isIndexKey(n) && n !== name && Object.hasOwn(this, n)) return n;
+    }
+    return null;
   }
 
   // One pass over the own data properties, in assignment order.
@@ -479,19 +569,43 @@ export class Module extends RegistrationWatch {
     const buffers: [string, Tensor | null][] = [];
     const modules: [string, Module | null][] = [];
     const record = this.#record;
+    let paramNames: string[] | null = null;
+    let moduleNames: string[] | null = null;
     for (const name of this.#orderedKeys()) {
       const d = Object.getOwnPropertyDescriptor(this, name)!; // one at a time: getOwnPropertyDescriptors is ~10x slower
       if (!('value' in d)) continue; // accessors (a parametrized weight) are computed, not registered
       const v: unknown = d.value;
       this.#takeBufferFlag(name, v);
-      if (record.buffers.has(name)) buffers.push([name, isTensor(v) ? v : null]);
-      else if (v instanceof Parameter) params.push([name, v]);
-      else if (v instanceof Module) modules.push([name, v]);
-      else if (v === null || v === undefined) {
-        if (record.noneParameters.has(name)) params.push([name, null]);
-        else if (record.noneModules.has(name)) modules.push([name, null]);
+      if (record.buffers.has(name)) {
+        if (!takesOverBuffer(v, record.parameterBuffers)) {
+          buffers.push([name, isTensor(v) ? v : null]);
+          continue;
+        }
+        record.buffers.delete(name); // a Parameter or Module assigned over a buffer: that, as Python's __setattr__
+      }
+      if (v instanceof Parameter) {
+        params.push([name, v]);
+        (paramNames ??= []).push(name);
+      } else if (v instanceof Module) {
+        modules.push([name, v]);
+        (moduleNames ??= []).push(name);
+      } else if (v === null || v === undefined) {
+        const kind = this.#noneKind(name);
+        if (kind === 'params') {
+          params.push([name, null]);
+          (paramNames ??= []).push(name);
+        } else if (kind === 'modules') {
+          modules.push([name, null]);
+          (moduleNames ??= []).push(name);
+        }
       }
     }
+    record.seenParams = paramNames;
+    record.seenModules = moduleNames;
+    // names deleted since they were registered (Python's __delattr__): no longer buffers or None entries
+    if (buffers.length !== record.buffers.size) for (const n of record.buffers.keys()) if (!Object.hasOwn(this, n)) record.buffers.delete(n);
+    if (record.noneParameters.size !== 0) for (const n of record.noneParameters) if (!Object.hasOwn(this, n)) record.noneParameters.delete(n);
+    if (record.noneModules.size !== 0) for (const n of record.noneModules) if (!Object.hasOwn(this, n)) record.noneModules.delete(n);
     return { params, buffers, modules };
   }
 
@@ -585,15 +699,20 @@ export class Module extends RegistrationWatch {
     return this.namedBuffers(readOptions('buffers', options, ['recurse']) as { recurse?: boolean }).map(([, b]) => b);
   }
 
+  // Python's get_submodule: each name must be an attribute (hasattr), and a Module; its AttributeError texts.
   #resolve(target: string, what: string): Module {
     if (target === '') return this;
     let m: Module = this;
     for (const item of target.split('.')) {
-      const child = m.#scan().modules.find(([n]) => n === item)?.[1];
-      if (!(child instanceof Module)) throw new Error(`${what}: ${m.constructor.name} has no attribute \`${item}\``);
+      const child: unknown = m.#attribute(item, what);
+      if (!(child instanceof Module)) throw new Error(`${what}: \`${item}\` is not an nn.Module`);
       m = child;
     }
     return m;
+  }
+  #attribute(name: string, what: string): unknown {
+    if (!(name in this)) throw new Error(`${what}: ${this.constructor.name} has no attribute \`${name}\``);
+    return (this as unknown as Record<string, unknown>)[name];
   }
   /** The submodule at a dotted path ('layer1.0.conv1'). */
   getSubmodule(target: string): Module {
@@ -620,18 +739,18 @@ export class Module extends RegistrationWatch {
     const i = target.lastIndexOf('.');
     const m = this.#resolve(target.slice(0, Math.max(i, 0)), 'getParameter');
     const name = target.slice(i + 1);
-    const p = m.#scan().params.find(([n]) => n === name)?.[1];
-    if (!p) throw new Error(`getParameter: ${m.constructor.name} has no parameter \`${name}\``);
+    const p = m.#attribute(name, 'getParameter');
+    if (!(p instanceof Parameter)) throw new Error(`getParameter: \`${name}\` is not an nn.Parameter`);
     return p;
   }
-  /** The buffer at a dotted path ('bn1.running_mean'). */
-  getBuffer(target: string): Tensor {
+  /** The buffer at a dotted path ('bn1.running_mean'); null for a buffer registered as None. */
+  getBuffer(target: string): Tensor | null {
     const i = target.lastIndexOf('.');
     const m = this.#resolve(target.slice(0, Math.max(i, 0)), 'getBuffer');
     const name = target.slice(i + 1);
-    const b = m.#scan().buffers.find(([n]) => n === name)?.[1];
-    if (!b) throw new Error(`getBuffer: ${m.constructor.name} has no buffer \`${name}\``);
-    return b;
+    const b = m.#attribute(name, 'getBuffer');
+    if (!m.#isBuffer(name)) throw new Error(`getBuffer: \`${name}\` is not a buffer`);
+    return isTensor(b) ? b : null;
   }
 
   // ---- modes --------------------------------------------------------------------------------

@@ -17,11 +17,26 @@ function listIndex(i: number, n: number, what: string): number {
   return k;
 }
 
-function entriesOf<T>(entries: Entries<T> | ModuleDict | ParameterDict, what: string): [string, T][] {
+// Python's sorted() of str keys: by code point (JS's < compares UTF-16 units, which differs past U+FFFF).
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+}
+
+// A Map is Python's OrderedDict, a plain object its dict: `sortPlain` (ParameterDict.update) sorts a dict's keys.
+function entriesOf<T>(entries: Entries<T> | ModuleDict | ParameterDict, what: string, sortPlain = false): [string, T][] {
   if (entries instanceof Map) return [...entries.entries()];
   // Python's update takes another ModuleDict/ParameterDict as the mapping it is
   if (entries instanceof ModuleDict || entries instanceof ParameterDict) return entries.items() as [string, unknown][] as [string, T][];
-  if (isOptionsObject(entries)) return Object.entries(entries);
+  if (isOptionsObject(entries)) {
+    const list = Object.entries(entries);
+    return sortPlain ? list.sort(([a], [b]) => compareCodePoints(a, b)) : list;
+  }
   if (typeof (entries as Iterable<unknown>)[Symbol.iterator] === 'function') {
     return [...(entries as Iterable<readonly [string, T]>)].map((e, i) => {
       if (!Array.isArray(e) || e.length !== 2) throw new TypeError(`${what}: update sequence element #${i} should be a [key, value] pair, got ${describe(e)}`);
@@ -185,7 +200,7 @@ export class ModuleList extends Module {
 export class ModuleDict extends Module {
   [key: string]: unknown;
 
-  constructor(modules?: Entries<Module> | ModuleDict) {
+  constructor(modules?: Entries<Module | null> | ModuleDict) {
     super();
     if (modules !== undefined && modules !== null) this.update(modules);
   }
@@ -220,9 +235,10 @@ export class ModuleDict extends Module {
   items(): [string, Module][] {
     return childEntries(this);
   }
-  update(modules: Entries<Module> | ModuleDict): void {
-    const entries = entriesOf(modules, 'ModuleDict.update');
-    for (const [k, m] of entries) if (!(m instanceof Module)) throw new TypeError(`ModuleDict.update: '${k}' is ${describe(m)}, not a Module`);
+  /** Python's update: a null value registers a None entry, as `md[key] = None`. */
+  update(modules: Entries<Module | null> | ModuleDict): void {
+    const entries = entriesOf<Module | null>(modules, 'ModuleDict.update');
+    for (const [k, m] of entries) if (m !== null && !(m instanceof Module)) throw new TypeError(`ModuleDict.update: '${k}' is ${describe(m)}, not a Module`);
     for (const [k, m] of entries) this.addModule(k, m);
   }
   [Symbol.iterator](): Iterator<string> {
@@ -290,10 +306,11 @@ export class ParameterDict extends Module {
   get length(): number {
     return parameterEntries(this).length;
   }
-  get(key: string): Parameter {
-    const p = parameterEntries(this).find(([k]) => k === key);
-    if (!p) throw new RangeError(`ParameterDict: no parameter named '${key}'`);
-    return p[1];
+  /** Python's get(key, default=None): the parameter, or `defaultValue` (null) where there is none. */
+  get(key: string): Parameter | null;
+  get<D>(key: string, defaultValue: D): Parameter | D;
+  get(key: string, defaultValue: unknown = null): unknown {
+    return parameterEntries(this).find(([k]) => k === key)?.[1] ?? defaultValue;
   }
   set(key: string, value: Tensor): void {
     this.registerParameter(key, asParameter(value, 'ParameterDict'));
@@ -303,6 +320,7 @@ export class ParameterDict extends Module {
   }
   pop(key: string): Parameter {
     const p = this.get(key);
+    if (p === null) throw new RangeError(`ParameterDict: no parameter named '${key}'`);
     delete this[key];
     return p;
   }
@@ -318,8 +336,9 @@ export class ParameterDict extends Module {
   items(): [string, Parameter][] {
     return parameterEntries(this);
   }
+  /** Python's update: a plain object is a dict, its keys sorted; a Map (OrderedDict), a ParameterDict or pairs keep their order. */
   update(parameters: Entries<Tensor> | ParameterDict): void {
-    const entries = entriesOf(parameters, 'ParameterDict.update').map(([k, v]) => [k, asParameter(v, 'ParameterDict.update')] as const);
+    const entries = entriesOf(parameters, 'ParameterDict.update', true).map(([k, v]) => [k, asParameter(v, 'ParameterDict.update')] as const);
     for (const [k, p] of entries) this.registerParameter(k, p);
   }
   [Symbol.iterator](): Iterator<string> {
