@@ -36,9 +36,7 @@ import { device as cudaDevice, deviceOf as cudaDeviceOf } from './cuda_device.js
 import { cpu as cpuRuntime, cuda as cudaRuntime } from './runtime.js';
 import * as streams from './stream.js';
 export { Stream, Event, type EventOptions } from './stream.js';
-/** torch.cuda: devices (and the device/deviceOf scopes), streams and events, synchronization, seeding, memory statistics, and the deprecated torch.cuda.amp. */
-export const cuda = Object.freeze({
-  ...cudaRuntime,
+const cudaScopes = {
   device: cudaDevice,
   deviceOf: cudaDeviceOf,
   Stream: streams.CudaStream,
@@ -49,7 +47,12 @@ export const cuda = Object.freeze({
   stream: streams.stream,
   isCurrentStreamCapturing: streams.isCurrentStreamCapturing,
   amp: cudaAmp,
-});
+};
+// By descriptors, not spread: a spread would read the defaultGenerators getter at import, making every GPU's generator (and CUDA) start.
+/** torch.cuda: devices (and the device/deviceOf scopes), streams and events, synchronization, seeding, memory statistics, and the deprecated torch.cuda.amp. */
+export const cuda = Object.freeze(
+  Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(cudaRuntime), ...Object.getOwnPropertyDescriptors(cudaScopes) }) as typeof cudaRuntime & typeof cudaScopes,
+);
 /** torch.cpu: the CPU allocator's cache, its one stream (which never waits), and the deprecated torch.cpu.amp. */
 export const cpu = Object.freeze({
   ...cpuRuntime,

@@ -109,6 +109,10 @@ describe('the device APIs a CPU-only script touches (Python 2.13 on this build: 
       expect(call, name).toThrow(/this libtorch (was built without CUDA|has no CUDA support)/);
     expect(() => c.setRngStateAll(before as never)).toThrow(TypeError);
   });
+  // Read when asked, not at import: on a CUDA build reading it makes every GPU's generator, and starts CUDA there.
+  it('torch.cuda.defaultGenerators stays a getter on the namespace', () => {
+    expect(typeof Object.getOwnPropertyDescriptor(torch.cuda, 'defaultGenerators')?.get).toBe('function');
+  });
   it('torch.cpu: setDevice, isInitialized, Stream, Event and getCapabilities, as Python', () => {
     expect([torch.cpu.setDevice('cpu'), torch.cpu.isInitialized()]).toEqual([undefined, py.cpu.isInitialized]);
     const s = new torch.cpu.Stream();
