@@ -59,6 +59,15 @@ ErrKind KindOf(const std::exception& e);
 napi_value ThrowPending(napi_env env, const char* op, ErrKind kind, const std::string& msg);
 // Makes the JS exception that e holds pending again.
 napi_value RethrowJs(napi_env env, const Napi::Error& e);
+// Throws now the exception a Node-API call left for Node to rethrow (env->last_exception). Node 20 rethrows it
+// only after the callback returns; a GC during that rethrow runs this addon's GC-time finalizers while it is
+// still set, and Node then reports it as uncaught from inside the GC, a fatal V8 check (seen once in CI).
+inline napi_value ThrowLastException(napi_env env) {
+  napi_value error = nullptr;
+  if (napi_get_and_clear_last_exception(env, &error) == napi_ok && error != nullptr) napi_throw(env, error);
+  return nullptr;
+}
+
 template <class F>
 inline napi_value Guard(napi_env env, const char* op, F&& f) {
   WarningCapture warnings;
@@ -76,12 +85,12 @@ inline napi_value Guard(napi_env env, const char* op, F&& f) {
     bool pending = false;
     napi_is_exception_pending(env, &pending);
     if (!pending) return ThrowPending(env, op, ErrKind::Error, "internal Node-API call failed");
-    return nullptr;
+    return ThrowLastException(env);
   } catch (const std::exception& e) {
     // A JS callback (a tensor hook) that threw leaves its exception pending: let it through as is.
     bool pending = false;
     napi_is_exception_pending(env, &pending);
-    if (pending) return nullptr;
+    if (pending) return ThrowLastException(env);
     warnings.Flush(env);
     return ThrowPending(env, op, KindOf(e), TorchMessage(e));
   } catch (...) {
