@@ -162,10 +162,19 @@ function bf16TensorWorks(): boolean {
     return false;
   }
 }
+// This thread's current GPU, a failure (no CUDA) reported under the name of the function the user called.
+function currentGpu(fn: string): number {
+  try {
+    return native.cudaCurrentDevice();
+  } catch (error) {
+    if (error instanceof Error) error.message = error.message.replace(/^cuda\.currentDevice:/, `${fn}:`);
+    throw error;
+  }
+}
 const allGpus = (): number[] => Array.from({ length: native.cudaDeviceCount() }, (_, i) => i);
 // The default generator of a GPU (null: the current one); throws without CUDA, as Python's _lazy_init.
 const gpuGenerator = (device: number | DeviceLike | null, fn: string): Generator =>
-  deviceDefaultGenerator(`cuda:${cudaIndex(device, fn) ?? native.cudaCurrentDevice()}`);
+  deviceDefaultGenerator(`cuda:${cudaIndex(device, fn) ?? currentGpu(fn)}`);
 // Python queues these (_lazy_call) until CUDA starts, which never happens without it: nothing to do there.
 const whenCuda = (run: () => void): void => {
   if (native.cudaIsAvailable()) run();
@@ -184,7 +193,7 @@ export const cuda = {
   /** Makes `device` this thread's current GPU; a negative index does nothing, as in Python. */
   setDevice: (device: number | DeviceLike): void => {
     const index = cudaIndex(device, 'cuda.setDevice');
-    if (index === null || index >= 0) native.cudaSetDevice(index ?? native.cudaCurrentDevice());
+    if (index === null || index >= 0) native.cudaSetDevice(index ?? currentGpu('cuda.setDevice'));
   },
   /** Waits for every kernel queued on the device (torch.cuda.synchronize). */
   synchronize: (device: number | DeviceLike | null = null): void => native.cudaSynchronize(cudaIndex(device, 'cuda.synchronize')),
@@ -196,8 +205,8 @@ export const cuda = {
    */
   isInitialized: (): boolean => native.cudaIsAvailable(),
   /** Starts CUDA now rather than at first use (torch.cuda.init); throws without CUDA, as Python's. */
-  init: (): void => void native.cudaCurrentDevice(),
-  manualSeed: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeed', () => [native.cudaCurrentDevice()]),
+  init: (): void => void currentGpu('cuda.init'),
+  manualSeed: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeed', () => [currentGpu('cuda.manualSeed')]),
   manualSeedAll: (seed: number | bigint): void => seedGpus(seed, 'cuda.manualSeedAll', allGpus),
   /** Seeds the current GPU's generator from a non-deterministic source; nothing without CUDA (torch.cuda.seed). */
   seed: (): void => whenCuda(() => void gpuGenerator(null, 'cuda.seed').seed()),

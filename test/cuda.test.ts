@@ -131,7 +131,7 @@ describe.skipIf(torch.version.cuda !== null)('torch.cuda without a CUDA build, a
     expect([c.emptyCache(), c.manualSeed(5), c.manualSeedAll(5)]).toEqual([undefined, undefined, undefined]);
     expect(torch.randn(3).tolist()).toEqual(drawn);   // the CPU generator is left alone
     expect(before).not.toEqual(drawn);
-    for (const [name, call] of [['currentDevice', () => c.currentDevice()], ['setDevice', () => c.setDevice(0)], ['synchronize', () => c.synchronize()], ['resetPeakMemoryStats', () => c.resetPeakMemoryStats()], ['getDeviceName', () => c.getDeviceName(0)]] as const)
+    for (const [name, call] of [['currentDevice', () => c.currentDevice()], ['setDevice', () => c.setDevice(0)], ['synchronize', () => c.synchronize()], ['resetPeakMemoryStats', () => c.resetPeakMemoryStats()], ['getDeviceName', () => c.getDeviceName(0)], ['init', () => c.init()], ['initialSeed', () => c.initialSeed()], ['getRngState', () => c.getRngState()]] as const)
       expect(call, name).toThrow(new RegExp(`^cuda\\.${name}: this libtorch was built without CUDA`));
     expect(() => c.memoryAllocated('cpu')).toThrow(TypeError);
     expect(() => c.manualSeed(1.5)).toThrow(TypeError);
