@@ -304,6 +304,17 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
       }
       return { done: false, value: this.#finish(collate(this.batchSize === null ? batch[0] : batch)) };
     };
+    // A map-style step's indices, or its result when the sampler is done or the tensor fast path made the batch.
+    const nextIndex = (): { index: number[] | number } | IteratorResult<unknown> => {
+      const r = indices!.next();
+      if (r.done) return DONE;
+      const collated = this.#tensorBatch(r.value);
+      return collated ? { done: false, value: this.#finish(collated) } : { index: r.value };
+    };
+    const mapBatch = (index: number[] | number, samples: unknown): IteratorResult<unknown> => ({
+      done: false,
+      value: this.#finish(collateBatch(collate as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null)),
+    });
     const pass = new Pass(this.#kind === 'stream' ? this.#lengthCalled : null, (p) => this.#lengthWarning(p), () => Promise.resolve());
     pass.step = (): IteratorResult<unknown> => {
       if (this.#kind === 'stream') {
@@ -319,15 +330,13 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
         }
         return streamBatch(batch);
       }
-      const r = indices!.next();
-      if (r.done) return DONE;
-      const index = r.value;
-      const collated = this.#tensorBatch(index);
-      if (collated) return { done: false, value: this.#finish(collated) };
+      const next = nextIndex();
+      if (!('index' in next)) return next;
+      const { index } = next;
       let samples: unknown;
       if (!this.#autoCollation) samples = notPromise(map.getItem(index as number));
       else samples = ((map.getItems ? notPromise(map.getItems(index as number[])) : (index as number[]).map((i) => map.getItem(i))) as unknown[]).map(notPromise);
-      return { done: false, value: this.#finish(collateBatch(collate as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null)) };
+      return mapBatch(index, samples);
     };
     pass.stepAsync = async (): Promise<IteratorResult<unknown>> => {
       if (this.#kind === 'stream') {
@@ -340,11 +349,9 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
         }
         return streamBatch(batch);
       }
-      const r = indices!.next();
-      if (r.done) return DONE;
-      const index = r.value;
-      const collated = this.#tensorBatch(index);
-      if (collated) return { done: false, value: this.#finish(collated) };
+      const next = nextIndex();
+      if (!('index' in next)) return next;
+      const { index } = next;
       let samples: unknown;
       if (!this.#autoCollation) samples = await map.getItem(index as number);
       else if (map.getItems) samples = await awaitInOrder(await map.getItems(index as number[]));
@@ -353,7 +360,7 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
         for (const i of index as number[]) list.push(await map.getItem(i)); // one at a time: random transforms draw in order
         samples = list;
       }
-      return { done: false, value: this.#finish(collateBatch(collate as (b: never) => unknown, samples, this.#autoCollation ? (index as number[]) : null)) };
+      return mapBatch(index, samples);
     };
     return pass;
   }
