@@ -312,49 +312,91 @@ struct Call {
   Boxes boxes;
 };
 
-// Score of an overload for this call (-1: does not apply); fills `slots` with the JS value per argument.
-int ScoreOverload(const Overload& o, const Call& c, Slots& slots) {
+// How a call's arguments filled an overload's slots; the failure path (Explain) also records where from.
+enum class Fill { kOk, kTooMany, kBadOut, kUnknownOption };
+struct FillTrace {
+  std::vector<std::vector<size_t>> from;  // per argument: the call's arguments that filled it (keywords after positionals)
+  std::vector<size_t> unknown;            // keywords (indices into c.kw) naming no argument, or one given by position too
+  size_t badOut = 0;                      // the out= keyword that is not an array of the outputs (kBadOut)
+};
+
+// Puts the call's positional and keyword arguments in the overload's argument slots (an empty Value:
+// not given). Without a trace it stops at the first problem; with one it collects every unknown keyword.
+Fill FillSlots(const Overload& o, const Call& c, Slots& slots, FillTrace* trace) {
   const auto& args = o.handle.schema().arguments();
   slots.assign(args.size(), Napi::Value());
+  if (trace) trace->from.assign(args.size(), {});
   size_t npos = c.pos.size();
   if (npos > o.positional) {
     // Python's varargs: x.view(2, 3) == x.view([2, 3]) when the last positional is an int (or name) list.
-    if (o.positional == 0 || !IsVarargsList(args[o.positional - 1].real_type())) return -1;
-    size_t from = o.positional - 1;
-    Napi::Array packed = Napi::Array::New(c.pos[0].Env(), npos - from);
-    for (size_t i = from; i < npos; ++i) packed.Set(static_cast<uint32_t>(i - from), c.pos[i]);
-    npos = from;
-    slots[from] = packed;
-  }
-  for (size_t i = 0; i < npos; ++i) slots[i] = c.pos[i];
-  for (const auto& kv : c.kw) {
-    if (kv.first == "out" && o.outs.size() > 1) {  // out: [values, indices], one array of exactly that many
-      if (!kv.second.IsArray() || kv.second.As<Napi::Array>().Length() != o.outs.size()) return -1;
-      Napi::Array list = kv.second.As<Napi::Array>();
-      for (uint32_t k = 0; k < o.outs.size(); ++k) {
-        if (!slots[o.outs[k]].IsEmpty()) return -1;
-        slots[o.outs[k]] = list.Get(k);
-      }
-      continue;
+    if (o.positional == 0 || !IsVarargsList(args[o.positional - 1].real_type())) return Fill::kTooMany;
+    size_t start = o.positional - 1;
+    Napi::Array packed = Napi::Array::New(c.pos[0].Env(), npos - start);
+    for (size_t i = start; i < npos; ++i) {
+      packed.Set(static_cast<uint32_t>(i - start), c.pos[i]);
+      if (trace) trace->from[start].push_back(i);
     }
-    size_t j = 0;
-    while (j < o.keys.size() && o.keys[j] != kv.first && !(kv.first == "input" && args[j].name() == "self")) ++j;
-    if (j == o.keys.size() || !slots[j].IsEmpty()) return -1;
-    slots[j] = kv.second;
+    npos = start;
+    slots[start] = packed;
   }
+  for (size_t i = 0; i < npos; ++i) {
+    slots[i] = c.pos[i];
+    if (trace) trace->from[i].push_back(i);
+  }
+  for (size_t k = 0; k < c.kw.size(); ++k) {
+    const auto& kv = c.kw[k];
+    std::optional<size_t> taken;  // the slot this keyword would fill twice
+    if (kv.first == "out" && o.outs.size() > 1) {  // out: [values, indices], one array of exactly that many
+      if (!kv.second.IsArray() || kv.second.As<Napi::Array>().Length() != o.outs.size()) {
+        if (trace) trace->badOut = k;
+        return Fill::kBadOut;
+      }
+      Napi::Array list = kv.second.As<Napi::Array>();
+      for (uint32_t j = 0; j < o.outs.size() && !taken; ++j) {
+        if (!slots[o.outs[j]].IsEmpty()) taken = o.outs[j];
+        else slots[o.outs[j]] = list.Get(j);
+        if (trace && !taken) trace->from[o.outs[j]].push_back(c.pos.size() + k);
+      }
+    } else {
+      size_t j = 0;
+      while (j < o.keys.size() && o.keys[j] != kv.first && !(kv.first == "input" && args[j].name() == "self")) ++j;
+      if (j == o.keys.size() || !slots[j].IsEmpty()) taken = j;
+      else {
+        slots[j] = kv.second;
+        if (trace) trace->from[j].push_back(c.pos.size() + k);
+      }
+    }
+    if (!taken) continue;
+    if (!trace) return Fill::kUnknownOption;
+    trace->unknown.push_back(k);
+  }
+  return trace && !trace->unknown.empty() ? Fill::kUnknownOption : Fill::kOk;
+}
+
+constexpr int kUsesDefault = -2;
+// How a slot's value takes argument i: kUsesDefault (undefined, or null where the argument cannot be
+// None, means "use the default"), else its MatchScore (-1: it does not fit).
+int SlotScore(const Overload& o, size_t i, const Napi::Value& value) {
+  const c10::Argument& a = o.handle.schema().arguments()[i];
+  napi_valuetype jt = value.Type();  // an empty Value is undefined
+  if (jt == napi_undefined || (jt == napi_null && a.real_type()->kind() != c10::TypeKind::OptionalType)) return kUsesDefault;
+  // A number for a Tensor: only where this overload takes one (SetNumberAsTensor).
+  if ((jt == napi_number || jt == napi_boolean || jt == napi_bigint) && o.tensor[i] && !o.numberAsTensor[i]) return -1;
+  return MatchScore(value, a.real_type());
+}
+
+// Score of an overload for this call (-1: does not apply); fills `slots` with the JS value per argument.
+int ScoreOverload(const Overload& o, const Call& c, Slots& slots) {
+  if (FillSlots(o, c, slots, nullptr) != Fill::kOk) return -1;
+  const auto& args = o.handle.schema().arguments();
   int score = 0;
   for (size_t i = 0; i < args.size(); ++i) {
-    napi_valuetype jt = slots[i].Type();  // an empty Value is undefined
-    bool optional = args[i].real_type()->kind() == c10::TypeKind::OptionalType;
-    // undefined (or null for a non-optional argument) means "use the default".
-    if (jt == napi_undefined || (jt == napi_null && !optional)) {
+    int s = SlotScore(o, i, slots[i]);
+    if (s == kUsesDefault) {
       if (!args[i].default_value()) return -1;  // a required argument is missing
       slots[i] = Napi::Value();
       continue;
     }
-    // A number for a Tensor: only where this overload takes one (SetNumberAsTensor).
-    if ((jt == napi_number || jt == napi_boolean || jt == napi_bigint) && o.tensor[i] && !o.numberAsTensor[i]) return -1;
-    int s = MatchScore(slots[i], args[i].real_type());
     if (s < 0) return -1;
     score += s;
   }
@@ -434,7 +476,7 @@ bool SlotsByKind(const Overload& o, const Call& c, Slots& slots) {
   for (size_t i = 0; i < c.pos.size(); ++i) {
     napi_valuetype t = c.types[i];
     if (t == napi_external && !c.boxes[i]) return false;  // a generator (or foreign) handle: scored
-    // undefined, and null for a non-optional argument, mean "use the default" (as in ScoreOverload).
+    // undefined, and null for a non-optional argument, mean "use the default" (as in SlotScore).
     if (t == napi_undefined || (t == napi_null && args[i].real_type()->kind() != c10::TypeKind::OptionalType)) continue;
     slots[i] = c.pos[i];
   }
@@ -584,64 +626,28 @@ Mismatch Explain(const Family& f, const Overload& o, const Call& c, bool method)
   const auto& args = o.handle.schema().arguments();
   const size_t self = method ? 1 : 0;  // a method's positions leave self out, as Python's do
   std::vector<bool> bad(c.pos.size() + c.kw.size(), false);
-  std::vector<std::vector<size_t>> from(args.size());  // per argument: the call's arguments that filled it
-  Slots slots;
-  slots.assign(args.size(), Napi::Value());
-  size_t npos = c.pos.size();
   auto plural = [](size_t n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); };
-  if (npos > o.positional) {
-    if (o.positional == 0 || !IsVarargsList(args[o.positional - 1].real_type())) {
-      size_t takes = o.positional - std::min(o.positional, self);
-      return {Mismatch::kTooMany, "", "it takes " + plural(takes, "positional argument") + " but " + std::to_string(npos - self) + (npos - self == 1 ? " was" : " were") + " given"};
+  Slots slots;
+  FillTrace trace;
+  switch (FillSlots(o, c, slots, &trace)) {
+    case Fill::kTooMany: {
+      size_t takes = o.positional - std::min(o.positional, self), given = c.pos.size() - self;
+      return {Mismatch::kTooMany, "", "it takes " + plural(takes, "positional argument") + " but " + std::to_string(given) + (given == 1 ? " was" : " were") + " given"};
     }
-    size_t start = o.positional - 1;
-    Napi::Array packed = Napi::Array::New(c.pos[0].Env(), npos - start);
-    for (size_t i = start; i < npos; ++i) {
-      packed.Set(static_cast<uint32_t>(i - start), c.pos[i]);
-      from[start].push_back(i);
-    }
-    slots[start] = packed;
-    npos = start;
-  }
-  for (size_t i = 0; i < npos; ++i) {
-    slots[i] = c.pos[i];
-    from[i].push_back(i);
-  }
-  std::vector<std::string> unknown;
-  for (size_t k = 0; k < c.kw.size(); ++k) {
-    const auto& kv = c.kw[k];
-    if (kv.first == "out" && o.outs.size() > 1) {
-      if (kv.second.IsArray() && kv.second.As<Napi::Array>().Length() == o.outs.size()) {
-        Napi::Array list = kv.second.As<Napi::Array>();
-        for (uint32_t j = 0; j < o.outs.size(); ++j) {
-          slots[o.outs[j]] = list.Get(j);
-          from[o.outs[j]].push_back(c.pos.size() + k);
-        }
-        continue;
-      }
-      bad[c.pos.size() + k] = true;
+    case Fill::kBadOut: {
+      bad[c.pos.size() + trace.badOut] = true;
       const std::string expected = "[" + std::to_string(o.outs.size()) + " Tensors]";
-      return {Mismatch::kBadType, "argument 'out' must be " + expected + ", not " + DescribeValue(kv.second),
+      return {Mismatch::kBadType, "argument 'out' must be " + expected + ", not " + DescribeValue(c.kw[trace.badOut].second),
               "some of the arguments have invalid types: " + DescribeCall(c, method, &bad)};
     }
-    size_t j = 0;
-    while (j < o.keys.size() && o.keys[j] != kv.first && !(kv.first == "input" && args[j].name() == "self")) ++j;
-    if (j == o.keys.size()) {
-      unknown.push_back(c.kwNames[k]);
-      continue;
+    case Fill::kUnknownOption: {
+      std::string list;
+      for (size_t k : trace.unknown) list += (list.empty() ? "" : ", ") + c.kwNames[k];
+      return {Mismatch::kUnknownOption, "", "some of the options were incorrect: " + list};
     }
-    if (!slots[j].IsEmpty()) {  // given by position too
-      unknown.push_back(c.kwNames[k]);
-      continue;
-    }
-    slots[j] = kv.second;
-    from[j].push_back(c.pos.size() + k);
+    case Fill::kOk: break;
   }
-  if (!unknown.empty()) {
-    std::string list;
-    for (const std::string& u : unknown) list += (list.empty() ? "" : ", ") + u;
-    return {Mismatch::kUnknownOption, "", "some of the options were incorrect: " + list};
-  }
+  const auto& from = trace.from;
   std::optional<Mismatch> first;
   for (size_t i = 0; i < args.size(); ++i) {
     const c10::Argument& a = args[i];
@@ -649,25 +655,16 @@ Mismatch Explain(const Family& f, const Overload& o, const Call& c, bool method)
     const bool positional = !from[i].empty() && from[i][0] < c.pos.size();
     // Positions count the call's arguments (self too in a function call), as Python's do.
     const std::string where = positional ? " (position " + std::to_string(from[i][0] + 1 - self) + ")" : "";
-    napi_valuetype jt = slots[i].Type();
-    bool optional = a.real_type()->kind() == c10::TypeKind::OptionalType;
-    bool ok = true;
-    if (jt == napi_undefined || (jt == napi_null && !optional)) {
-      if (a.default_value()) continue;
-      if (jt == napi_undefined) {  // nothing given: missing
-        if (!first) {
-          std::string at = a.kwarg_only() ? "option '" + name + "'" : "argument '" + name + "' (position " + std::to_string(i + 1 - std::min(i, self)) + ")";
-          first = Mismatch{Mismatch::kMissing, "missing required " + at, "it is missing required " + at};
-        }
-        continue;
+    int s = SlotScore(o, i, slots[i]);
+    if (s >= 0 || (s == kUsesDefault && a.default_value())) continue;
+    if (s == kUsesDefault && slots[i].Type() == napi_undefined) {  // nothing given: missing
+      if (!first) {
+        std::string at = a.kwarg_only() ? "option '" + name + "'" : "argument '" + name + "' (position " + std::to_string(i + 1 - std::min(i, self)) + ")";
+        first = Mismatch{Mismatch::kMissing, "missing required " + at, "it is missing required " + at};
       }
-      ok = false;  // null for an argument that must have a value
-    } else if ((jt == napi_number || jt == napi_boolean || jt == napi_bigint) && o.tensor[i] && !o.numberAsTensor[i]) {
-      ok = false;
-    } else {
-      ok = MatchScore(slots[i], a.real_type()) >= 0;
+      continue;
     }
-    if (ok) continue;
+    // A value of the wrong type, or null for an argument that must have a value.
     for (size_t k : from[i]) bad[k] = true;
     if (!first) first = Mismatch{Mismatch::kBadType, "argument '" + name + "'" + where + " must be " + JsType(a.real_type()) + ", not " + DescribeValue(slots[i]), ""};
   }
