@@ -1,6 +1,7 @@
 // nn.Module registration bookkeeping against PyTorch 2.13's __setattr__/__delattr__, get_submodule and the
 // dict containers. Each case quotes the Python it was checked with and what Python 2.13 printed.
 import { describe, expect, it } from 'vitest';
+import { KeyError } from '../lib/errors.js';
 import * as torch from '../lib/index.js';
 
 const { nn } = torch;
@@ -200,11 +201,28 @@ describe('dict containers', () => {
     expect(pd.get('x')).toBeNull();
     expect(pd.get('x', 3)).toBe(3);
     expect(pd.get('a')!.shape).toEqual([1]);
-    expect(() => pd.pop('x')).toThrow(RangeError);
+    expect(() => pd.pop('x')).toThrow(KeyError);
     const md = new nn.ModuleDict({ a: null, b: new nn.ReLU() });
     expect(String(md)).toBe('ModuleDict(\n  (a): None\n  (b): ReLU()\n)');
     expect(md.length).toBe(2);
     expect(() => new nn.ModuleDict({ a: 3 as unknown as torch.nn.Module })).toThrow(TypeError);
+  });
+
+  // pd = nn.ParameterDict(OrderedDict([('b', torch.zeros(1)), ('a', torch.ones(2))])); p = pd.setdefault('c', torch.full((3,), 2.))
+  // type(p).__name__, list(pd.keys()), pd.setdefault('a', torch.zeros(5)).shape -> Parameter ['b', 'a', 'c'] torch.Size([2])
+  // k, v = pd.popitem() -> 'c' torch.Size([3]), keys ['b', 'a']; c = pd.copy() -> ['b', 'a'], c['a'] is pd['a'] True
+  // nn.ParameterDict().popitem(), pd.pop('zz'), nn.ModuleDict()['zz'] -> KeyError
+  it('ParameterDict.setdefault, popitem and copy; a missing key is a KeyError', () => {
+    const pd = new nn.ParameterDict(new Map([['b', torch.zeros(1)], ['a', torch.ones(2)]]));
+    const p = pd.setdefault('c', torch.full([3], 2.5));
+    expect([p instanceof nn.Parameter, pd.keys(), pd.setdefault('a', torch.zeros(5)).shape]).toEqual([true, ['b', 'a', 'c'], [2]]);
+    const [k, v] = pd.popitem();
+    expect([k, v.shape, pd.keys(), v === p]).toEqual(['c', [3], ['b', 'a'], true]);
+    const c = pd.copy();
+    expect([c.keys(), c.get('a') === pd.get('a'), c === pd]).toEqual([['b', 'a'], true, false]);
+    expect(() => new nn.ParameterDict().popitem()).toThrow(KeyError);
+    expect(() => pd.pop('zz')).toThrow(KeyError);
+    expect(() => new nn.ModuleDict().get('zz')).toThrow(KeyError);
   });
 
   // r = nn.ReLU; O = OrderedDict

@@ -1,6 +1,7 @@
 // Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict. Entries are own
 // properties named '0', '1', ... (lists) or by key (dicts), so the Module scan registers them in order
 // and `seq[0]`, `dict.conv` read them as in Python.
+import { KeyError } from '../../errors.js';
 import { describe, isOptionsObject } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
@@ -209,7 +210,7 @@ export class ModuleDict extends Module {
   }
   get(key: string): Module {
     const m = childEntries(this).find(([k]) => k === key);
-    if (!m) throw new RangeError(`ModuleDict: no module named '${key}'`);
+    if (!m) throw new KeyError(`ModuleDict: no module named '${key}'`);
     return m[1];
   }
   set(key: string, module: Module): void {
@@ -320,12 +321,30 @@ export class ParameterDict extends Module {
   }
   pop(key: string): Parameter {
     const p = this.get(key);
-    if (p === null) throw new RangeError(`ParameterDict: no parameter named '${key}'`);
+    if (p === null) throw new KeyError(`ParameterDict: no parameter named '${key}'`);
     delete this[key];
     return p;
   }
   clear(): void {
     for (const [k] of parameterEntries(this)) delete this[k];
+  }
+  /** Python's setdefault: the parameter under `key`, registering `defaultValue` (as a Parameter) there first if there is none. */
+  setdefault(key: string, defaultValue: Tensor): Parameter {
+    const p = this.get(key);
+    if (p !== null) return p;
+    this.set(key, defaultValue);
+    return this.get(key)!;
+  }
+  /** Python's popitem: removes and returns the last inserted [key, parameter] pair; a KeyError when empty. */
+  popitem(): [string, Parameter] {
+    const last = parameterEntries(this).at(-1);
+    if (!last) throw new KeyError("'popitem(): dictionary is empty'");
+    delete this[last[0]];
+    return last;
+  }
+  /** Python's copy: a new ParameterDict holding the same Parameter objects, in the same order. */
+  copy(): ParameterDict {
+    return new ParameterDict(new Map(parameterEntries(this)));
   }
   keys(): string[] {
     return parameterEntries(this).map(([k]) => k);
