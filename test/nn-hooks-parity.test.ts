@@ -238,3 +238,77 @@ describe('state dict and global forward hooks', () => {
     }
   });
 });
+
+// Python 2.13 (import copy, torch.nn.utils.prune; seen/log are lists):
+// m = nn.MultiheadAttention(4, 1)
+// m.register_forward_pre_hook(lambda _m, a, kw: (seen.append((len(a), dict(kw))), (a, {**kw, 'need_weights': False}))[1], with_kwargs=True)
+// m.register_forward_hook(lambda _m, a, kw, o: seen.append(('post', len(a), dict(kw))), with_kwargs=True)
+// _, w = m(q, q, q, average_attn_weights=True)
+//   -> seen [(3, {'average_attn_weights': True}), ('post', 3, {'average_attn_weights': True, 'need_weights': False})], w None
+// AveragedModel(nn.LazyLinear(3))(torch.ones(1, 2)).shape -> [1, 3], type(avg.module).__name__ 'Linear'
+// copy.deepcopy of a pruned Linear -> RuntimeError 'Only Tensors created explicitly by the user (graph leaves) ...'
+// s = nn.Sequential(nn.Linear(1, 1), nn.Linear(1, 1)); s[0]'s load post-hook records and clears missing_keys
+//   s.load_state_dict({'0.weight': torch.ones(1, 1)}) -> hook saw ['0.bias']; Missing key(s) in state_dict: "1.weight", "1.bias".
+// m = nn.Identity(): a pre-hook removes forward hook h and registers another -> only 'added ran'
+// nn.Linear(1, 1) with only register_full_backward_pre_hook(lambda mod, g: (None,)); x.grad -> [[0.]]
+// register_load_state_dict_post_hook(lambda *a: None); load_state_dict -> <All keys matched successfully>
+describe('hook details of _call_impl and load_state_dict', () => {
+  it('withKwargs hooks see the trailing options object as kwargs, and a pre-hook\'s new kwargs reach forward', () => {
+    const m = new nn.MultiheadAttention(4, 1);
+    const seen: unknown[] = [];
+    m.registerForwardPreHook((_m, args, kw) => {
+      seen.push([args.length, { ...kw }]);
+      return [args, { ...kw, needWeights: false }];
+    }, { withKwargs: true });
+    m.registerForwardHook((_m, args, kw) => void seen.push(['post', args.length, { ...kw }]), { withKwargs: true });
+    const q = torch.ones([2, 1, 4]);
+    const opts = { averageAttnWeights: true };
+    const [, w] = m.call(q, q, q, opts);
+    expect(seen).toEqual([[3, { averageAttnWeights: true }], ['post', 3, { averageAttnWeights: true, needWeights: false }]]);
+    expect(w).toBeNull();
+    expect(opts).toEqual({ averageAttnWeights: true }); // the caller's object is left alone, as Python's **kwargs
+  });
+
+  it('a deep copy of a lazy layer initializes itself; a module holding a non-leaf tensor is not deep-copied', () => {
+    const avg = new torch.optim.swaUtils.AveragedModel(new nn.LazyLinear(3));
+    expect((avg.call(torch.ones([1, 2])) as torch.Tensor).shape).toEqual([1, 3]);
+    expect(avg.module.constructor.name).toBe('Linear');
+    const lin = new nn.Linear(2, 1);
+    nn.utils.prune.l1Unstructured(lin, 'weight', 1);
+    expect(() => new torch.optim.swaUtils.AveragedModel(lin)).toThrow('Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol');
+  });
+
+  it("a load post-hook runs after its module's subtree, seeing only the keys found so far", () => {
+    const s = new nn.Sequential(new nn.Linear(1, 1), new nn.Linear(1, 1));
+    const seen: string[][] = [];
+    (s.at(0) as torch.nn.Module).registerLoadStateDictPostHook((_m, k) => {
+      seen.push([...k.missingKeys]);
+      k.missingKeys.length = 0;
+    });
+    expect(() => s.loadStateDict({ '0.weight': torch.ones([1, 1]) })).toThrow('Missing key(s) in state_dict: "1.weight", "1.bias". ');
+    expect(seen).toEqual([['0.bias']]);
+    const m = new nn.Linear(1, 1);
+    m.registerLoadStateDictPostHook(() => null as never); // Python's None
+    expect(m.loadStateDict(m.stateDict())).toEqual({ missingKeys: [], unexpectedKeys: [] });
+  });
+
+  it('forward hooks are read after forward: one a pre-hook removes does not run, one it adds does', () => {
+    const m = new nn.Identity();
+    const log: string[] = [];
+    const h = m.registerForwardHook(() => void log.push('removed ran'));
+    m.registerForwardPreHook(() => {
+      h.remove();
+      m.registerForwardHook(() => void log.push('added ran'));
+    });
+    m.call(torch.ones(1));
+    expect(log).toEqual(['added ran']);
+  });
+
+  it('a full backward pre-hook alone wraps the inputs: a dropped gradient arrives as zeros', () => {
+    const m = new nn.Linear(1, 1);
+    m.registerFullBackwardPreHook(() => [null]);
+    const x = torch.ones([1, 1], { requiresGrad: true });
+    m.call(x).sum().backward();
+    expect(x.grad?.tolist()).toEqual([[0]]);
+  });
+});

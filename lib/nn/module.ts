@@ -5,7 +5,7 @@
 // bookkeeping (buffer names, hooks) lives in one #private record, invisible to that scan.
 import { inspect } from 'node:util';
 
-import { noGrad } from '../autograd.js';
+import { isGradEnabled, noGrad } from '../autograd.js';
 import { checkCompileOptions, type CompileOptions, warnRunsEagerly } from '../compile_options.js';
 import { emptyLike } from '../creation.js';
 import { KeyError } from '../errors.js';
@@ -341,11 +341,18 @@ export class Module extends RegistrationWatch {
       if (record.plain) return this.forward(...args);
     }
     if (record.disposed) throw new Error(`${this.constructor.name}: the module was disposed; it cannot be called`);
-    const kwargs: Record<string, unknown> = {};
-    const forwardHooks = [...globalHooks.forward, ...record.forward];
-    const globalCount = globalHooks.forward.length;
+    // Python's kwargs: JS passes keyword arguments as one trailing options object; the hooks see it apart from args.
+    const kwargsGiven = args.length > 0 && isOptionsObject(args[args.length - 1]);
+    let kwargs: Record<string, unknown> = kwargsGiven ? { ...(args[args.length - 1] as Record<string, unknown>) } : {};
+    if (kwargsGiven) args = args.slice(0, -1);
+    // As Python's _call_impl: the backward hooks are read before the pre-hooks run, the forward hooks after forward.
+    const backwardHooks = [...(globalHooks.isFullBackward ? globalHooks.backward : []), ...(record.isFullBackward ? record.backward : [])];
+    const regularBackwardHooks = [...(globalHooks.isFullBackward === false ? globalHooks.backward : []), ...(record.isFullBackward === false ? record.backward : [])];
+    const backwardPre = [...globalHooks.backwardPre, ...record.backwardPre];
+    const forwardHooks = (): HookEntry[] => [...globalHooks.forward, ...record.forward];
+    const called = new Set<HookEntry>(); // the alwaysCall forward hooks already called: Python's called_always_called_hooks
+    const callForwardHook = (h: HookEntry, output: unknown): unknown => (h.withKwargs ? h.fn(this, args, kwargs, output) : h.fn(this, args, output));
     let result: unknown; // undefined (Python's None) until forward returns
-    let started = 0; // forwardHooks[0, started) have been called: Python's called_always_called_hooks
     // As Python's _call_impl: pre-hooks, forward and forward hooks all in one try, so that an error in
     // any of them still runs the alwaysCall forward hooks not yet called.
     try {
@@ -353,24 +360,23 @@ export class Module extends RegistrationWatch {
         const r = h.withKwargs ? h.fn(this, args, kwargs) : h.fn(this, args);
         if (r === undefined || r === null) continue;
         if (h.withKwargs) {
-          if (!Array.isArray(r) || r.length !== 2) throw new TypeError(`forward pre-hook must return null or an array of (newArgs, newKwargs), got ${describe(r)}`);
+          if (!Array.isArray(r) || r.length !== 2 || !isOptionsObject(r[1]))
+            throw new TypeError(`forward pre-hook must return null or an array of (newArgs, newKwargs), the kwargs an object; got ${describe(r)}`);
           args = Array.isArray(r[0]) ? r[0] : [r[0]];
+          kwargs = r[1];
         } else args = Array.isArray(r) ? r : [r];
       }
-      const backwardHooks = [...(globalHooks.isFullBackward ? globalHooks.backward : []), ...(record.isFullBackward ? record.backward : [])];
-      const regularBackwardHooks = [...(globalHooks.isFullBackward === false ? globalHooks.backward : []), ...(record.isFullBackward === false ? record.backward : [])];
-      const backwardPre = [...globalHooks.backwardPre, ...record.backwardPre];
       let state: BackwardHookState | null = null;
       if (backwardHooks.length + backwardPre.length > 0) {
         state = new BackwardHookState(this, backwardPre, backwardHooks);
-        state.inputsNeedGrad = args.some((a) => isTensor(a) && a.requiresGrad);
+        state.inputsNeedGrad = isGradEnabled() && args.some((a) => isTensor(a) && a.requiresGrad);
         state.sizes.input = args.length;
-        if (state.inputsNeedGrad && backwardHooks.length) args = throughHook(state, 'input', args) as AnyArgs;
+        if (state.inputsNeedGrad) args = throughHook(state, 'input', args) as AnyArgs;
       }
-      result = this.forward(...args);
-      for (const h of forwardHooks) {
-        started++;
-        const r = h.withKwargs ? h.fn(this, args, kwargs, result) : h.fn(this, args, result);
+      result = kwargsGiven || Object.keys(kwargs).length > 0 ? this.forward(...args, kwargs) : this.forward(...args);
+      for (const h of forwardHooks()) {
+        if (h.alwaysCall) called.add(h);
+        const r = callForwardHook(h, result);
         if (r !== undefined && r !== null) result = r;
       }
       if (state) {
@@ -382,15 +388,15 @@ export class Module extends RegistrationWatch {
       if (regularBackwardHooks.length) this.#attachRegularBackwardHooks(regularBackwardHooks, args, result);
       return result;
     } catch (e) {
-      for (let i = started; i < forwardHooks.length; i++) {
-        const h = forwardHooks[i]!;
-        if (!h.alwaysCall) continue;
+      const globals = new Set(globalHooks.forward);
+      for (const h of forwardHooks()) {
+        if (!h.alwaysCall || called.has(h)) continue;
         try {
-          const r = h.withKwargs ? h.fn(this, args, kwargs, result) : h.fn(this, args, result);
+          const r = callForwardHook(h, result);
           if (r !== undefined && r !== null) result = r;
         } catch (hookError) {
           // as Python: the hook's error is only a warning, the first error is the one thrown
-          warn(`${i < globalCount ? 'global ' : ''}module forward hook with \`\`always_call=True\`\` raised an exception that was silenced as another error was raised in forward: ${hookError instanceof Error ? hookError.message : String(hookError)}`);
+          warn(`${globals.has(h) ? 'global ' : ''}module forward hook with \`\`always_call=True\`\` raised an exception that was silenced as another error was raised in forward: ${hookError instanceof Error ? hookError.message : String(hookError)}`);
         }
       }
       throw e;
@@ -1038,7 +1044,8 @@ export class Module extends RegistrationWatch {
     const unexpectedKeys: string[] = [];
     const errorMsgs: string[] = [];
     const pending: (() => void)[] = [];
-    const posts: [Module, HookEntry[]][] = [];
+    // Per module with load post-hooks, in the order its subtree finishes: how many missing and unexpected keys there were then.
+    const posts: { m: Module; hooks: HookEntry[]; missing: number; unexpected: number }[] = [];
     const load = (m: Module, local: Record<string, unknown>, prefix: string): void => {
       const metadata: LoadMetadata = { assignToParamsBuffers: assign };
       pendingCopies.set(metadata, pending);
@@ -1050,20 +1057,32 @@ export class Module extends RegistrationWatch {
         for (const k of Object.keys(local)) if (k.startsWith(childPrefix)) childSd[k] = local[k];
         load(child, childSd, childPrefix);
       }
-      if (m.#record.loadPost.length) posts.push([m, m.#record.loadPost]);
+      if (m.#record.loadPost.length) posts.push({ m, hooks: [...m.#record.loadPost], missing: missingKeys.length, unexpected: unexpectedKeys.length });
     };
     load(this, sd, '');
     const result: IncompatibleKeys = { missingKeys, unexpectedKeys };
-    // Python runs the post-hooks inside load(), before the strict check, so a hook that clears the key
-    // lists lets a partial load through. A load that may still fail runs them before the copies (the
-    // module unchanged, so a failure changes nothing); one that cannot, after them (as in Python).
+    // Python runs each module's post-hooks inside load(), right after its subtree and before the strict
+    // check: a hook sees the keys found so far, and one that clears them lets a partial load through. The
+    // lists are replayed so: each hook gets the keys up to its module's end, after what earlier hooks left.
+    // A load that may still fail runs them before the copies (the module unchanged, so a failure changes
+    // nothing); one that cannot, after them (as in Python).
     const runPosts = (): void => {
-      for (const [m, hooks] of posts) {
+      const allMissing = missingKeys.splice(0);
+      const allUnexpected = unexpectedKeys.splice(0);
+      let missingDone = 0;
+      let unexpectedDone = 0;
+      for (const { m, hooks, missing, unexpected } of posts) {
+        missingKeys.push(...allMissing.slice(missingDone, missing));
+        unexpectedKeys.push(...allUnexpected.slice(unexpectedDone, unexpected));
+        [missingDone, unexpectedDone] = [missing, unexpected];
         for (const h of hooks) {
-          if (h.fn(m, result) !== undefined)
+          const r = h.fn(m, result);
+          if (r !== undefined && r !== null)
             throw new Error('Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return new values, if incompatible_keys need to be modified, it should be done inplace.');
         }
       }
+      missingKeys.push(...allMissing.slice(missingDone));
+      unexpectedKeys.push(...allUnexpected.slice(unexpectedDone));
     };
     const mayFail = (): boolean => errorMsgs.length > 0 || (strict && missingKeys.length + unexpectedKeys.length > 0);
     const copiedFirst = !mayFail();

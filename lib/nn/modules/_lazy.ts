@@ -21,12 +21,22 @@ export function hasUninitializedParams(m: Module): boolean {
   return m.parameters({ recurse: false }).some((p) => p instanceof UninitializedParameter);
 }
 
+// The lazy layers not yet initialized -> the class each becomes: a deep copy of one gets hooks of its own (copyLazyHooks).
+const pendingLazy = new WeakMap<Module, abstract new (...args: any[]) => Module>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Gives `copy`, a deep copy of `original`, the lazy-initialization hooks `original` still has (Python's deepcopy copies them, bound to the copy). */
+export function copyLazyHooks(original: Module, copy: Module): void {
+  const becomes = pendingLazy.get(original);
+  if (becomes) installLazyHooks(copy as LazyLayer, becomes);
+}
+
 /**
  * Installs the lazy-initialization hooks on `m` (LazyModuleMixin.__init__): the forward pre-hook that
  * infers the parameters and turns `m` into an instance of `becomes`, and the load_state_dict pre-hook
  * that materializes uninitialized parameters to the shapes of the loaded tensors.
  */
 export function installLazyHooks(m: LazyLayer, becomes: abstract new (...args: any[]) => Module): void {
+  pendingLazy.set(m, becomes);
   const loadHook = m._registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
     for (const [name, param] of m.namedParameters({ recurse: false })) {
       const key = prefix + name;
@@ -41,6 +51,7 @@ export function installLazyHooks(m: LazyLayer, becomes: abstract new (...args: a
     if (hasUninitializedParams(m)) throw new Error(`module ${m.constructor.name} has not been fully initialized`);
     initHook.remove();
     loadHook.remove();
+    pendingLazy.delete(m);
     Object.setPrototypeOf(m, becomes.prototype);
   });
 }

@@ -5,7 +5,8 @@ import { Module } from '../module.js';
 import { quietly } from '../_registration.js';
 import { norm } from '../../functional/python_ops.js';
 import * as ops from '../../generated/functions.js';
-import { Buffer, Parameter } from '../parameter.js';
+import { Buffer, isLazy, Parameter, UninitializedBuffer, UninitializedParameter } from '../parameter.js';
+import { copyLazyHooks } from '../modules/_lazy.js';
 
 /** The list of tensors Python makes of `parameters` (one tensor stays one). */
 export function tensorList(fn: string, tensors: unknown): Tensor[] {
@@ -86,8 +87,13 @@ function copyModule<M extends Module>(module: M, memo: Map<unknown, unknown>): M
       copy.registerModule(name, null);
     } else Object.defineProperty(copy, name, { ...d, value });
   }
+  copyLazyHooks(module, copy);
   return copy as unknown as M;
 }
+
+// Python's Tensor.__deepcopy__ refuses a non-leaf tensor (an attribute computed from parameters, as weight norm's or pruning's).
+const NON_LEAF_DEEPCOPY = 'Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment.  ' +
+  'If you were attempting to deepcopy a module, this may be because of a torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001';
 
 function deepcopyValue(v: unknown, memo: Map<unknown, unknown>): unknown {
   if (v === null || typeof v !== 'object') return v;
@@ -97,6 +103,14 @@ function deepcopyValue(v: unknown, memo: Map<unknown, unknown>): unknown {
   if (v instanceof Module) return deepcopyModule(v, memo);
   if (isTensor(v)) {
     const t = v as Tensor;
+    if (!t.isLeaf) throw new Error(NON_LEAF_DEEPCOPY);
+    if (isLazy(t)) {
+      out = t instanceof UninitializedParameter
+        ? new UninitializedParameter({ requiresGrad: t.requiresGrad, device: t.device, dtype: t.dtype })
+        : new UninitializedBuffer({ requiresGrad: t.requiresGrad, device: t.device, dtype: t.dtype, persistent: (t as Buffer).persistent });
+      memo.set(v, out);
+      return out;
+    }
     const data = t.detach().clone();
     if (t instanceof Parameter) {
       const p = new Parameter(data, t.requiresGrad);
