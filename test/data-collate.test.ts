@@ -83,6 +83,17 @@ describe('defaultCollate', () => {
     const edge = data.defaultCollate([2n ** 63n - 1n, -(2n ** 63n)]) as torch.Tensor;
     expect([edge.dtype, [...(edge.toTypedArray() as BigInt64Array)]]).toEqual([torch.int64, [2n ** 63n - 1n, -(2n ** 63n)]]);
   });
+  // default_collate([1, True]), default_collate([True, 1]), default_collate([1.5, True]), default_collate([True, False])
+  //   -> tensor([1, 1]) tensor([1, 1]) tensor([1.5000, 1.0000], dtype=torch.float64) tensor([True, False])
+  it("booleans among numbers count as Python's ints 1 and 0", () => {
+    const show = (b: unknown[]): unknown[] => {
+      const t = data.defaultCollate(b) as torch.Tensor;
+      return [String(t.dtype), t.tolist()];
+    };
+    expect([show([1, true]), show([true, 1]), show([1.5, true]), show([true, false])])
+      .toEqual([['torch.int64', [1, 1]], ['torch.int64', [1, 1]], ['torch.float64', [1.5, 1]], ['torch.bool', [true, false]]]);
+    expect(() => data.defaultCollate([1, 'a'])).toThrow('sample 1 is a string but sample 0 is a number');
+  });
   it('defaultConvert converts the values of a Map into a new Map', () => {
     const m = new Map<unknown, unknown>([['a', new Float32Array([1, 2])], [3, 'x']]);
     const c = data.defaultConvert(m) as Map<unknown, unknown>;

@@ -58,13 +58,17 @@ function collateTensors(batch: Tensor[], path: (string | number)[]): Tensor {
   return stack(batch, 0);
 }
 
-/** Numbers become int64 if all are whole (Python ints), else float64 (Python floats); booleans bool. */
+/**
+ * Numbers become int64 if all are whole (Python ints), else float64 (Python floats); booleans bool, and
+ * booleans among numbers count as 0 and 1 (Python's bools are ints: default_collate([1, True]) is [1, 1]).
+ */
 function collateScalars(batch: unknown[], path: (string | number)[]): Tensor {
   const kind = typeof batch[0];
   batch.forEach((v, i) => {
-    if (typeof v !== kind) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}`);
+    if (typeof v !== kind && !(isIntLike(v) && isIntLike(batch[0]))) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}`);
   });
-  if (kind === 'boolean') return makeTensor(batch as boolean[], { dtype: bool });
+  if (batch.every((v) => typeof v === 'boolean')) return makeTensor(batch as boolean[], { dtype: bool });
+  if (kind !== 'bigint') batch = batch.map(Number);
   if (kind === 'bigint') {
     // BigInt64Array.from would wrap 2n ** 64n to 0n; Python: "RuntimeError: Overflow when unpacking long long"
     (batch as bigint[]).forEach((v, i) => {
@@ -76,11 +80,14 @@ function collateScalars(batch: unknown[], path: (string | number)[]): Tensor {
   return makeTensor(numbers, { dtype: numbers.every(Number.isInteger) ? int64 : float64 });
 }
 
+// A number or a boolean: Python's int and bool, which collate together.
+const isIntLike = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean';
+
 function collate(batch: unknown[], path: (string | number)[]): unknown {
   const elem = batch[0];
   const kind = kindOf(elem);
   batch.forEach((v, i) => {
-    if (kindOf(v) !== kind && !(isTypedArray(v) && isTypedArray(elem))) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}; a batch must hold samples of one structure`);
+    if (kindOf(v) !== kind && !(isTypedArray(v) && isTypedArray(elem)) && !(isIntLike(v) && isIntLike(elem))) throw new TypeError(`default_collate: sample ${i}${where(path)} is a ${kindOf(v)} but sample 0 is a ${kind}; a batch must hold samples of one structure`);
   });
   if (kind === 'Tensor') return collateTensors(batch as Tensor[], path);
   if (kind === 'number' || kind === 'boolean' || kind === 'bigint') return collateScalars(batch, path);
