@@ -174,15 +174,14 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
-// MultiStepLR's milestones as Python's Counter; a decreasing list is refused (Python's docs: "must be increasing").
+// MultiStepLR's milestones as Python's Counter: in any order, an epoch listed twice decays twice.
 function counterOf(cls: string, milestones: unknown): Map<number, number> {
   if (milestones === null || typeof milestones !== 'object' || typeof (milestones as Iterable<unknown>)[Symbol.iterator] !== 'function')
     throw new TypeError(`${cls}: milestones must be an iterable of epoch numbers, got ${describe(milestones)}`);
   const list = [...(milestones as Iterable<unknown>)];
   const counter = new Map<number, number>();
-  list.forEach((m, i) => {
+  list.forEach((m) => {
     checkNumber(cls, 'milestones', m, 'int');
-    if (i > 0 && (m as number) < (list[i - 1] as number)) throw new RangeError(`${cls}: milestones must be increasing, got [${list.join(', ')}]`);
     counter.set(m as number, (counter.get(m as number) ?? 0) + 1);
   });
   return counter;
