@@ -145,8 +145,9 @@ export function requireNamedTensors(fn: string): void {
 }
 
 type MemoryStat = 'allocated' | 'allocatedPeak' | 'reserved' | 'reservedPeak';
+// Python's memory_stats returns {} before CUDA starts, whatever the device: 0 without CUDA, even for 'cpu'.
 const memoryStat = (stat: MemoryStat, fn: string) => (device: number | DeviceLike | null = null): number =>
-  native.cudaMemoryStat(cudaIndex(device, fn), stat);
+  native.cudaIsAvailable() ? native.cudaMemoryStat(cudaIndex(device, fn), stat) : 0;
 // Seeds the default generator of each listed GPU; nothing without CUDA, as Python (silently ignored).
 const seedGpus = (seed: number | bigint, fn: string, devices: () => number[]): void => {
   const value = seedValue(seed, fn);
