@@ -7,11 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import * as torch from '../lib/index.js';
 import { frameRecord, maskedCrc32c, readRecords } from '../lib/utils/tensorboard/record.js';
 import { decodeMessage } from '../lib/utils/tensorboard/proto.js';
 import * as summaryLib from '../lib/utils/tensorboard/summary.js';
+import type { Step, Walltime } from '../lib/utils/tensorboard/writer.js';
 
 const { SummaryWriter } = torch.utils.tensorboard;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -511,6 +512,27 @@ describe('summaries as PyTorch builds them', () => {
     expect(await lastValue()).toEqual(finite(pySummary.nanHistogram.summary.value[0]));
   });
 
+  // numpy 2.4's 'auto': min(max(fd_width, sqrt_width / 2), sturges_width), then ceil(range / width) bins
+  //   import numpy as np
+  //   cases = {'small': [1, 2, 2, 3, 10], 'outlier': [0.0] * 1000 + [i / 9 for i in range(10)] + [1000.0],
+  //            'ramp': [i * i % 97 / 7 for i in range(200)], 'two': [0.0, 1.0]}
+  //   for k, v in cases.items():
+  //       e = np.histogram_bin_edges(np.array(v, dtype=float), 'auto'); print(k, len(e) - 1, e[0], e[-1])
+  // -> small 5 1.0 10.0 / outlier 64 0.0 1000.0 / ramp 9 0.0 13.714285714285714 / two 2 0.0 1.0
+  // (each data set fills its first and last bins, so the summary keeps every edge)
+  it("bins='auto' picks numpy 2.4's bin count (FD limited by half the sqrt width, then by Sturges)", () => {
+    const cases: [number[], number][] = [
+      [[1, 2, 2, 3, 10], 5],
+      [[...Array<number>(1000).fill(0), ...Array.from({ length: 10 }, (_, i) => i / 9), 1000], 64],
+      [Array.from({ length: 200 }, (_, i) => ((i * i) % 97) / 7), 9],
+      [[0, 1], 2],
+    ];
+    for (const [values, bins] of cases) {
+      const limits = (summaryLib.histogram('h', torch.tensor(values, { dtype: torch.float64 }), 'auto') as { value: { histo: { bucket_limit: number[] } }[] }).value[0]!.histo.bucket_limit;
+      expect([limits.length - 1, limits[0], limits[limits.length - 1]]).toEqual([bins, Math.min(...values), Math.max(...values)]);
+    }
+  });
+
   it('addImageWithBoxes draws the boxes as PIL does for PyTorch, pixel for pixel (rescale through PIL\'s LANCZOS)', async () => {
     const rawPixels = async (png: Buffer): Promise<Buffer> => sharp(png).raw().toBuffer();
     for (const c of pySummary.imageBoxes as Json[]) {
@@ -567,6 +589,24 @@ describe('SummaryWriter binds arguments as Python does', () => {
     expect(w2.logDir.endsWith(`${hostname()}_c`)).toBe(true);
     await w2.close();
     rmSync(w2.logDir, { recursive: true, force: true });
+  });
+
+  it('an option is left out for its default, never set to undefined (the project-wide rule); null walltime and step mean none', async () => {
+    // the types say so too: undefined is no Walltime or Step (a positional undefined still stands for a default)
+    expectTypeOf<undefined>().not.toExtend<Walltime>();
+    expectTypeOf<undefined>().not.toExtend<Step>();
+    const dir = join(root, 'kw-undefined');
+    const w = new SummaryWriter(dir);
+    expect(() => w.addScalar('a', 1, { globalStep: 3, walltime: undefined })).toThrow("SummaryWriter.addScalar: option 'walltime' is undefined; leave it out");
+    const before = Date.now() / 1000;
+    w.addScalar('a', 1, { globalStep: 3, walltime: null });
+    w.addScalar('a', 2, { globalStep: null });
+    w.addScalar('a', 3, undefined, 7);
+    await w.close();
+    const events = runs(dir)['.']!.filter((e) => e.summary);
+    expect(events.map((e) => e.step)).toEqual([3, undefined, undefined]);
+    expect(events.map((e) => e.wall_time >= before - 1 && e.wall_time < before + 600)).toEqual([true, true, false]);
+    expect(events[2].wall_time).toBe(7);
   });
 
   it('refuses unknown options, too many positionals and a value given twice', () => {

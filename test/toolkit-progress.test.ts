@@ -1,7 +1,12 @@
 // Progress bars: plain lines without a terminal (every logEvery steps, one per epoch), cli-progress
 // drawing on a terminal; the text carries count, metrics, it/s and ETA. No timing is asserted.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
 import * as torch from '../lib/index.js';
 
 const { toolkit } = torch;
@@ -23,6 +28,9 @@ function sink(tty = false): PassThrough & { text(): string; isTTY?: boolean } {
   return s;
 }
 const flush = () => new Promise((r) => setImmediate(r));
+// The terminal output without escape codes, one entry per redraw.
+const frames = (out: { text(): string }): string[] => out.text().split(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r|\n/).filter((l) => l.trim());
+const root = resolve(fileURLToPath(import.meta.url), '../..');
 
 describe('ProgressBar', () => {
   it('writes a line every logEvery steps and at the end when not a terminal', async () => {
@@ -175,4 +183,93 @@ describe('TrainingProgress', () => {
     expect(text).toMatch(/epoch 1\/1 \[=+\] 3\/3 loss 0\.2500 [\d.]+ it\/s ETA/);
     expect(text).toMatch(/epoch 1\/1 loss 0\.2500 \(\d+s\)\n/);
   });
+});
+
+describe('progress bars on a terminal', () => {
+  it('show their text from the start, before the first update', async () => {
+    const out = sink(true);
+    const bar = new toolkit.ProgressBar({ total: 15, desc: 'train', stream: out });
+    await flush();
+    expect(frames(out)[0]).toBe(`train [${'-'.repeat(30)}] 0/15 0.0 it/s ETA ?`);
+    bar.close();
+    const out2 = sink(true);
+    const p = new toolkit.TrainingProgress({ epochs: 3, batches: 15, stream: out2 });
+    p.close(); // draws the bars as they are
+    await flush();
+    expect(frames(out2)).toEqual([`epochs [${'-'.repeat(30)}] 0/3 0.0 it/s ETA ?`, `epoch 1/3 [${'-'.repeat(30)}] 0/15 0.0 it/s ETA ?`]);
+  });
+
+  it('a resumed run: the epoch rate and ETA count only the epochs done since the resume', async () => {
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const out = sink(true);
+      const p = new toolkit.TrainingProgress({ epochs: 10, batches: 2, stream: out });
+      for (let e = 5; e < 7; e++) {
+        p.startEpoch(e); // resumed at epoch 5: five epochs done before, none of them in this process
+        for (let b = 0; b < 2; b++) {
+          now += 5000;
+          p.step({ loss: 1 });
+        }
+        p.endEpoch({ loss: 1 });
+      }
+      p.close();
+      await flush();
+      const epochs = frames(out).filter((l) => l.startsWith('epochs '));
+      // 10 s an epoch: 0.1 epochs/s, then 4 epochs (40 s) and 3 epochs (30 s) to go
+      expect(epochs[0]).toBe(`epochs [${'='.repeat(15)}${'-'.repeat(15)}] 5/10 0.0 it/s ETA ?`);
+      expect(epochs.slice(-1)[0]).toBe(`epochs [${'='.repeat(21)}${'-'.repeat(9)}] 7/10 0.1 it/s ETA 30s`);
+      expect(epochs).toContain(`epochs [${'='.repeat(18)}${'-'.repeat(12)}] 6/10 0.1 it/s ETA 40s`);
+      // the batch bar restarts with each epoch: 2 batches in 10 s
+      expect(frames(out).filter((l) => l.startsWith('epoch 7/10 ')).slice(-1)[0]).toMatch(/ 2\/2 loss 1\.0000 0\.2 it\/s ETA 0s$/);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('adds no SIGINT or SIGTERM listener (cli-progress gracefulExit would swallow Ctrl-C)', () => {
+    const before = ['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s));
+    const bar = new toolkit.ProgressBar({ total: 5, stream: sink(true) });
+    const p = new toolkit.TrainingProgress({ epochs: 2, batches: 5, stream: sink(true) });
+    p.startEpoch(0);
+    p.step();
+    bar.update(1);
+    expect(['SIGINT', 'SIGTERM'].map((s) => process.listenerCount(s))).toEqual(before);
+    bar.close();
+    p.close();
+  });
+
+  // A training loop with bars drawn on a terminal dies by Ctrl-C (SIGINT), as without bars; a
+  // cli-progress gracefulExit listener would stop the bars and let the loop run to its end.
+  it('Ctrl-C ends a training loop that draws bars', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'torchnode-progress-'));
+    const file = join(dir, 'child.mts');
+    writeFileSync(
+      file,
+      `import { Writable } from 'node:stream';
+import { ProgressBar, TrainingProgress } from ${JSON.stringify(join(root, 'lib', 'toolkit', 'progress.ts'))};
+const stream = Object.assign(new Writable({ write: (_c, _e, cb) => cb() }), { isTTY: true, columns: 200 });
+const p = new TrainingProgress({ epochs: 1, batches: 400, stream });
+const bar = new ProgressBar({ total: 400, stream });
+p.startEpoch(0);
+console.log('ready');
+for (let i = 0; i < 400; i++) { await new Promise((r) => setTimeout(r, 10)); p.step({ loss: 1 }); bar.update(1); }
+console.log('finished');
+`,
+    );
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '', stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const ended = new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on('exit', (code, signal) => done([code, signal])));
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.startsWith('ready\n') && child.exitCode === null && !child.killed) child.kill('SIGINT');
+      });
+      const [code, signal] = await ended;
+      expect({ code, signal, stdout, stderr }).toEqual({ code: null, signal: 'SIGINT', stdout: 'ready\n', stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

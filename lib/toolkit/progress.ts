@@ -58,10 +58,11 @@ function checkLogEvery(fn: string, logEvery: unknown): number | undefined {
   return logEvery;
 }
 
-// The bar's text, the same on a terminal and in the plain lines.
-function statusText(count: number, total: number, startMs: number, metrics: Metrics): string {
+// The bar's text, the same on a terminal and in the plain lines. The rate counts the steps done since
+// startMs (count - initial: a resumed run's epochs before the resume took no time here, as tqdm's initial=).
+function statusText(count: number, total: number, startMs: number, metrics: Metrics, initial = 0): string {
   const elapsed = (performance.now() - startMs) / 1000;
-  const rate = elapsed > 0 ? count / elapsed : 0;
+  const rate = elapsed > 0 ? Math.max(0, count - initial) / elapsed : 0;
   const eta = rate > 0 ? (total - count) / rate : NaN;
   const m = formatMetrics(metrics);
   return `${count}/${total}${m ? ` ${m}` : ''} ${rate.toFixed(1)} it/s ETA ${formatDuration(eta)}`;
@@ -74,6 +75,7 @@ class Bar {
   desc: string;
   metrics: Metrics = {};
   startMs = performance.now();
+  initial = 0; // the count the timing started from (see statusText)
   readonly #bar: CliProgress.SingleBar | null;
   readonly #write: ((line: string) => void) | null;
   readonly #logEvery: number;
@@ -84,7 +86,7 @@ class Bar {
     this.desc = desc;
     this.#logEvery = logEvery ?? Math.max(1, Math.round(total / 10));
     if (sink.tty) {
-      const payload = { text: '', desc };
+      const payload = { text: statusText(0, total, this.startMs, {}), desc }; // drawn before the first update
       this.#bar = sink.multi ? sink.multi.create(Math.max(total, 1), 0, payload) : new (cli().SingleBar)(barOptions(sink.stream));
       if (!sink.multi) this.#bar.start(Math.max(total, 1), 0, payload);
       this.#write = null;
@@ -95,14 +97,21 @@ class Bar {
   }
 
   text(): string {
-    return `${this.desc ? `${this.desc} ` : ''}${statusText(this.count, this.total, this.startMs, this.metrics)}`;
+    return `${this.desc ? `${this.desc} ` : ''}${statusText(this.count, this.total, this.startMs, this.metrics, this.initial)}`;
+  }
+
+  /** Moves the count to `count` without counting the steps in between as done here (a resumed run). */
+  jump(count: number): void {
+    this.initial += count - this.count;
+    this.count = count;
+    this.#bar?.update(this.count, { text: statusText(this.count, this.total, this.startMs, this.metrics, this.initial), desc: this.desc });
   }
 
   update(n: number, metrics?: Metrics): void {
     const before = this.count;
     this.count += n;
     if (metrics) this.metrics = { ...this.metrics, ...metrics };
-    if (this.#bar) this.#bar.update(this.count, { text: statusText(this.count, this.total, this.startMs, this.metrics), desc: this.desc });
+    if (this.#bar) this.#bar.update(this.count, { text: statusText(this.count, this.total, this.startMs, this.metrics, this.initial), desc: this.desc });
     // a line when the count passes a multiple of logEvery or reaches the total (steps of any size; none for update(0))
     else if (n > 0 && (Math.floor(this.count / this.#logEvery) > Math.floor(before / this.#logEvery) || (before < this.total && this.count >= this.total)))
       this.#line();
@@ -119,6 +128,7 @@ class Bar {
     this.desc = desc;
     this.metrics = {};
     this.startMs = performance.now();
+    this.initial = 0;
     this.#printed = -1;
     this.#bar?.start(Math.max(total, 1), 0, { text: statusText(0, total, this.startMs, {}), desc });
   }
@@ -141,10 +151,13 @@ function barOptions(stream: NodeJS.WritableStream): CliProgress.Options {
       return `${payload.desc ? `${payload.desc} ` : ''}[${'='.repeat(done)}${'-'.repeat(size - done)}] ${payload.text ?? ''}`;
     },
     barsize: 30,
-    hideCursor: true,
+    // No SIGINT/SIGTERM listeners (cli-progress' gracefulExit): a listener replaces Node's default of
+    // dying by the signal, so Ctrl-C would only stop the bar and training would go on. Then the cursor
+    // stays visible, since a process killed by a signal could not show it again.
+    hideCursor: false,
     clearOnComplete: false,
     stopOnComplete: false,
-    gracefulExit: true,
+    gracefulExit: false,
   };
 }
 
@@ -284,7 +297,7 @@ export class TrainingProgress {
   startEpoch(epoch = this.#epochBar.count): void {
     if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError(`TrainingProgress.startEpoch: epoch must be a non-negative integer, got ${epoch}`);
     this.#epoch = epoch;
-    if (this.#epochBar.count !== epoch) this.#epochBar.count = epoch; // resumed runs start later
+    if (this.#epochBar.count !== epoch) this.#epochBar.jump(epoch); // resumed runs start later: their rate and ETA count from here
     this.#epochStart = performance.now();
     this.#batchBar.reset(this.batches, this.#desc());
     this.#inEpoch = true;

@@ -196,11 +196,9 @@ const BIN_WIDTH: Record<BinEstimator, (x: Float64Array) => number> = {
     const sorted = Float64Array.from(x).sort();
     return 2 * (percentileOf(sorted, 75) - percentileOf(sorted, 25)) * x.length ** (-1 / 3);
   },
-  auto: (x) => {
-    const fd = BIN_WIDTH.fd(x);
-    const sturges = BIN_WIDTH.sturges(x);
-    return fd ? Math.min(fd, sturges) : sturges;
-  },
+  // numpy 2.x: the FD width, but at least half the sqrt width (which caps the bin count near 2 sqrt(n)
+  // when a few outliers stretch the range), and at most the Sturges width
+  auto: (x) => Math.min(Math.max(BIN_WIDTH.fd(x), BIN_WIDTH.sqrt(x) / 2), BIN_WIDTH.sturges(x)),
 };
 
 /** numpy.histogram's bin count for an estimator: equal bins of its width over [min, max] (one when the width is 0). */

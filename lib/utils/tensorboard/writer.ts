@@ -17,10 +17,12 @@ import { isOptionsObject } from '../../options.js';
 import type { PyArgs } from '../../nn/functional/_signature.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 
-/** A global step: an integer (a float is truncated, as Python's int(step)), or none. */
-export type Step = number | bigint | null | undefined;
-/** Seconds since the epoch for an event (default now). */
-export type Walltime = number | null | undefined;
+// As every option in the project: null stands for Python's None, a default is an option left out (an
+// option set to undefined is refused, see readOptions); a positional undefined is a default left out.
+/** A global step: an integer (a float is truncated, as Python's int(step)), or none (null). */
+export type Step = number | bigint | null;
+/** Seconds since the epoch for an event; null or left out: now. */
+export type Walltime = number | null;
 
 export interface SummaryWriterOptions {
   /** The directory of the event files (default runs/<Mon><DD>_<HH>-<MM>-<SS>_<host><comment>). */
