@@ -2,12 +2,16 @@
 // forward(ctx, ...args) and backward(ctx, ...gradOutputs); Subclass.apply(...args) runs forward
 // without grad and attaches a graph node whose backward the autograd engine calls back into JS.
 // As in PyTorch, the node keeps saved tensors natively (an output saved without its graph link) and
-// nothing in the callback refers to the outputs, so outputs and graph are collected like any tensor.
+// nothing in the callback refers to the outputs, so outputs and graph are collected like any tensor,
+// unless forward keeps an output on a ctx field: a cycle through the native node that V8 cannot see
+// (warned). The tensors on ctx fields live as long as the node: no tidy scope disposes them.
 import { isGradEnabled, noGrad } from './autograd.js';
 import { currentDualLevel, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zerosLike } from './creation.js';
 import { native, type Handle } from './native.js';
+import { keep } from './scope.js';
 import { describe, isTensor, Tensor, toHandle } from './tensor.js';
+import { warn } from './warnings.js';
 
 /** PyTorch's error for saved tensors freed by an earlier backward (ERR_BACKWARD_TWICE). */
 const ERR_BACKWARD_TWICE =
@@ -61,14 +65,15 @@ export class FunctionCtx {
     };
   }
 
-  #forwardRecord(what: string): ForwardRecord {
-    if (this.#record === null) throw new Error(`${what} can only be called in forward`);
-    return this.#record;
+  // What forward declares goes to the graph node; outside forward (in backward, or after apply) these
+  // calls change nothing, as in Python, where they only set attributes read when forward returns.
+  #forwardRecord(): ForwardRecord {
+    return this.#record ?? { saved: [], dirty: [], nonDifferentiable: [] };
   }
 
   /** Saves tensors for backward (inputs, outputs or intermediates); read them with savedTensors. */
   saveForBackward(...tensors: (Tensor | null)[]): void {
-    const record = this.#forwardRecord('saveForBackward');
+    const record = this.#forwardRecord();
     record.saved = tensors.map((t, i) => {
       if (t === null) return null;
       if (!isTensor(t)) throw new TypeError(`saveForBackward: argument ${i} must be a Tensor or null, got ${describe(t)}`);
@@ -77,36 +82,41 @@ export class FunctionCtx {
   }
   /**
    * ctx.set_materialize_grads: with false, backward gets null (not zeros) for the gradient of an output
-   * that took no part in the loss. Call it in forward (or setupContext).
+   * that took no part in the loss. Call it in forward (or setupContext): later, it changes nothing.
    */
   setMaterializeGrads(value: boolean): void {
-    this.#forwardRecord('setMaterializeGrads');
     if (typeof value !== 'boolean') throw new TypeError(`setMaterializeGrads: expected a boolean, got ${describe(value)}`);
-    this.#materializeGrads = value;
+    if (this.#record !== null) this.#materializeGrads = value;
   }
   /** ctx.save_for_forward: tensors for jvp, read there through savedTensors. */
   saveForForward(...tensors: (Tensor | null)[]): void {
-    this.#forwardRecord('saveForForward');
-    this.#forwardSaved = tensors.map((t, i) => {
+    const saved = tensors.map((t, i) => {
       if (t !== null && !isTensor(t)) throw new TypeError(`saveForForward: argument ${i} must be a Tensor or null, got ${describe(t)}`);
       return t;
     });
+    if (this.#record !== null) this.#forwardSaved = saved;
   }
   /** ctx.mark_dirty: these inputs were modified in place by forward (and must be returned). */
   markDirty(...tensors: Tensor[]): void {
-    this.#forwardRecord('markDirty').dirty = tensorsArg('markDirty', tensors);
+    this.#forwardRecord().dirty = tensorsArg('markDirty', tensors);
   }
   /** ctx.mark_non_differentiable: these outputs get no gradient. */
   markNonDifferentiable(...tensors: Tensor[]): void {
-    this.#forwardRecord('markNonDifferentiable').nonDifferentiable = tensorsArg('markNonDifferentiable', tensors);
+    this.#forwardRecord().nonDifferentiable = tensorsArg('markNonDifferentiable', tensors);
   }
-  /** In backward: the saved tensors (an output comes back linked to this Function's node). */
+  /**
+   * In forward and backward: the saved tensors (an output comes back linked to this Function's node).
+   * Unlike Python's, not readable between backward calls: the ctx does not hold them (that would keep
+   * outputs and graph alive), and only the node knows whether a backward freed them.
+   */
   get savedTensors(): (Tensor | null)[] {
     if (this.#inJvp && this.#forwardSaved !== null) return this.#forwardSaved;
     if (this.#backwardSaved === 'freed') throw new Error(ERR_BACKWARD_TWICE);
     if (this.#backwardSaved !== undefined) return this.#backwardSaved;
     if (this.#record !== null) return this.#record.saved;
-    throw new Error('savedTensors can only be read in forward (after saveForBackward) and in backward');
+    throw new Error(
+      'savedTensors can only be read in forward (after saveForBackward) and in backward: the ctx does not hold the saved tensors outside them',
+    );
   }
 }
 
@@ -119,14 +129,19 @@ function nodeBackward(fn: FunctionClass, ctx: FunctionCtx, nodeName: string, arg
   return (grads: (Handle | null)[], saved: (Handle | null)[] | null): (Handle | null)[] => {
     const gradOutputs: (Tensor | null)[] = new Array<Tensor | null>(outputCount).fill(null);
     tensorOutputs.forEach((pos, k) => (gradOutputs[pos] = grads[k] === null || grads[k] === undefined ? null : new Tensor(grads[k]!)));
-    setBackwardSaved(ctx, saved === null ? 'freed' : saved.map((h) => (h === null ? null : new Tensor(h))));
+    const unpacked = saved === null ? 'freed' : saved.map((h) => (h === null ? null : new Tensor(h)));
+    setBackwardSaved(ctx, unpacked);
     let r: unknown;
     try {
       r = fn.backward(ctx, ...(gradOutputs as Tensor[]));
     } finally {
-      setBackwardSaved(ctx, undefined); // unpacked outputs link to this node: don't keep them
+      // unpacked outputs link to this node: don't keep them (the ctx would keep the graph alive). Once
+      // freed, they stay freed: reading them later gets PyTorch's error.
+      setBackwardSaved(ctx, unpacked === 'freed' ? 'freed' : undefined);
     }
-    const list: unknown[] = Array.isArray(r) ? r : [r];
+    let list: unknown[] = Array.isArray(r) ? r : [r];
+    // as PyNode::apply: more gradients than inputs is fine while the extra ones are all None
+    if (list.length > argCount && list.slice(argCount).every((g) => g === null || g === undefined)) list = list.slice(0, argCount);
     if (list.length !== argCount)
       throw new TypeError(`function ${nodeName} returned an incorrect number of gradients (expected ${argCount}, got ${list.length})`);
     list.forEach((g, i) => {
@@ -167,6 +182,37 @@ function nodeJvp(fn: FunctionClass, ctx: FunctionCtx, args: unknown[], tensorArg
   };
 }
 
+// The tensors on the ctx's own fields: values, and the items of arrays and plain objects one level down.
+function ctxTensors(ctx: FunctionCtx): Tensor[] {
+  const found: Tensor[] = [];
+  for (const [key, value] of Object.entries(ctx)) {
+    if (key === 'needsInputGrad') continue;
+    if (isTensor(value)) found.push(value);
+    else if (Array.isArray(value)) found.push(...value.filter(isTensor));
+    else if (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)))
+      found.push(...Object.values(value as object).filter(isTensor));
+  }
+  return found;
+}
+
+const warnedOutputOnCtx = new WeakSet<object>();
+
+// After forward (and setupContext) of a Function with a node: the tensors on ctx fields live as long as
+// the node (backward reads them), so no tidy scope disposes them; the GC frees them with the node. An
+// output kept there is a cycle through the native node (output -> node -> backward -> ctx -> output)
+// that the GC cannot see: warned once per class.
+function keepCtxTensors(fn: FunctionClass, ctx: FunctionCtx, outputs: unknown[]): void {
+  const tensors = ctxTensors(ctx);
+  for (const t of tensors) keep(t);
+  if (!warnedOutputOnCtx.has(fn) && tensors.some((t) => outputs.includes(t))) {
+    warnedOutputOnCtx.add(fn);
+    warn(
+      `${fn.name || 'Function'}: an output of forward kept on a ctx field is never freed (nor is its graph): the native graph node ` +
+        'holds the backward that holds the ctx. Save it with ctx.saveForBackward(output) and read it from ctx.savedTensors in backward instead.',
+    );
+  }
+}
+
 export class Function {
   /** forward(ctx, ...args), or forward(...args) when the class defines setupContext. */
   // Returns a Tensor, or an array (Python's tuple) of outputs: its non-Tensor items pass through untracked.
@@ -205,30 +251,44 @@ export class Function {
     const tensorOutputs = outputs.flatMap((o, i) => (isTensor(o) ? [i] : []));
     const record = takeForwardRecord(ctx);
     const executable = isGradEnabled() && ctx.needsInputGrad.some(Boolean);
-    // forward AD runs in the same native wrapping; without an open level no input has a tangent
-    if ((!executable && currentDualLevel() < 0) || tensorOutputs.length === 0) {
+    const tensorArgs = args.map((a, i) => (isTensor(a) ? i : -1)).filter((i) => i >= 0);
+    // The outputs the native wrapping sees. Forward AD runs in the same wrapping; without an open level
+    // no input has a tangent, and without a node only the inputs returned (or marked dirty) change, as
+    // in Python's _wrap_outputs: one that requires grad comes back as a detached alias, another as a
+    // view of itself, and the dirty ones get their version bumped.
+    const backwardOnly = !executable && currentDualLevel() < 0;
+    let wrapOutputs = tensorOutputs;
+    if (backwardOnly) {
+      const inputsAndDirty = new Set<unknown>([...tensorArgs.map((i) => args[i]), ...record.dirty]);
+      wrapOutputs = tensorOutputs.filter((pos) => inputsAndDirty.has(outputs[pos]));
+    }
+    if (tensorOutputs.length === 0 || (wrapOutputs.length === 0 && record.dirty.length === 0)) {
       setInJvp(ctx, false); // drops saveForForward's tensors: no jvp will read them
       return result as ReturnType<C['forward']>;
     }
-    const tensorArgs = args.map((a, i) => (isTensor(a) ? i : -1)).filter((i) => i >= 0);
     const nodeName = (this as { nodeName?: string }).nodeName ?? `${name}Backward`; // a library's own node may name itself
     const handles = (ts: (Tensor | null)[], what: string): (Handle | null)[] => ts.map((t) => (t === null ? null : toHandle(t, what)));
+    const outputTensors = wrapOutputs.map((i) => outputs[i] as Tensor);
     const replaced = native.attachFunction(
       nodeName,
       tensorArgs.map((i) => toHandle(args[i], 'input')),
-      handles(tensorOutputs.map((i) => outputs[i] as Tensor), 'output') as Handle[],
+      handles(outputTensors, 'output') as Handle[],
       handles(record.dirty, 'markDirty') as Handle[],
-      handles(record.nonDifferentiable, 'markNonDifferentiable') as Handle[],
-      handles(record.saved, 'saveForBackward'),
+      // without a node nothing is differentiable (Python's checks for modified inputs don't apply)
+      handles(backwardOnly ? outputTensors : record.nonDifferentiable, 'markNonDifferentiable') as Handle[],
+      handles(executable ? record.saved : [], 'saveForBackward'),
       nodeBackward(this, ctx, nodeName, args.length, tensorArgs, outputs.length, tensorOutputs),
-      this.jvp === Function.jvp ? null : nodeJvp(this, ctx, args, tensorArgs, outputs.length, tensorOutputs),
+      this.jvp === Function.jvp || backwardOnly ? null : nodeJvp(this, ctx, args, tensorArgs, outputs.length, tensorOutputs),
       executable,
       materializesGrads(ctx),
     );
     setInJvp(ctx, false);
-    // An input returned as-is comes back as a new view of it carrying this node (as in PyTorch).
+    // the outputs that link to the node: not an input returned (that one came back replaced), nor a non-differentiable one
+    const linked = wrapOutputs.flatMap((pos, k) => (replaced[k] === null && !record.nonDifferentiable.includes(outputs[pos] as Tensor) ? [outputs[pos]] : []));
+    if (executable) keepCtxTensors(this, ctx, linked);
+    // An input returned as-is comes back as a new view of it (carrying this node), or detached without one (as in PyTorch).
     const wrapped = [...outputs];
-    tensorOutputs.forEach((pos, k) => {
+    wrapOutputs.forEach((pos, k) => {
       if (replaced[k] !== null) wrapped[pos] = new Tensor(replaced[k]!);
     });
     return (Array.isArray(result) ? wrapped : wrapped[0]) as ReturnType<C['forward']>;

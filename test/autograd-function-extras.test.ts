@@ -94,11 +94,13 @@ describe('autograd.Function, PyTorch 2 parts', () => {
     expect(seen).toEqual(fx.materialize.seen);
     expect(exact(x.grad, fx.materialize.x_grad)).toBeNull();
     x.grad = null;
+    // Python: ctx.set_materialize_grads(False) in backward is allowed (it only sets an attribute) and changes nothing there
     class Late extends Function {
       static override forward(_ctx: Ctx, a: T): T { return a.mul(1); }
       static override backward(ctx: Ctx, g: T): T { ctx.setMaterializeGrads(false); return g; }
     }
-    expect(() => (Late.apply(x) as T).sum().backward()).toThrow('setMaterializeGrads can only be called in forward');
+    (Late.apply(x) as T).sum().backward();
+    expect(x.grad!.tolist()).toEqual(torch.onesLike(x).tolist());
     x.grad = null;
   });
 
