@@ -185,7 +185,9 @@ export interface ChoicesOptions { weights?: readonly number[] | null; cumWeights
 export function choices<T>(population: readonly T[], options: ChoicesOptions = {}): T[] {
   const { weights = null, cumWeights = null, k = 1 } = options;
   const n = population.length;
-  if (cumWeights === null && weights === null) return Array.from({ length: k }, () => population[Math.floor(random() * n)]!);
+  // an empty population: Python's population[i] raises IndexError (a RangeError here), after one random() draw
+  const at = (i: number): T => { if (i >= n) throw new RangeError('list index out of range'); return population[i]!; };
+  if (cumWeights === null && weights === null) return Array.from({ length: k }, () => at(Math.floor(random() * n)));
   if (cumWeights !== null && weights !== null) throw new TypeError('Cannot specify both weights and cumulative weights');
   let cum = cumWeights;
   if (cum === null) {
@@ -193,6 +195,7 @@ export function choices<T>(population: readonly T[], options: ChoicesOptions = {
     cum = weights!.map((w) => (total += w));
   }
   if (cum.length !== n) throw new RangeError('The number of weights does not match the population');
+  if (n === 0) throw new RangeError('list index out of range');  // Python's cum_weights[-1] of an empty list: IndexError
   const total = cum[n - 1]! + 0.0;
   if (!(total > 0.0)) throw new RangeError('Total of weights must be greater than zero');
   if (!Number.isFinite(total)) throw new RangeError('Total of weights must be finite');

@@ -275,7 +275,7 @@ describe('transforms.v2 samples and errors', () => {
     expect(() => new v2.GaussianBlur(3).call(img, img)).toThrow(/holds 2 images; transforms.v2 here transforms one image per sample/);
     const [r1, r2] = new v2.RandomRotation(10).call(img, img) as [vision.Image, vision.Image];
     expect(r1.data).toEqual(r2.data);
-    expect(() => new v2.ToDtype(torch.float32).call(img)).toThrow(/has no dtype to convert: use ToImage\(\) first/);
+    expect(new v2.ToDtype(torch.float32).call(img)).toBe(img);  // a PIL image passes through, as in torchvision (test/vision-tv028-parity.test.ts)
     expect(() => new v2.ToDtype({ image: torch.float32 } as never)).toThrow(/unexpected option 'image'/);  // Python's {tv_tensors.Image: dtype} mapping
     expect(() => new v2.MixUp().call(torch.zeros([2, 3, 4, 4]), torch.tensor([0, 1]))).toThrow(/num_classes must be passed if the labels are index-based/);
     expect(() => new v2.MixUp({ numClasses: 3 }).call(torch.zeros([3, 3, 4, 4]), torch.tensor([0, 1]))).toThrow(/batch size of the image or video does not match the batch size of the labels: 3 != 2/);

@@ -40,7 +40,7 @@ port.on('message', async ({ input, flag, encode, filePixels, orientationOnly }) 
       // PNG rows filtered adaptively as libpng and PIL do: files about half the size of sharp's unfiltered ones)
       const { width, height, channels, format, quality, compressionLevel } = encode;
       let image = sharp(input, { raw: { width, height, channels } });
-      if (channels === 1) image = image.toColourspace('b-w'); // a grayscale file, as PIL writes mode 'L'
+      if (channels <= 2) image = image.toColourspace('b-w'); // a grayscale file (with alpha for 2 channels), as PIL writes modes 'L' and 'LA'
       image = format === 'jpeg' ? image.jpeg({ quality: quality ?? 75 }) : format === 'tiff' ? image.tiff({ compression: 'none' })
         : format === 'png' ? image.png({ compressionLevel: compressionLevel ?? 6, adaptiveFiltering: true }) : image.toFormat(format);
       const data = await image.toBuffer();

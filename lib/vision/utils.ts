@@ -73,7 +73,8 @@ export interface SaveImageOptions extends MakeGridOptions { format?: string | nu
 
 /**
  * torchvision's save_image: makeGrid of `tensor` (values in [0, 1]) scaled to 8 bits with rounding, written to
- * `fp` as PNG, JPEG, ... (`format`, else the extension).
+ * `fp` as PNG, JPEG, ... (`format`, else the extension). A grid of 2 or 4 channels is written with its alpha
+ * (PIL's LA or RGBA), which JPEG refuses as PIL does.
  */
 export function saveImage(tensor: Images, fp: string, ...args: PyArgs<[format: string | null], SaveImageOptions>): void;
 export function saveImage(...args: unknown[]): void {
@@ -83,7 +84,9 @@ export function saveImage(...args: unknown[]): void {
   const grid = gridOf(fn, [tensor, ...gridArgs]);
   try {
     const [channels, height, width] = grid.shape as [number, number, number];
-    if (channels !== 3 && channels !== 4) throw new RangeError(`${fn}: cannot write an image of ${channels} channels (3 or 4)`);
+    if (channels < 2 || channels > 4) throw new RangeError(`${fn}: cannot write an image of ${channels} channels (2, 3 or 4)`);
+    // PIL's modes LA, RGB and RGBA (Image.fromarray); its JPEG plugin writes RGB only (an OSError in Python)
+    if (fileFormat === 'jpeg' && channels !== 3) throw new Error(`${fn}: cannot write mode ${channels === 2 ? 'LA' : 'RGBA'} as JPEG`);
     // `mul(255).add_(0.5).clamp_(0, 255)` then uint8: round to the nearest 8-bit value, as torchvision.
     const pixels = torch.tidy(() => grid.mul(255).add_(0.5).clamp_(0, 255).permute(1, 2, 0).to(torch.uint8).contiguous().toTypedArray() as Uint8Array);
     writeFileSync(fp, encodeImageSync(pixels, width, height, channels, fileFormat));

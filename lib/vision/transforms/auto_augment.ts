@@ -8,7 +8,7 @@ import { Image } from '../image.js';
 import { atan } from '../_crmath.js';  // math.atan: glibc's, which a correctly rounded atan matches nearly always
 import {
   adjustBrightness, adjustContrast, adjustSaturation, adjustSharpness, affine, autocontrast, checkInterpolation, equalize, getDimensions, invert,
-  pilToTensor, posterize, rotate, solarize, toPILImage, type ImageLike, type InterpolationMode,
+  pilToTensor, posterize, rotate, solarize, toPILImage, type ImageLike, type InterpolationArg, type InterpolationMode,
 } from './functional.js';
 import { randint1 } from './_random.js';
 import { checkFillOption, fillPerChannel } from './_checks.js';
@@ -32,7 +32,7 @@ export interface AugmentOps {
 const V1_OPS: AugmentOps = { affine, rotate, adjustBrightness, adjustSaturation, adjustContrast, adjustSharpness, posterize, solarize, autocontrast, equalize, invert };
 
 /** torchvision's _apply_op: the operation by name with its (signed) magnitude, through `ops` (v1's functional by default). */
-export function applyAugmentOp<T extends ImageLike>(img: T, name: string, magnitude: number, interpolation: InterpolationMode, fill: number[] | null, ops: AugmentOps = V1_OPS): T {
+export function applyAugmentOp<T extends ImageLike>(img: T, name: string, magnitude: number, interpolation: InterpolationArg, fill: number[] | null, ops: AugmentOps = V1_OPS): T {
   const degrees = (radians: number): number => radians * (180.0 / Math.PI); // Python's math.degrees
   switch (name) {
     case 'ShearX': return ops.affine(img, 0.0, [0, 0], 1.0, [degrees(atan(magnitude)), 0.0], interpolation, fill, [0, 0]);
@@ -121,7 +121,7 @@ function drawOp(space: Space, bin: (bins: number) => number): [name: string, mag
   return [name, magnitude];
 }
 
-export interface RandAugmentOptions { numOps?: number; magnitude?: number; numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: Fill }
+export interface RandAugmentOptions { numOps?: number; magnitude?: number; numMagnitudeBins?: number; interpolation?: InterpolationArg; fill?: Fill }
 const RAND_AUGMENT = signature('RandAugment', { numOps: 2, magnitude: 9, numMagnitudeBins: 31, interpolation: 'nearest', fill: null });
 
 /** RandAugment (Cubuk et al., 2019): numOps random operations at one fixed magnitude bin, as torchvision's RandAugment. */
@@ -130,7 +130,7 @@ export class RandAugment extends Augmenter {
   readonly numOps: number;
   readonly magnitude: number;
   readonly numMagnitudeBins: number;
-  constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationMode, fill: Fill], RandAugmentOptions>);
+  constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationArg, fill: Fill], RandAugmentOptions>);
   constructor(...args: unknown[]) {
     const [numOps, magnitude, bins, interpolation, fill] = bind(RAND_AUGMENT, args) as [number, number, unknown, unknown, unknown];
     super(RAND_AUGMENT.fn, interpolation, fill);
@@ -214,7 +214,7 @@ export const POLICIES: Record<AutoAugmentPolicy, readonly SubPolicy[]> = {
   ],
 };
 
-export interface AutoAugmentOptions { policy?: AutoAugmentPolicy; interpolation?: InterpolationMode; fill?: Fill }
+export interface AutoAugmentOptions { policy?: AutoAugmentPolicy; interpolation?: InterpolationArg; fill?: Fill }
 const AUTO_AUGMENT = signature('AutoAugment', { policy: 'imagenet', interpolation: 'nearest', fill: null });
 
 /**
@@ -225,7 +225,7 @@ export class AutoAugment extends Augmenter {
   static readonly sourceModule = import.meta.url;
   readonly policy: AutoAugmentPolicy;
   readonly policies: readonly SubPolicy[];
-  constructor(...args: PyArgs<[policy: AutoAugmentPolicy, interpolation: InterpolationMode, fill: Fill], AutoAugmentOptions>);
+  constructor(...args: PyArgs<[policy: AutoAugmentPolicy, interpolation: InterpolationArg, fill: Fill], AutoAugmentOptions>);
   constructor(...args: unknown[]) {
     const [policy, interpolation, fill] = bind(AUTO_AUGMENT, args);
     super(AUTO_AUGMENT.fn, interpolation, fill);
@@ -264,14 +264,14 @@ function autoAugmentSpace(height: number, width: number): Space {
   return [...augmentationSpace(10, 0.3, [150.0 / 331.0 * width, 150.0 / 331.0 * height], 30.0, 0.9, 4), ['Invert', { magnitudes: null, signed: false }]];
 }
 
-export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpolation?: InterpolationMode; fill?: Fill }
+export interface TrivialAugmentWideOptions { numMagnitudeBins?: number; interpolation?: InterpolationArg; fill?: Fill }
 const TRIVIAL_AUGMENT_WIDE = signature('TrivialAugmentWide', { numMagnitudeBins: 31, interpolation: 'nearest', fill: null });
 
 /** TrivialAugment Wide (Müller and Hutter, 2021): one random operation at a random magnitude bin, as torchvision's TrivialAugmentWide. */
 export class TrivialAugmentWide extends Augmenter {
   static readonly sourceModule = import.meta.url;
   readonly numMagnitudeBins: number;
-  constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationMode, fill: Fill], TrivialAugmentWideOptions>);
+  constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationArg, fill: Fill], TrivialAugmentWideOptions>);
   constructor(...args: unknown[]) {
     const [bins, interpolation, fill] = bind(TRIVIAL_AUGMENT_WIDE, args);
     super(TRIVIAL_AUGMENT_WIDE.fn, interpolation, fill);
@@ -310,7 +310,7 @@ function augMixSpace(bins: number, height: number, width: number, allOps: boolea
 
 export interface AugMixOptions {
   severity?: number; mixtureWidth?: number; chainDepth?: number; alpha?: number; allOps?: boolean;
-  interpolation?: InterpolationMode; fill?: Fill;
+  interpolation?: InterpolationArg; fill?: Fill;
 }
 const AUG_MIX = signature('AugMix', { severity: 3, mixtureWidth: 3, chainDepth: -1, alpha: 1.0, allOps: true, interpolation: 'bilinear', fill: null });
 
@@ -329,7 +329,7 @@ export class AugMix extends Augmenter {
   readonly alpha: number;
   readonly allOps: boolean;
   readonly #alphaRepr: unknown;
-  constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: Fill], AugMixOptions>);
+  constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationArg, fill: Fill], AugMixOptions>);
   constructor(...args: unknown[]) {
     const [severity, mixtureWidth, chainDepth, alphaArg, allOps, interpolation, fill] = bind(AUG_MIX, args) as [number, number, number, unknown, boolean, unknown, unknown];
     super(AUG_MIX.fn, interpolation, fill);

@@ -3,12 +3,12 @@ import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js'
 import { enumMember, float, transformRepr } from './_repr.js';
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
-import { checkInterpolation, elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, elasticTransform, gaussianBlur, getDimensions, type ImageLike, type InterpolationArg, type InterpolationMode } from './functional.js';
 import { checkFillOption } from './_checks.js';
 import { Transform } from './transform.js';
 
 type Pair = number | readonly number[];
-export interface ElasticTransformOptions { alpha?: Pair; sigma?: Pair; interpolation?: InterpolationMode; fill?: number | readonly number[] }
+export interface ElasticTransformOptions { alpha?: Pair; sigma?: Pair; interpolation?: InterpolationArg; fill?: number | readonly number[] }
 const ELASTIC_TRANSFORM = signature('ElasticTransform', { alpha: 50.0, sigma: 5.0, interpolation: 'bilinear', fill: 0 });
 
 function pair(value: Pair, name: string): [number, number] {
@@ -27,7 +27,7 @@ export class ElasticTransform extends Transform<ImageLike, ImageLike> {
   readonly interpolation: InterpolationMode;
   readonly fill: number[];
   readonly #fillRepr: unknown;
-  constructor(...args: PyArgs<[alpha: Pair, sigma: Pair, interpolation: InterpolationMode, fill: number | readonly number[]], ElasticTransformOptions>);
+  constructor(...args: PyArgs<[alpha: Pair, sigma: Pair, interpolation: InterpolationArg, fill: number | readonly number[]], ElasticTransformOptions>);
   constructor(...args: unknown[]) {
     super();
     const [alpha, sigma, interpolation, fill] = bind(ELASTIC_TRANSFORM, args);

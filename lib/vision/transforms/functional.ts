@@ -9,6 +9,7 @@ import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
 import { isTensor } from '../../tensor.js';
 import { describe } from '../../options.js';
+import { warn } from '../../warnings.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../nn/functional/_signature.js';
 import { Image, type ImageMode } from '../image.js';
 import { pilResize, type PilFilter } from '../_pil_resample.js';
@@ -420,10 +421,10 @@ export function crop<T extends ImageLike>(img: T, ...args: unknown[]): T {
 }
 
 /** (h, w) from torchvision's size argument: a number or 1 or 2 numbers. */
-export function setupSize(size: number | readonly number[], fn: string): [number, number] {
+export function setupSize(size: number | readonly number[], fn: string, errorMsg = 'Please provide only two dimensions (h, w) for size.'): [number, number] {
   if (typeof size === 'number') return [Math.trunc(size), Math.trunc(size)];
   if (Array.isArray(size) && size.length === 1) return [size[0]!, size[0]!];
-  if (!Array.isArray(size) || size.length !== 2) throw new RangeError(`${fn}: Please provide only two dimensions (h, w) for size.`);
+  if (!Array.isArray(size) || size.length !== 2) throw new RangeError(`${fn}: ${errorMsg}`);
   return [size[0]!, size[1]!];
 }
 
@@ -467,8 +468,29 @@ export function resizedOutputSize(h: number, w: number, size: readonly number[],
 // refuses box and hamming as F.interpolate does, and lanczos without antialias (v1 passes none).
 const INTERPOLATIONS: readonly string[] = ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos'];
 
-/** The interpolation mode, checked against those `fn` supports (all seven by default). */
+/**
+ * An interpolation mode as torchvision takes it: an InterpolationMode or the corresponding Pillow integer
+ * constant (0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming: _interpolation_modes_from_int).
+ */
+export type InterpolationArg = InterpolationMode | number;
+
+/** torchvision's _interpolation_modes_from_int: Pillow's resampling constants. */
+const MODES_FROM_INT: ReadonlyMap<number, InterpolationMode> = new Map([[0, 'nearest'], [2, 'bilinear'], [3, 'bicubic'], [4, 'box'], [5, 'hamming'], [1, 'lanczos']]);
+
+/**
+ * A Pillow integer constant as its InterpolationMode (torchvision's _interpolation_modes_from_int,
+ * which raises KeyError for other integers); anything else as given.
+ */
+export function interpolationFromInt(mode: unknown, fn: string): unknown {
+  if (typeof mode !== 'number') return mode;
+  const m = MODES_FROM_INT.get(mode);
+  if (m === undefined) throw new RangeError(`${fn}: KeyError: ${mode} (interpolation as an integer must be a Pillow constant: 0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming)`);
+  return m;
+}
+
+/** The interpolation mode (a Pillow integer constant as its mode), checked against those `fn` supports (all seven by default). */
 export function checkInterpolation(mode: unknown, fn: string, allowed: readonly string[] = INTERPOLATIONS): InterpolationMode {
+  mode = interpolationFromInt(mode, fn);
   if (typeof mode !== 'string' || !allowed.includes(mode)) throw new RangeError(`${fn}: Interpolation mode '${String(mode)}' is unsupported (use ${allowed.map((m) => `'${m}'`).join(', ')})`);
   return mode as InterpolationMode;
 }
@@ -477,11 +499,11 @@ export function checkInterpolation(mode: unknown, fn: string, allowed: readonly 
  * torchvision's resize: a tensor through F.interpolate (antialiased for bilinear/bicubic by default), a
  * vision.Image as PIL resizes it (img.resize((w, h), resample): antialias does not apply).
  */
-export function resize<T extends ImageLike>(img: T, size: number | readonly number[], interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
-export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[]; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
+export function resize<T extends ImageLike>(img: T, size: number | readonly number[], interpolation?: InterpolationArg, maxSize?: number | null, antialias?: boolean | null): T;
+export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[], interpolation: InterpolationArg, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[]; interpolation?: InterpolationArg; maxSize?: number | null; antialias?: boolean | null }>): T;
 export function resize<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null];
-  checkInterpolation(interpolation, 'resize');
+  const [size, mode, maxSize, antialias] = bind(RESIZE_ARGS, args) as [size: number | readonly number[], interpolation: InterpolationArg, maxSize: number | null, antialias: boolean | null];
+  const interpolation = checkInterpolation(mode, 'resize');
   const sizeList = typeof size === 'number' ? [size] : [...size];
   if (sizeList.length !== 1 && sizeList.length !== 2) throw new RangeError(`resize: Size must be an int or a 1 or 2 element tuple/list, not a ${sizeList.length} element tuple/list`);
   if (!sizeList.every((s) => Number.isInteger(s) && s > 0)) throw new RangeError(`resize: size must be positive integers, got ${JSON.stringify(size)}`);
@@ -507,10 +529,10 @@ function resizeImagePil(img: Image, [h, w]: readonly number[], interpolation: In
 }
 
 /** torchvision's resized_crop: crop, then resize to `size`. */
-export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationMode, antialias?: boolean | null): T;
-export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>): T;
+export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationArg, antialias?: boolean | null): T;
+export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationArg, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationArg; antialias?: boolean | null }>): T;
 export function resizedCrop<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [top, left, height, width, size, interpolation, antialias] = bind(RESIZED_CROP_ARGS, args) as [top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null];
+  const [top, left, height, width, size, interpolation, antialias] = bind(RESIZED_CROP_ARGS, args) as [top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationArg, antialias: boolean | null];
   return resize(crop(img, top, left, height, width), size, interpolation, null, antialias);
 }
 
@@ -604,14 +626,14 @@ function applyGridTransform(img: Tensor, grid: Tensor, mode: 'nearest' | 'biline
 }
 
 /** torchvision's rotate: counter-clockwise by `angle` degrees about the centre (or `center`). */
-export function rotate<T extends ImageLike>(img: T, angle: number, interpolation?: InterpolationMode, expand?: boolean, center?: readonly number[] | null, fill?: number | readonly number[] | null): T;
-export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: number | readonly number[] | null], { angle?: number; interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] | null }>): T;
+export function rotate<T extends ImageLike>(img: T, angle: number, interpolation?: InterpolationArg, expand?: boolean, center?: readonly number[] | null, fill?: number | readonly number[] | null): T;
+export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, interpolation: InterpolationArg, expand: boolean, center: readonly number[] | null, fill: number | readonly number[] | null], { angle?: number; interpolation?: InterpolationArg; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] | null }>): T;
 export function rotate<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [angle, interpolation, expand, center, fill] = bind(ROTATE_ARGS, args) as [angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: number | readonly number[] | null];
+  const [angle, interpolation, expand, center, fill] = bind(ROTATE_ARGS, args) as [angle: number, interpolation: InterpolationArg, expand: boolean, center: readonly number[] | null, fill: number | readonly number[] | null];
   if (typeof angle !== 'number') throw new TypeError('rotate: Argument angle should be int or float');
   if (center !== null && (!Array.isArray(center) || center.length !== 2)) throw new TypeError('rotate: Argument center should be a sequence of 2 numbers');
   if (img instanceof Image) return pilRotate(img, angle, pilWarpFilter(interpolation, 'rotate'), !!expand, center, pilFill('rotate', img, fill)) as T;
-  checkInterpolation(interpolation, 'rotate', ['nearest', 'bilinear']);
+  const mode = checkInterpolation(interpolation, 'rotate', ['nearest', 'bilinear']);
   const [, h, w] = getDimensions(img);
   let centerF: [number, number] = [0.0, 0.0];
   if (center !== null) centerF = [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
@@ -621,7 +643,7 @@ export function rotate<T extends ImageLike>(img: T, ...args: unknown[]): T {
     const [ow, oh] = expand ? affineOutputSize(matrix, w, h) : [w, h];
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
     const theta = torch.tensor(matrix, { dtype, device: t.device }).reshape(1, 2, 3);
-    return applyGridTransform(t, genAffineGrid(theta, w, h, ow, oh), interpolation as 'nearest' | 'bilinear', fillList);
+    return applyGridTransform(t, genAffineGrid(theta, w, h, ow, oh), mode as 'nearest' | 'bilinear', fillList);
   }) as T;
 }
 
@@ -629,10 +651,10 @@ export function rotate<T extends ImageLike>(img: T, ...args: unknown[]): T {
  * torchvision's affine (tensor path): rotation by `angle` degrees, translation in pixels, scale and
  * shear (degrees; one number shears x only) about the centre (or `center`), on the input's grid.
  */
-export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: InterpolationMode, fill?: number | readonly number[] | null, center?: readonly number[] | null): T;
-export function affine<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null, center: readonly number[] | null], { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: InterpolationMode; fill?: number | readonly number[] | null; center?: readonly number[] | null }>): T;
+export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: InterpolationArg, fill?: number | readonly number[] | null, center?: readonly number[] | null): T;
+export function affine<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationArg, fill: number | readonly number[] | null, center: readonly number[] | null], { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: InterpolationArg; fill?: number | readonly number[] | null; center?: readonly number[] | null }>): T;
 export function affine<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [angle, translate, scale, shear, interpolation, fill, center] = bind(AFFINE_ARGS, args) as [angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null, center: readonly number[] | null];
+  const [angle, translate, scale, shear, interpolation, fill, center] = bind(AFFINE_ARGS, args) as [angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationArg, fill: number | readonly number[] | null, center: readonly number[] | null];
   const fn = 'affine';
   if (typeof angle !== 'number') throw new TypeError(`${fn}: Argument angle should be int or float`);
   if (!Array.isArray(translate)) throw new TypeError(`${fn}: Argument translate should be a sequence`);
@@ -648,7 +670,7 @@ export function affine<T extends ImageLike>(img: T, ...args: unknown[]): T {
     const m = inverseAffineMatrix(c, angle, [translate[0]!, translate[1]!], scale, shearXY as [number, number], true);
     return pilAffineImage(img, m, interpolation, fill) as T;
   }
-  checkInterpolation(interpolation, fn, ['nearest', 'bilinear']);
+  const mode = checkInterpolation(interpolation, fn, ['nearest', 'bilinear']);
   const [, h, w] = getDimensions(img);
   const centerF: [number, number] = center === null ? [0.0, 0.0] : [1.0 * (center[0]! - w * 0.5), 1.0 * (center[1]! - h * 0.5)];
   const matrix = inverseAffineMatrix(centerF, angle, [1.0 * translate[0]!, 1.0 * translate[1]!], scale, shearXY as [number, number]);
@@ -656,7 +678,7 @@ export function affine<T extends ImageLike>(img: T, ...args: unknown[]): T {
   return onTensor(img, fn, (t) => {
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
     const theta = torch.tensor(matrix, { dtype, device: t.device }).reshape(1, 2, 3);
-    return applyGridTransform(t, genAffineGrid(theta, w, h, w, h), interpolation as 'nearest' | 'bilinear', fillList);
+    return applyGridTransform(t, genAffineGrid(theta, w, h, w, h), mode as 'nearest' | 'bilinear', fillList);
   }) as T;
 }
 
@@ -699,33 +721,33 @@ function perspectiveGrid(c: readonly number[], ow: number, oh: number, dtype: to
 }
 
 /** torchvision's perspective: the projective map taking `startpoints` (4 corners [x, y]) to `endpoints`. */
-export function perspective<T extends ImageLike>(img: T, startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation?: InterpolationMode, fill?: number | readonly number[] | null): T;
-export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null], { startpoints?: readonly (readonly number[])[]; endpoints?: readonly (readonly number[])[]; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }>): T;
+export function perspective<T extends ImageLike>(img: T, startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation?: InterpolationArg, fill?: number | readonly number[] | null): T;
+export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationArg, fill: number | readonly number[] | null], { startpoints?: readonly (readonly number[])[]; endpoints?: readonly (readonly number[])[]; interpolation?: InterpolationArg; fill?: number | readonly number[] | null }>): T;
 export function perspective<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [startpoints, endpoints, interpolation, fill] = bind(PERSPECTIVE_ARGS, args) as [startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationMode, fill: number | readonly number[] | null];
+  const [startpoints, endpoints, interpolation, fill] = bind(PERSPECTIVE_ARGS, args) as [startpoints: readonly (readonly number[])[], endpoints: readonly (readonly number[])[], interpolation: InterpolationArg, fill: number | readonly number[] | null];
   return perspectiveByCoefficients(img, perspectiveCoefficients(startpoints, endpoints), interpolation, fill);
 }
 
 /** perspective's image kernel from the map's 8 coefficients (v2's perspective_image takes them in place of the corners). */
-function perspectiveByCoefficients<T extends ImageLike>(img: T, coeffs: readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null): T {
+function perspectiveByCoefficients<T extends ImageLike>(img: T, coeffs: readonly number[], interpolation: InterpolationArg, fill: number | readonly number[] | null): T {
   if (img instanceof Image) return pilPerspective(img, [img.width, img.height], coeffs, pilWarpFilter(interpolation, 'perspective'), pilFill('perspective', img, fill)) as T;
-  checkInterpolation(interpolation, 'perspective', ['nearest', 'bilinear']);
+  const mode = checkInterpolation(interpolation, 'perspective', ['nearest', 'bilinear']);
   const fillList = checkFill('perspective', img, fill);
   return onTensor(img, 'perspective', (t) => {
     const dtype = t.isFloatingPoint() ? t.dtype : torch.float32;
-    return applyGridTransform(t, perspectiveGrid(coeffs, t.size(-1), t.size(-2), dtype, t.device), interpolation as 'nearest' | 'bilinear', fillList);
+    return applyGridTransform(t, perspectiveGrid(coeffs, t.size(-1), t.size(-2), dtype, t.device), mode as 'nearest' | 'bilinear', fillList);
   }) as T;
 }
 
 /** torchvision's pil_modes_mapping for PIL's transforms: nearest (and nearest-exact), bilinear, bicubic. */
-function pilWarpFilter(interpolation: InterpolationMode, fn: string): PilWarpFilter {
+function pilWarpFilter(interpolation: InterpolationArg, fn: string): PilWarpFilter {
   // torchvision's pil_modes_mapping takes every mode; Image.transform refuses box, hamming and lanczos (not a rotate's shortcuts)
-  checkInterpolation(interpolation, fn, ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos']);
-  return interpolation === 'nearest-exact' ? 'nearest' : interpolation as PilWarpFilter;
+  const mode = checkInterpolation(interpolation, fn, ['nearest', 'nearest-exact', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos']);
+  return mode === 'nearest-exact' ? 'nearest' : mode as PilWarpFilter;
 }
 
 /** _functional_pil.affine: Image.transform(img.size, Image.AFFINE, matrix, resample, fillcolor) with torchvision's fill. */
-function pilAffineImage(img: Image, matrix: readonly number[], interpolation: InterpolationMode, fill: number | readonly number[] | null): Image {
+function pilAffineImage(img: Image, matrix: readonly number[], interpolation: InterpolationArg, fill: number | readonly number[] | null): Image {
   return pilAffine(img, [img.width, img.height], matrix, pilWarpFilter(interpolation, 'affine'), pilFill('affine', img, fill));
 }
 
@@ -742,10 +764,13 @@ function checkFill(fn: string, img: ImageLike, fill: number | readonly number[] 
  * torchvision's elastic_transform: samples the image at an identity grid plus `displacement`
  * (1 x H x W x 2, in grid units), in float32 as torchvision does.
  */
-export function elasticTransform<T extends ImageLike>(img: T, displacement: Tensor, interpolation?: InterpolationMode, fill?: number | readonly number[] | null): T;
-export function elasticTransform<T extends ImageLike>(img: T, ...args: PyArgsWith<[displacement: Tensor, interpolation: InterpolationMode, fill: number | readonly number[] | null], { displacement?: Tensor; interpolation?: InterpolationMode; fill?: number | readonly number[] | null }>): T;
+export function elasticTransform<T extends ImageLike>(img: T, displacement: Tensor, interpolation?: InterpolationArg, fill?: number | readonly number[] | null): T;
+export function elasticTransform<T extends ImageLike>(img: T, ...args: PyArgsWith<[displacement: Tensor, interpolation: InterpolationArg, fill: number | readonly number[] | null], { displacement?: Tensor; interpolation?: InterpolationArg; fill?: number | readonly number[] | null }>): T;
 export function elasticTransform<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [displacement, interpolation, fill] = bind(ELASTIC_TRANSFORM_ARGS, args) as [displacement: Tensor, interpolation: InterpolationMode, fill: number | readonly number[] | null];
+  const [displacement, given, fill] = bind(ELASTIC_TRANSFORM_ARGS, args) as [displacement: Tensor, interpolation: InterpolationArg, fill: number | readonly number[] | null];
+  // backward compatibility with integer values, with v1's elastic_transform's warning (its only functional that warns)
+  if (typeof given === 'number') warn('Argument interpolation should be of type InterpolationMode instead of int. Please, use InterpolationMode enum.');
+  const interpolation = interpolationFromInt(given, 'elasticTransform');
   if (!isTensor(displacement)) throw new TypeError('elasticTransform: Argument displacement should be a Tensor');
   checkInterpolation(interpolation, 'elasticTransform', ['nearest', 'bilinear']);
   const [, h, w] = getDimensions(img);

@@ -18,7 +18,7 @@ export class GaussianBlur extends Transform<ImageLike, ImageLike> {
   constructor(...args: unknown[]) {
     super();
     const [kernelSize, sigma] = bind(GAUSSIAN_BLUR, args) as [Pair, Pair];
-    this.kernelSize = setupSize(kernelSize, 'GaussianBlur');
+    this.kernelSize = setupSize(kernelSize, 'GaussianBlur', 'Kernel size should be a tuple/list of two integers');
     if (this.kernelSize.some((k) => !(k > 0) || k % 2 === 0)) throw new RangeError('GaussianBlur: Kernel size value should be an odd and positive number.');
     if (typeof sigma === 'number') {
       if (!(sigma > 0)) throw new RangeError('GaussianBlur: If sigma is a single number, it must be positive.');

@@ -26,6 +26,6 @@ export { LinearTransformation } from './linear_transformation.js';
 export { applyAugmentOp, AugMix, AutoAugment, AutoAugmentPolicy, RandAugment, TrivialAugmentWide, type AugMixOptions, type AutoAugmentOptions, type RandAugmentOptions, type TrivialAugmentWideOptions } from './auto_augment.js';
 export { RandomInvert, RandomPosterize, RandomSolarize, RandomAdjustSharpness, RandomAutocontrast, RandomEqualize } from './random_color.js';
 export { ImageClassification, ObjectDetection, SemanticSegmentation, type ImageClassificationOptions, type SemanticSegmentationOptions } from './presets.js';
-export { InterpolationMode } from './functional.js';
+export { InterpolationMode, type InterpolationArg } from './functional.js';
 export * as functional from './functional.js';
 export * as v2 from './v2/index.js';

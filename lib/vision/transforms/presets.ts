@@ -5,7 +5,7 @@ import { enumMember, strOf } from './_repr.js';
 import { readOptions } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import { Image } from '../image.js';
-import { centerCrop, checkInterpolation, convertImageDtype, normalize, pilToTensor, resize, type ImageLike, type InterpolationMode } from './functional.js';
+import { centerCrop, checkInterpolation, convertImageDtype, normalize, pilToTensor, resize, type ImageLike, type InterpolationArg, type InterpolationMode } from './functional.js';
 import { Transform } from './transform.js';
 
 /**
@@ -29,7 +29,7 @@ export class ObjectDetection extends Transform<ImageLike, Tensor> {
 
 export interface ImageClassificationOptions {
   cropSize: number; resizeSize?: number; mean?: readonly number[]; std?: readonly number[];
-  interpolation?: InterpolationMode; antialias?: boolean | null;
+  interpolation?: InterpolationArg; antialias?: boolean | null;
 }
 
 /** Resize the shorter edge to resizeSize, centre-crop cropSize, rescale to [0, 1] floats, normalize. */
@@ -69,7 +69,7 @@ export class ImageClassification extends Transform<ImageLike, Tensor> {
 
 export interface SemanticSegmentationOptions {
   resizeSize: number | null; mean?: readonly number[]; std?: readonly number[];
-  interpolation?: InterpolationMode; antialias?: boolean | null;
+  interpolation?: InterpolationArg; antialias?: boolean | null;
 }
 
 /** Resize the shorter edge to resizeSize (null: no resize), rescale to [0, 1] floats, normalize. */

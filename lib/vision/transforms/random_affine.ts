@@ -1,7 +1,7 @@
 // transforms.RandomAffine.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { float, transformRepr } from './_repr.js';
-import { checkInterpolation, affine, getDimensions, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, affine, getDimensions, type ImageLike, type InterpolationArg, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
 import { checkFillOption, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
@@ -9,7 +9,7 @@ import { pyRound } from '../../libm.js';
 
 export interface RandomAffineOptions {
   translate?: readonly number[] | null; scale?: readonly number[] | null; shear?: number | readonly number[] | null;
-  interpolation?: InterpolationMode; fill?: number | readonly number[]; center?: readonly number[] | null;
+  interpolation?: InterpolationArg; fill?: number | readonly number[]; center?: readonly number[] | null;
 }
 
 const RANDOM_AFFINE = signature('RandomAffine', { degrees: REQUIRED, translate: null, scale: null, shear: null, interpolation: 'nearest', fill: 0, center: null });
@@ -41,7 +41,7 @@ export class RandomAffine extends Transform<ImageLike, ImageLike> {
   readonly fill: number | number[];
   readonly center: number[] | null;
   constructor(...args: PyArgs<[degrees: Angle, translate: readonly number[] | null, scale: readonly number[] | null, shear: Angle | null,
-    interpolation: InterpolationMode, fill: number | readonly number[], center: readonly number[] | null], RandomAffineOptions>);
+    interpolation: InterpolationArg, fill: number | readonly number[], center: readonly number[] | null], RandomAffineOptions>);
   constructor(options: RandomAffineOptions & { degrees: Angle });
   constructor(...args: unknown[]) {
     super();

@@ -1,12 +1,12 @@
 // transforms.RandomPerspective.
 import { bind, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { numberArg } from '../../options.js';
-import { checkInterpolation, getDimensions, perspective, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, getDimensions, perspective, type ImageLike, type InterpolationArg, type InterpolationMode } from './functional.js';
 import { rand1, randint1 } from './_random.js';
 import { checkFillOption, checkProbability, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
-export interface RandomPerspectiveOptions { distortionScale?: number; p?: number; interpolation?: InterpolationMode; fill?: number | readonly number[] }
+export interface RandomPerspectiveOptions { distortionScale?: number; p?: number; interpolation?: InterpolationArg; fill?: number | readonly number[] }
 const RANDOM_PERSPECTIVE = signature('RandomPerspective', { distortionScale: 0.5, p: 0.5, interpolation: 'bilinear', fill: 0 });
 
 /** A random perspective distortion of the corners with probability p, drawn as torchvision's RandomPerspective. */
@@ -16,7 +16,7 @@ export class RandomPerspective extends Transform<ImageLike, ImageLike> {
   readonly p: number;
   readonly interpolation: InterpolationMode;
   readonly fill: number | number[];
-  constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: number | readonly number[]], RandomPerspectiveOptions>);
+  constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationArg, fill: number | readonly number[]], RandomPerspectiveOptions>);
   constructor(...args: unknown[]) {
     super();
     const fn = RANDOM_PERSPECTIVE.fn;

@@ -2,12 +2,12 @@
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { asGiven, copied, floatIfDefault, givenOrDefault, sizeAsGiven, transformRepr, tuple } from './_repr.js';
 import * as torch from '../../index.js';
-import { checkInterpolation, getDimensions, resizedCrop, setupSize, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, getDimensions, resizedCrop, setupSize, type ImageLike, type InterpolationArg, type InterpolationMode } from './functional.js';
 import { randint1, uniform1 } from './_random.js';
 import { Transform } from './transform.js';
 import { pyRound } from '../../libm.js';
 
-export interface RandomResizedCropOptions { scale?: readonly [number, number]; ratio?: readonly [number, number]; interpolation?: InterpolationMode; antialias?: boolean | null }
+export interface RandomResizedCropOptions { scale?: readonly [number, number]; ratio?: readonly [number, number]; interpolation?: InterpolationArg; antialias?: boolean | null }
 const RANDOM_RESIZED_CROP = signature('RandomResizedCrop', { size: REQUIRED, scale: [0.08, 1.0], ratio: [3.0 / 4.0, 4.0 / 3.0], interpolation: 'bilinear', antialias: true });
 
 /** Crops a random area and aspect ratio, then resizes to `size`, drawing as torchvision's RandomResizedCrop. */
@@ -20,7 +20,7 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
   readonly antialias: boolean | null;
   readonly #repr: Record<string, unknown>;
   readonly #given: { size: unknown; scale: unknown; ratio: unknown };
-  constructor(...args: PyArgs<[size: number | readonly number[], scale: readonly [number, number], ratio: readonly [number, number], interpolation: InterpolationMode, antialias: boolean | null], RandomResizedCropOptions>);
+  constructor(...args: PyArgs<[size: number | readonly number[], scale: readonly [number, number], ratio: readonly [number, number], interpolation: InterpolationArg, antialias: boolean | null], RandomResizedCropOptions>);
   constructor(options: RandomResizedCropOptions & { size: number | readonly number[] });
   constructor(...args: unknown[]) {
     super();

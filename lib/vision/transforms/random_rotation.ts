@@ -1,12 +1,12 @@
 // transforms.RandomRotation.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { float, transformRepr } from './_repr.js';
-import { checkInterpolation, getDimensions, rotate, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, getDimensions, rotate, type ImageLike, type InterpolationArg, type InterpolationMode } from './functional.js';
 import { uniform1 } from './_random.js';
 import { checkFillOption, fillPerChannel } from './_checks.js';
 import { Transform } from './transform.js';
 
-export interface RandomRotationOptions { interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] }
+export interface RandomRotationOptions { interpolation?: InterpolationArg; expand?: boolean; center?: readonly number[] | null; fill?: number | readonly number[] }
 const RANDOM_ROTATION = signature('RandomRotation', { degrees: REQUIRED, interpolation: 'nearest', expand: false, center: null, fill: 0 });
 
 /** Rotates by an angle drawn uniformly from `degrees` (one uniform_ draw, as torchvision). */
@@ -17,7 +17,7 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
   readonly expand: boolean;
   readonly center: number[] | null;
   readonly fill: number | number[];
-  constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: number | readonly number[]], RandomRotationOptions>);
+  constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationArg, expand: boolean, center: readonly number[] | null, fill: number | readonly number[]], RandomRotationOptions>);
   constructor(options: RandomRotationOptions & { degrees: number | readonly number[] });
   constructor(...args: unknown[]) {
     super();

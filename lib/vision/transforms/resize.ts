@@ -1,10 +1,10 @@
 // transforms.Resize.
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { transformRepr } from './_repr.js';
-import { checkInterpolation, resize, type ImageLike, type InterpolationMode } from './functional.js';
+import { checkInterpolation, resize, type ImageLike, type InterpolationArg, type InterpolationMode } from './functional.js';
 import { Transform } from './transform.js';
 
-export interface ResizeOptions { interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }
+export interface ResizeOptions { interpolation?: InterpolationArg; maxSize?: number | null; antialias?: boolean | null }
 const RESIZE = signature('Resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
 
 /** Resize to [h, w], or the shorter edge to `size` (an int) keeping the aspect ratio, as torchvision's Resize. */
@@ -16,7 +16,7 @@ export class Resize extends Transform<ImageLike, ImageLike> {
   readonly interpolation: InterpolationMode;
   readonly maxSize: number | null;
   readonly antialias: boolean | null;
-  constructor(...args: PyArgs<[size: number | readonly number[], interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], ResizeOptions>);
+  constructor(...args: PyArgs<[size: number | readonly number[], interpolation: InterpolationArg, maxSize: number | null, antialias: boolean | null], ResizeOptions>);
   constructor(options: ResizeOptions & { size: number | readonly number[] });
   constructor(...args: unknown[]) {
     super();

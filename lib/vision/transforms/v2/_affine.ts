@@ -12,7 +12,7 @@ import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/function
 import { cos, sin } from '../../../libm.js';
 import { tan as crTan } from '../../_crmath.js';
 import * as v1 from '../functional.js';
-import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
+import { _internal, type ImageLike, type InterpolationArg, type InterpolationMode } from '../functional.js';
 import { Image } from '../../image.js';
 import { isRotatedBoundingFormat, toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { clampBoxes, convertFormat, dispatch, onMask, parallelogramToBoxes } from './_geometry.js';
@@ -245,14 +245,14 @@ const ROTATE_ARGS = signature('rotate', { angle: REQUIRED, interpolation: 'neare
 const AFFINE_ARGS = signature('affine', { angle: REQUIRED, translate: REQUIRED, scale: REQUIRED, shear: REQUIRED, interpolation: 'nearest', fill: null, center: null });
 
 /** v2's rotate_image: the angle taken mod 360; without a center, 0 is a copy and 90/180/270 are exact rot90s (v2's fast path); else v1's grid with v2's fill blend. */
-export function rotateImage<T extends ImageLike>(img: T, angle: number, interpolation: InterpolationMode = 'nearest', expand = false, center: readonly number[] | null = null, fill: Fill = null): T {
+export function rotateImage<T extends ImageLike>(img: T, angle: number, interpolation: InterpolationArg = 'nearest', expand = false, center: readonly number[] | null = null, fill: Fill = null): T {
   const fast = !isTensor(img) || typeof angle !== 'number' ? null : rotateFastPath(img as Tensor, angle, expand, center);
   if (fast !== null) return fast as T;
   return withV2FillBlend(() => v1.rotate(img, angle, interpolation, expand, center, fill));
 }
 
 /** v2's affine_image: v1's grid with v2's fill blend. */
-export function affineImage<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode = 'nearest', fill: Fill = null, center: readonly number[] | null = null): T {
+export function affineImage<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationArg = 'nearest', fill: Fill = null, center: readonly number[] | null = null): T {
   if (img instanceof Image) {
     // _affine_image_pil: v2's matrix about the image's centre in pixels (no half-pixel offset), then PIL's transform
     const args = parseAffineArgs('affine', angle, translate, scale, shear, center);
@@ -263,8 +263,8 @@ export function affineImage<T extends ImageLike>(img: T, angle: number, translat
 }
 
 /** v2's rotate: images (v2's fast paths), masks (nearest), boxes (their enclosing boxes) and keypoints; with expand, on the larger canvas. */
-export function rotate<T extends ImageLike>(img: T, angle: number, interpolation?: InterpolationMode, expand?: boolean, center?: readonly number[] | null, fill?: Fill): T;
-export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: Fill], { angle?: number; interpolation?: InterpolationMode; expand?: boolean; center?: readonly number[] | null; fill?: Fill }>): T;
+export function rotate<T extends ImageLike>(img: T, angle: number, interpolation?: InterpolationArg, expand?: boolean, center?: readonly number[] | null, fill?: Fill): T;
+export function rotate<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, interpolation: InterpolationArg, expand: boolean, center: readonly number[] | null, fill: Fill], { angle?: number; interpolation?: InterpolationArg; expand?: boolean; center?: readonly number[] | null; fill?: Fill }>): T;
 export function rotate<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [angle, interpolation, expand, center, fill] = bind(ROTATE_ARGS, args) as [number, InterpolationMode, boolean, readonly number[] | null, Fill];
   return dispatch(inpt, 'rotate', {
@@ -276,8 +276,8 @@ export function rotate<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
 }
 
 /** v2's affine: images, masks (nearest), boxes (the enclosing boxes of their transformed corners), keypoints. */
-export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: InterpolationMode, fill?: Fill, center?: readonly number[] | null): T;
-export function affine<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationMode, fill: Fill, center: readonly number[] | null], { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: InterpolationMode; fill?: Fill; center?: readonly number[] | null }>): T;
+export function affine<T extends ImageLike>(img: T, angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation?: InterpolationArg, fill?: Fill, center?: readonly number[] | null): T;
+export function affine<T extends ImageLike>(img: T, ...args: PyArgsWith<[angle: number, translate: readonly number[], scale: number, shear: number | readonly number[], interpolation: InterpolationArg, fill: Fill, center: readonly number[] | null], { angle?: number; translate?: readonly number[]; scale?: number; shear?: number | readonly number[]; interpolation?: InterpolationArg; fill?: Fill; center?: readonly number[] | null }>): T;
 export function affine<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [angle, translate, scale, shear, interpolation, fill, center] = bind(AFFINE_ARGS, args) as [number, readonly number[], number, number | readonly number[], InterpolationMode, Fill, readonly number[] | null];
   return dispatch(inpt, 'affine', {

@@ -7,7 +7,7 @@ import * as torch from '../../../index.js';
 import { isTensor, type Tensor } from '../../../tensor.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import * as v1 from '../functional.js';
-import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
+import { _internal, type ImageLike, type InterpolationArg, type InterpolationMode } from '../functional.js';
 import { isRotatedBoundingFormat, toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { clampBoxes, convertFormat, dispatch, onMask } from './_geometry.js';
 import { boxCorners, enclosingBoxes, type Fill } from './_grid.js';
@@ -15,8 +15,10 @@ import { boxCorners, enclosingBoxes, type Fill } from './_grid.js';
 const { withV2FillBlend } = _internal;
 
 /** v2's elastic_image: v1's grid transform with v2's grid dtype and fill blend. */
-export function elasticImage<T extends ImageLike>(img: T, displacement: Tensor, interpolation: InterpolationMode = 'bilinear', fill: Fill = null): T {
-  return withV2FillBlend(() => v1.elasticTransform(img, displacement, interpolation, fill));
+export function elasticImage<T extends ImageLike>(img: T, displacement: Tensor, interpolation: InterpolationArg = 'bilinear', fill: Fill = null): T {
+  // v2's _check_interpolation takes Pillow's integer constants without v1's warning
+  const mode = v1.interpolationFromInt(interpolation, 'elastic') as InterpolationMode;
+  return withV2FillBlend(() => v1.elasticTransform(img, displacement, mode, fill));
 }
 
 /** v2's elastic_mask: elastic_image with nearest sampling. */
@@ -91,8 +93,8 @@ export function elasticBoundingBoxes(boxes: Tensor, format: BoundingBoxFormat, c
 const ELASTIC_ARGS = signature('elastic', { displacement: REQUIRED, interpolation: 'bilinear', fill: null });
 
 /** v2's elastic (elastic_transform): images, masks (nearest), boxes and keypoints (approximately, as torchvision). */
-export function elastic<T extends ImageLike>(img: T, displacement: Tensor, interpolation?: InterpolationMode, fill?: Fill): T;
-export function elastic<T extends ImageLike>(img: T, ...args: PyArgsWith<[displacement: Tensor, interpolation: InterpolationMode, fill: Fill], { displacement?: Tensor; interpolation?: InterpolationMode; fill?: Fill }>): T;
+export function elastic<T extends ImageLike>(img: T, displacement: Tensor, interpolation?: InterpolationArg, fill?: Fill): T;
+export function elastic<T extends ImageLike>(img: T, ...args: PyArgsWith<[displacement: Tensor, interpolation: InterpolationArg, fill: Fill], { displacement?: Tensor; interpolation?: InterpolationArg; fill?: Fill }>): T;
 export function elastic<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [displacement, interpolation, fill] = bind(ELASTIC_ARGS, args) as [Tensor, InterpolationMode, Fill];
   return dispatch(inpt, 'elastic', {

@@ -11,7 +11,7 @@ import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
-import { setupSize, type ImageLike, type InterpolationMode, type PaddingMode } from '../functional.js';
+import { setupSize, type ImageLike, type InterpolationArg, type InterpolationMode, type PaddingMode } from '../functional.js';
 import { BOX_COORDINATES, boxesMeta, isPureTensor, isRotatedBoundingFormat, keyPointsCanvasSize, kindOf, markAs, toBoundingBoxFormat, wrap, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { resizeImage, resizedOutputSizeV2, toDtypeImage } from './functional.js';
 import { pyRound } from '../../../libm.js';
@@ -683,8 +683,8 @@ export const horizontalFlipMask = (mask: Tensor): Tensor => mask.flip(-1);
 export const verticalFlipMask = (mask: Tensor): Tensor => mask.flip(-2);
 
 /** v2's resize_mask: nearest (or nearest-exact) interpolation whatever the mode asked. */
-export function resizeMask(mask: Tensor, size: number | readonly number[] | null, interpolation: InterpolationMode = 'nearest', maxSize: number | null = null): Tensor {
-  const mode = interpolation === 'nearest-exact' ? 'nearest-exact' : (v1.checkInterpolation(interpolation, 'resize'), 'nearest');
+export function resizeMask(mask: Tensor, size: number | readonly number[] | null, interpolation: InterpolationArg = 'nearest', maxSize: number | null = null): Tensor {
+  const mode = v1.checkInterpolation(interpolation, 'resize') === 'nearest-exact' ? 'nearest-exact' : 'nearest';
   return onMask(mask, (m) => resizeImage(m, size, mode, maxSize));
 }
 
@@ -744,8 +744,8 @@ export const vflip = verticalFlip;
 const RESIZE_ARGS = signature('resize', { size: REQUIRED, interpolation: 'bilinear', maxSize: null, antialias: true });
 
 /** v2's resize: images (v2's kernel), masks (nearest), boxes and keypoints (scaled to the new canvas). */
-export function resize<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
-export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
+export function resize<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationArg, maxSize?: number | null, antialias?: boolean | null): T;
+export function resize<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationArg, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationArg; maxSize?: number | null; antialias?: boolean | null }>): T;
 export function resize<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [number | readonly number[] | null, InterpolationMode, number | null, boolean | null];
   return dispatch(inpt, 'resize', {
@@ -843,8 +843,8 @@ export function centerCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T 
 const RESIZED_CROP_ARGS = signature('resized_crop', { top: REQUIRED, left: REQUIRED, height: REQUIRED, width: REQUIRED, size: REQUIRED, interpolation: 'bilinear', antialias: true });
 
 /** v2's resized_crop: crop, then resize (images with v2's kernel, masks nearest, boxes and keypoints scaled). */
-export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationMode, antialias?: boolean | null): T;
-export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationMode, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>): T;
+export function resizedCrop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation?: InterpolationArg, antialias?: boolean | null): T;
+export function resizedCrop<T extends ImageLike>(img: T, ...args: PyArgsWith<[top: number, left: number, height: number, width: number, size: number | readonly number[], interpolation: InterpolationArg, antialias: boolean | null], { top?: number; left?: number; height?: number; width?: number; size?: number | readonly number[]; interpolation?: InterpolationArg; antialias?: boolean | null }>): T;
 export function resizedCrop<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [top, left, height, width, size, interpolation, antialias] = bind(RESIZED_CROP_ARGS, args) as [number, number, number, number, number | readonly number[], InterpolationMode, boolean | null];
   return dispatch(inpt, 'resized_crop', {

@@ -6,7 +6,7 @@
 import * as torch from '../../../index.js';
 import type { Tensor } from '../../../tensor.js';
 import { bind, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
-import { _internal, type ImageLike, type InterpolationMode } from '../functional.js';
+import { _internal, type ImageLike, type InterpolationArg, type InterpolationMode } from '../functional.js';
 import { isRotatedBoundingFormat, toBoundingBoxFormat, type BoundingBoxFormat, type ClampingMode } from '../../tv_tensors.js';
 import { clampBoxes, convertFormat, dispatch, onMask, parallelogramToBoxes } from './_geometry.js';
 import { applyNearestGrid, boxCorners, checkGridFill, enclosingBoxes, type Fill } from './_grid.js';
@@ -31,7 +31,7 @@ function coefficientsOf(startpoints: Points, endpoints: Points, coefficients: re
 const perspectiveGrid = (c: readonly number[], ow: number, oh: number, dtype: torch.dtype, device: torch.Device): Tensor => _internal.perspectiveGrid(c, ow, oh, dtype, device, dtype);
 
 /** v2's perspective_image: from the corners or the map's 8 coefficients (not both); v1's kernel with v2's fill blend. */
-export function perspectiveImage<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation: InterpolationMode = 'bilinear', fill: Fill = null, coefficients: readonly number[] | null = null): T {
+export function perspectiveImage<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation: InterpolationArg = 'bilinear', fill: Fill = null, coefficients: readonly number[] | null = null): T {
   const coeffs = coefficientsOf(startpoints, endpoints, coefficients);
   return withV2FillBlend(() => perspectiveByCoefficients(img, coeffs, interpolation, fill));
 }
@@ -102,8 +102,8 @@ export function perspectiveBoundingBoxes(boxes: Tensor, format: BoundingBoxForma
 const PERSPECTIVE_ARGS = signature('perspective', { startpoints: null, endpoints: null, interpolation: 'bilinear', fill: null, coefficients: null });
 
 /** v2's perspective, from the corners or the map's 8 coefficients (not both): images (v1's kernel with v2's fill blend), masks (nearest), boxes (their enclosing boxes), keypoints. */
-export function perspective<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation?: InterpolationMode, fill?: Fill, coefficients?: readonly number[] | null): T;
-export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: Points, endpoints: Points, interpolation: InterpolationMode, fill: Fill, coefficients: readonly number[] | null], { startpoints?: Points; endpoints?: Points; interpolation?: InterpolationMode; fill?: Fill; coefficients?: readonly number[] | null }>): T;
+export function perspective<T extends ImageLike>(img: T, startpoints: Points, endpoints: Points, interpolation?: InterpolationArg, fill?: Fill, coefficients?: readonly number[] | null): T;
+export function perspective<T extends ImageLike>(img: T, ...args: PyArgsWith<[startpoints: Points, endpoints: Points, interpolation: InterpolationArg, fill: Fill, coefficients: readonly number[] | null], { startpoints?: Points; endpoints?: Points; interpolation?: InterpolationArg; fill?: Fill; coefficients?: readonly number[] | null }>): T;
 export function perspective<T extends ImageLike>(inpt: T, ...args: unknown[]): T {
   const [startpoints, endpoints, interpolation, fill, coefficients] = bind(PERSPECTIVE_ARGS, args) as [Points, Points, InterpolationMode, Fill, readonly number[] | null];
   return dispatch(inpt, 'perspective', {

@@ -13,7 +13,7 @@ import * as F from './functional.js';
 import { firstKindAmong, imageLeafIndexes, sampleOf, v2Of, type V2Call } from './_transform.js';
 import { treeLeaves } from '../../../pytree.js';
 import type { PyArgs } from '../../../nn/functional/_signature.js';
-import type { InterpolationMode } from '../functional.js';
+import type { InterpolationArg } from '../functional.js';
 import { fillFor, fillOf, withPerTypeFill, type FillArg, type OptionsWithFill, type PerTypeFill } from './_fill.js';
 
 /**
@@ -108,7 +108,7 @@ const drawEntry = (s: Space): Space[number] => s[randint1(0, s.length)]!;
 export class AutoAugment extends augmentable(v1.AutoAugment, 2) {
   static override readonly sourceModule = import.meta.url;
   override toString(): string { return v2Repr('AutoAugment', { interpolation: this.interpolation, fill: this.fillRepr, policy: enumMember('AutoAugmentPolicy', this.policy) }); }
-  constructor(...args: PyArgs<[policy: v1.AutoAugmentPolicy, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.AutoAugmentOptions>>);
+  constructor(...args: PyArgs<[policy: v1.AutoAugmentPolicy, interpolation: InterpolationArg, fill: FillArg], OptionsWithFill<v1.AutoAugmentOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, fillFor(this.fillDict, img));
@@ -129,7 +129,7 @@ export class AutoAugment extends augmentable(v1.AutoAugment, 2) {
 export class RandAugment extends augmentable(v1.RandAugment, 4) {
   static override readonly sourceModule = import.meta.url;
   override toString(): string { return v2Repr('RandAugment', { interpolation: this.interpolation, fill: this.fillRepr, num_ops: this.numOps, magnitude: this.magnitude, num_magnitude_bins: this.numMagnitudeBins }); }
-  constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.RandAugmentOptions>>);
+  constructor(...args: PyArgs<[numOps: number, magnitude: number, numMagnitudeBins: number, interpolation: InterpolationArg, fill: FillArg], OptionsWithFill<v1.RandAugmentOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const fill = channelFill(img, fillFor(this.fillDict, img));
@@ -148,7 +148,7 @@ export class RandAugment extends augmentable(v1.RandAugment, 4) {
 export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide, 2) {
   static override readonly sourceModule = import.meta.url;
   override toString(): string { return v2Repr('TrivialAugmentWide', { interpolation: this.interpolation, fill: this.fillRepr, num_magnitude_bins: this.numMagnitudeBins }); }
-  constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.TrivialAugmentWideOptions>>);
+  constructor(...args: PyArgs<[numMagnitudeBins: number, interpolation: InterpolationArg, fill: FillArg], OptionsWithFill<v1.TrivialAugmentWideOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const [h, w] = sizeOf(img);
@@ -161,7 +161,7 @@ export class TrivialAugmentWide extends augmentable(v1.TrivialAugmentWide, 2) {
 export class AugMix extends augmentable(v1.AugMix, 6) {
   static override readonly sourceModule = import.meta.url;
   override toString(): string { return v2Repr('AugMix', { interpolation: this.interpolation, fill: this.fillRepr, severity: this.severity, mixture_width: this.mixtureWidth, chain_depth: this.chainDepth, alpha: this.alphaRepr, all_ops: this.allOps }); }
-  constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationMode, fill: FillArg], OptionsWithFill<v1.AugMixOptions>>);
+  constructor(...args: PyArgs<[severity: number, mixtureWidth: number, chainDepth: number, alpha: number, allOps: boolean, interpolation: InterpolationArg, fill: FillArg], OptionsWithFill<v1.AugMixOptions>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   protected override readonly augmentOps: AugmentOps = V2_OPS;
   /** The chains run on the image as a plain tensor (Python's reshape unwraps a tv_tensor): its type's fill is torch.Tensor's. */

@@ -143,8 +143,8 @@ export class SanitizeBoundingBoxes extends V2BuiltIn {
   constructor(...args: unknown[]) {
     super();
     const [minSize, minArea, labelsGetter] = bind(SANITIZE_BOXES, args) as [number, number, unknown];
-    if (typeof minSize !== 'number' || !(minSize >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_size must be >= 1, got ${describe(minSize)}.`);
-    if (typeof minArea !== 'number' || !(minArea >= 1)) throw new RangeError(`SanitizeBoundingBoxes: min_area must be >= 1, got ${describe(minArea)}.`);
+    if (typeof minSize !== 'number' || minSize < 1) throw new RangeError(`SanitizeBoundingBoxes: min_size must be >= 1, got ${typeof minSize === 'number' ? String(minSize) : describe(minSize)}.`);
+    if (typeof minArea !== 'number' || minArea < 1) throw new RangeError(`SanitizeBoundingBoxes: min_area must be >= 1, got ${typeof minArea === 'number' ? String(minArea) : describe(minArea)}.`);
     this.minSize = minSize;
     this.minArea = minArea;
     this.labelsGetter = checkLabelsGetter('SanitizeBoundingBoxes', labelsGetter);

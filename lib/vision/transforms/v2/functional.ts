@@ -10,7 +10,7 @@ import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgsWith } from '../../../nn/functional/_signature.js';
 import { Image } from '../../image.js';
 import * as v1 from '../functional.js';
-import { _internal, maxValue, pilToTensor, type ImageLike, type InterpolationMode } from '../functional.js';
+import { _internal, maxValue, pilToTensor, type ImageLike, type InterpolationArg, type InterpolationMode } from '../functional.js';
 import { dispatching, markImage, sizeOf } from './_transform.js';
 import { keyPointsCanvasSize } from '../../tv_tensors.js';
 
@@ -299,13 +299,13 @@ function nativeUint8Resize(interpolation: InterpolationMode): boolean {
 }
 
 /** v2's resize: interpolate in the image's own dtype where v2 does (uint8 nearest, and the native uint8 kernels), else via float32. */
-export function resizeImage<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationMode, maxSize?: number | null, antialias?: boolean | null): T;
-export function resizeImage<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationMode; maxSize?: number | null; antialias?: boolean | null }>): T;
+export function resizeImage<T extends ImageLike>(img: T, size: number | readonly number[] | null, interpolation?: InterpolationArg, maxSize?: number | null, antialias?: boolean | null): T;
+export function resizeImage<T extends ImageLike>(img: T, ...args: PyArgsWith<[size: number | readonly number[] | null, interpolation: InterpolationArg, maxSize: number | null, antialias: boolean | null], { size?: number | readonly number[] | null; interpolation?: InterpolationArg; maxSize?: number | null; antialias?: boolean | null }>): T;
 export function resizeImage<T extends ImageLike>(img: T, ...args: unknown[]): T {
-  const [size, interpolation, maxSize, antialias] = bind(RESIZE_ARGS, args) as [number | readonly number[] | null, InterpolationMode, number | null, boolean | null];
+  const [size, given, maxSize, antialias] = bind(RESIZE_ARGS, args) as [number | readonly number[] | null, InterpolationArg, number | null, boolean | null];
+  const interpolation = v1.checkInterpolation(given, 'resize');
   if (!(img instanceof Image) && !isTensor(img)) throw new TypeError(`resize: expected a vision.Image or a tensor, got ${describe(img)}`);
   if (img instanceof Image) return v1.resize(img, resizedOutputSizeV2(img.height, img.width, size, maxSize), interpolation, null, antialias) as T;  // v2's sizes (size=None too), then PIL's resize
-  v1.checkInterpolation(interpolation, 'resize');
   const smooth = interpolation === 'bilinear' || interpolation === 'bicubic' || interpolation === 'lanczos';
   if (interpolation === 'lanczos' && !(antialias ?? false)) throw new RangeError('resize: InterpolationMode.LANCZOS requires antialias=True');
   const aa = smooth ? (antialias ?? false) : false;
@@ -387,6 +387,53 @@ function invertKernel<T extends ImageLike>(img: T): T {
   return img.bitwiseXor(Number.isSafeInteger(Number(mask)) ? Number(mask) : mask) as T;
 }
 
+const ADJUST_GAMMA_ARGS = signature('adjust_gamma', { gamma: REQUIRED, gain: 1 });
+
+/**
+ * v2's adjust_gamma_image: img ** gamma on [0, 1] (integers scaled there and back), times gain and
+ * clamped to [0, 1] only when gain != 1 (v1 always clamps). A vision.Image takes v1's PIL path.
+ */
+function adjustGammaKernel<T extends ImageLike>(img: T, gamma: number, gain?: number): T;
+function adjustGammaKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[gamma: number, gain: number], { gamma?: number; gain?: number }>): T;
+function adjustGammaKernel<T extends ImageLike>(img: T, ...args: unknown[]): T {
+  const [gamma, gain] = bind(ADJUST_GAMMA_ARGS, args) as [number, number];
+  if (img instanceof Image) return v1.adjustGamma(img, gamma, gain);
+  if (!isTensor(img)) throw new TypeError(`adjust_gamma: expected a vision.Image or a tensor, got ${describe(img)}`);
+  if (typeof gamma !== 'number' || gamma < 0) throw new RangeError('adjust_gamma: Gamma should be a non-negative real number');
+  if (typeof gain !== 'number') throw new TypeError(`adjust_gamma: gain must be a number, got ${describe(gain)}`);
+  return torch.tidy(() => {
+    let output = img.isFloatingPoint() ? img.pow(gamma) : toDtypeImage(img, torch.float32, true).pow_(gamma);
+    // the clamp is needed only when multiplying: only a gain != 1 takes the output beyond [0, 1]
+    if (gain !== 1.0) output = output.mul_(gain).clamp_(0.0, 1.0);
+    return toDtypeImage(output, img.dtype, true);
+  }) as T;
+}
+
+const NORMALIZE_ARGS = signature('normalize', { mean: REQUIRED, std: REQUIRED, inplace: false });
+
+/**
+ * v2's normalize_image: (x - mean) / std per channel. Only a std of zeros as given is refused (not one
+ * that rounds to zero in the image's dtype, which v1 refuses: v2 divides, giving inf).
+ */
+function normalizeKernel(img: Tensor, mean: readonly number[] | number, std: readonly number[] | number, inplace?: boolean): Tensor;
+function normalizeKernel(img: Tensor, ...args: PyArgsWith<[mean: readonly number[] | number, std: readonly number[] | number, inplace: boolean], { mean?: readonly number[] | number; std?: readonly number[] | number; inplace?: boolean }>): Tensor;
+function normalizeKernel(img: Tensor, ...args: unknown[]): Tensor {
+  const [mean, std, inplace] = bind(NORMALIZE_ARGS, args) as [readonly number[] | number, readonly number[] | number, boolean];
+  if (!isTensor(img)) throw new TypeError(`normalize: img should be a Tensor, got ${describe(img)}`);
+  if (!img.isFloatingPoint()) throw new TypeError(`normalize: Input tensor should be a float tensor. Got ${String(img.dtype)}.`);
+  if (img.dim() < 3) throw new RangeError(`normalize: Expected tensor to be a tensor image of size (..., C, H, W). Got torch.Size([${img.shape.join(', ')}]).`);
+  const divzero = Array.isArray(std) ? !std.every((s) => s !== 0) : std === 0;
+  if (divzero) throw new RangeError('normalize: std evaluated to zero, leading to division by zero.');
+  return torch.tidy(() => {
+    const dtype = img.dtype, device = img.device;
+    let m = torch.tensor(mean as number[] | number, { dtype, device });
+    let s = torch.tensor(std as number[] | number, { dtype, device });
+    if (m.dim() === 1) m = m.view(-1, 1, 1);
+    if (s.dim() === 1) s = s.view(-1, 1, 1);
+    return (inplace ? img.sub_(m) : img.sub(m)).div_(s);
+  });
+}
+
 /** v2's solarize: values at or above the threshold inverted; any number of channels. */
 function solarizeKernel<T extends ImageLike>(img: T, threshold: number): T;
 function solarizeKernel<T extends ImageLike>(img: T, ...args: PyArgsWith<[threshold: number], { threshold?: number }>): T;
@@ -408,14 +455,14 @@ export const adjustContrast = dispatching('adjustContrast', IMAGE_VIDEO, true, a
 export const adjustSaturation = dispatching('adjustSaturation', IMAGE_VIDEO, true, adjustSaturationKernel);
 export const adjustHue = dispatching('adjustHue', IMAGE_VIDEO, true, adjustHueKernel);
 export const adjustSharpness = dispatching('adjustSharpness', IMAGE_VIDEO, true, adjustSharpnessKernel);
-export const adjustGamma = dispatching('adjustGamma', IMAGE_VIDEO, true, v1.adjustGamma);
+export const adjustGamma = dispatching('adjustGamma', IMAGE_VIDEO, true, adjustGammaKernel);
 export const autocontrast = dispatching('autocontrast', IMAGE_VIDEO, true, autocontrastKernel);
 export const gaussianBlur = dispatching('gaussianBlur', IMAGE_VIDEO, true, gaussianBlurKernel);
 export const posterize = dispatching('posterize', IMAGE_VIDEO, true, posterizeKernel);
 export const equalize = dispatching('equalize', IMAGE_VIDEO, true, equalizeKernel);
 export const invert = dispatching('invert', IMAGE_VIDEO, true, invertKernel);
 export const solarize = dispatching('solarize', IMAGE_VIDEO, true, solarizeKernel);
-export const normalize = dispatching('normalize', IMAGE_VIDEO, false, v1.normalize);
+export const normalize = dispatching('normalize', IMAGE_VIDEO, false, normalizeKernel);
 export const fiveCrop = dispatching('fiveCrop', IMAGE_VIDEO, true, v1.fiveCrop);
 export const tenCrop = dispatching('tenCrop', IMAGE_VIDEO, true, v1.tenCrop);
 export const getDimensions = dispatching('getDimensions', IMAGE_VIDEO, true, v1.getDimensions);

@@ -15,7 +15,7 @@ export { RandomResize, RandomShortestSize, RandomZoomOut, ScaleJitter } from './
 export { AugMix, AutoAugment, RandAugment, TrivialAugmentWide } from './auto_augment.js';
 export { AutoAugmentPolicy } from '../auto_augment.js';
 export type { FillDict, FillKey, FillMapKey, FillOption, FillValue } from './_fill.js';
-export { InterpolationMode } from '../functional.js';
+export { InterpolationMode, type InterpolationArg } from '../functional.js';
 export * as functional from './functional.js';
 export { JPEG } from './augment.js';
 export { GaussianNoise, RandomChannelPermutation, RandomPhotometricDistort, RGB, type PhotometricDistortParams } from './photometric.js';

@@ -7,7 +7,7 @@ import type { Tensor } from '../../../tensor.js';
 import { describe } from '../../../options.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../../nn/functional/_signature.js';
 import { rand1, randint1 } from '../_random.js';
-import { checkInterpolation, type ImageLike, type InterpolationMode } from '../functional.js';
+import { checkInterpolation, type ImageLike, type InterpolationArg, type InterpolationMode } from '../functional.js';
 import * as F from './functional.js';
 import { checkRandomApplyP, querySize, V2BuiltIn, v2Forward } from './_transform.js';
 import { fillFor, isFillDict, setupFillDict, type FillArg, type FillDict, type FillOption } from './_fill.js';
@@ -100,8 +100,8 @@ export class ScaleJitter extends V2BuiltIn {
   readonly interpolation: InterpolationMode;
   readonly antialias: boolean | null;
   readonly #scaleRangeRepr: unknown;
-  constructor(...args: PyArgs<[targetSize: readonly number[], scaleRange: readonly number[], interpolation: InterpolationMode, antialias: boolean | null],
-    { targetSize?: readonly number[]; scaleRange?: readonly number[]; interpolation?: InterpolationMode; antialias?: boolean | null }>);
+  constructor(...args: PyArgs<[targetSize: readonly number[], scaleRange: readonly number[], interpolation: InterpolationArg, antialias: boolean | null],
+    { targetSize?: readonly number[]; scaleRange?: readonly number[]; interpolation?: InterpolationArg; antialias?: boolean | null }>);
   constructor(...args: unknown[]) {
     super();
     const [targetSize, scaleRange, interpolation, antialias] = bind(SCALE_JITTER, args) as unknown[];
@@ -135,8 +135,8 @@ export class RandomShortestSize extends V2BuiltIn {
   readonly maxSize: number | null;
   readonly interpolation: InterpolationMode;
   readonly antialias: boolean | null;
-  constructor(...args: PyArgs<[minSize: number | readonly number[], maxSize: number | null, interpolation: InterpolationMode, antialias: boolean | null],
-    { minSize?: number | readonly number[]; maxSize?: number | null; interpolation?: InterpolationMode; antialias?: boolean | null }>);
+  constructor(...args: PyArgs<[minSize: number | readonly number[], maxSize: number | null, interpolation: InterpolationArg, antialias: boolean | null],
+    { minSize?: number | readonly number[]; maxSize?: number | null; interpolation?: InterpolationArg; antialias?: boolean | null }>);
   constructor(...args: unknown[]) {
     super();
     const [minSize, maxSize, interpolation, antialias] = bind(SHORTEST_SIZE, args) as unknown[];
@@ -174,8 +174,8 @@ export class RandomResize extends V2BuiltIn {
   readonly maxSize: number;
   readonly interpolation: InterpolationMode;
   readonly antialias: boolean | null;
-  constructor(...args: PyArgs<[minSize: number, maxSize: number, interpolation: InterpolationMode, antialias: boolean | null],
-    { minSize?: number; maxSize?: number; interpolation?: InterpolationMode; antialias?: boolean | null }>);
+  constructor(...args: PyArgs<[minSize: number, maxSize: number, interpolation: InterpolationArg, antialias: boolean | null],
+    { minSize?: number; maxSize?: number; interpolation?: InterpolationArg; antialias?: boolean | null }>);
   constructor(...args: unknown[]) {
     super();
     const [minSize, maxSize, interpolation, antialias] = bind(RANDOM_RESIZE, args) as unknown[];

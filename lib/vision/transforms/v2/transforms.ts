@@ -18,7 +18,7 @@ import type { RandomCropOptions } from '../random_crop.js';
 import type { RandomPerspectiveOptions } from '../random_perspective.js';
 import type { RandomRotationOptions } from '../random_rotation.js';
 import type { ResizeOptions } from '../resize.js';
-import type { InterpolationMode, PaddingMode } from '../functional.js';
+import type { InterpolationArg, PaddingMode } from '../functional.js';
 import { fillFor, withPerTypeFill, type FillArg, type FillDict, type FillOption, type OptionsWithFill } from './_fill.js';
 import { checkTransform, type TransformLike } from '../transform.js';
 import type { ImageLike } from '../functional.js';
@@ -129,7 +129,7 @@ export class RandomRotation extends v2Of(withPerTypeFill(v1.RandomRotation, 4, 0
   override toString(): string {
     return v2Repr('RandomRotation', { degrees: float(this.degrees), interpolation: this.interpolation, expand: this.expand, fill: this.fillRepr, center: this.center });
   }
-  constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationMode, expand: boolean, center: readonly number[] | null, fill: FillArg<Fill>], OptionsWithFill<RandomRotationOptions, Fill>>);
+  constructor(...args: PyArgs<[degrees: number | readonly number[], interpolation: InterpolationArg, expand: boolean, center: readonly number[] | null, fill: FillArg<Fill>], OptionsWithFill<RandomRotationOptions, Fill>>);
   constructor(options: OptionsWithFill<RandomRotationOptions, Fill> & { degrees: number | readonly number[] });
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
@@ -151,7 +151,7 @@ export class RandomAffine extends v2Of(withPerTypeFill(v1.RandomAffine, 5, 0)) {
     });
   }
   constructor(...args: PyArgs<[degrees: number | readonly number[], translate: readonly number[] | null, scale: readonly number[] | null, shear: number | readonly number[] | null,
-    interpolation: InterpolationMode, fill: FillArg<Fill>, center: readonly number[] | null], OptionsWithFill<RandomAffineOptions, Fill>>);
+    interpolation: InterpolationArg, fill: FillArg<Fill>, center: readonly number[] | null], OptionsWithFill<RandomAffineOptions, Fill>>);
   constructor(options: OptionsWithFill<RandomAffineOptions, Fill> & { degrees: number | readonly number[] });
   constructor(...args: unknown[]) { super(...(args as [])); }
   /** v1's forward with v2's fill blend; with a per-type fill, the image's (v2's call: the same draws). */
@@ -172,7 +172,7 @@ export class RandomPerspective extends v2Of(withPerTypeFill(v1.RandomPerspective
   override toString(): string {
     return v2Repr('RandomPerspective', { p: this.p, distortion_scale: this.distortionScale, interpolation: this.interpolation, fill: this.fillRepr });
   }
-  constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<RandomPerspectiveOptions, Fill>>);
+  constructor(...args: PyArgs<[distortionScale: number, p: number, interpolation: InterpolationArg, fill: FillArg<Fill>], OptionsWithFill<RandomPerspectiveOptions, Fill>>);
   constructor(...args: unknown[]) {
     super(...(args as []));
     // v2 checks the range (v1 does not)
@@ -197,7 +197,7 @@ export class ElasticTransform extends v2Of(withPerTypeFill(v1.ElasticTransform, 
   override toString(): string {
     return v2Repr('ElasticTransform', { alpha: float(this.alpha), sigma: float(this.sigma), interpolation: this.interpolation, fill: this.fillRepr });
   }
-  constructor(...args: PyArgs<[alpha: number | readonly number[], sigma: number | readonly number[], interpolation: InterpolationMode, fill: FillArg<Fill>], OptionsWithFill<ElasticTransformOptions, Fill>>);
+  constructor(...args: PyArgs<[alpha: number | readonly number[], sigma: number | readonly number[], interpolation: InterpolationArg, fill: FillArg<Fill>], OptionsWithFill<ElasticTransformOptions, Fill>>);
   constructor(...args: unknown[]) { super(...(args as [])); }
   override forward<T extends ImageLike>(img: T): T {
     const [, h, w] = F.getDimensions(img);
@@ -220,6 +220,7 @@ export class TenCrop extends v2Of(v1.TenCrop, { refuseBoxesAndMasks: true }) { s
 export class Normalize extends v2Of(v1.Normalize) {
   static override readonly sourceModule = import.meta.url;
   override toString(): string { return v2Repr('Normalize', { mean: this.mean, std: this.std, inplace: this.inplace }); }
+  override forward(tensor: Tensor): Tensor { return F.normalize(tensor, this.mean, this.std, this.inplace); }  // v2's kernel and its std check
 }
 export { RandomErasing } from './augment.js';  // v2's own draws and PIL kernel (augment.ts)
 export class RandomInvert extends v2Of(v1.RandomInvert, { randomApply: true }) { static override readonly sourceModule = import.meta.url; }
@@ -270,7 +271,7 @@ export class Resize extends v2Of(v1.Resize) {
     return v2Repr('Resize', { size: typeof this.size === 'number' ? [this.size] : this.size, interpolation: this.interpolation, max_size: this.maxSize, antialias: this.antialias });
   }
   protected static override readonly sizeMayBeNull = true;
-  constructor(...args: PyArgs<[size: number | readonly number[] | null, interpolation: InterpolationMode, maxSize: number | null, antialias: boolean | null], ResizeOptions>);
+  constructor(...args: PyArgs<[size: number | readonly number[] | null, interpolation: InterpolationArg, maxSize: number | null, antialias: boolean | null], ResizeOptions>);
   constructor(options: ResizeOptions & { size: number | readonly number[] | null });
   constructor(...args: unknown[]) { super(...(args as [number])); }  // v1's constructor binds and checks them
   override forward<T extends ImageLike>(img: T): T { return F.resize(img, this.size, this.interpolation, this.maxSize, this.antialias); }
@@ -416,7 +417,7 @@ export class ToDtype extends V2BuiltIn {
     this.scale = Boolean(scale);
   }
   forward(img: Tensor): Tensor {
-    if (img instanceof Image) throw new TypeError('ToDtype: a vision.Image (PIL image) has no dtype to convert: use ToImage() first');
+    if (img instanceof Image) return img;  // v2 passes PIL images through unchanged (neither a pure tensor nor an Image or Video)
     if (!(this.dtype instanceof DType)) return this.call(img);
     return F.toDtype(img, this.dtype, this.scale);
   }
