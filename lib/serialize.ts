@@ -1202,6 +1202,8 @@ class Pickler {
   }
 
   put(key: unknown): void {
+    // two objects under one number would make every later back-reference point at the wrong one
+    if (this.memo.has(key)) throw new Error('torch.save: internal error: an object was memoized twice');
     const idx = this.memo.size;
     this.memo.set(key, idx);
     if (idx < 256) this.op(OP.BINPUT, idx);
@@ -1239,6 +1241,8 @@ class Pickler {
         const sign = out[out.length - 1]! & 0x80;
         if ((n === 0n && !sign) || (n === -1n && sign)) break;
       }
+      // LONG4 is what Python writes beyond 255 bytes, and its weights_only loader refuses it: no file Python reads
+      if (out.length > 255) throw new RangeError(`torch.save: an integer of ${out.length} bytes cannot be saved (Python's weights_only torch.load reads integers up to 255 bytes)`);
       this.op(OP.LONG1, out.length, ...out);
     }
   }
@@ -1349,7 +1353,12 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
     return p.reduce('__builtin__', 'complex', [() => p.float(z.real), () => p.float(z.imag)], obj);
   }
   if (obj instanceof Set) {
-    return p.reduce('builtins', 'set', [() => saveValue(p, [...obj], where)], obj);
+    // a set's items are hashable in Python, as dict keys: arrays become tuples (a list is unhashable)
+    return p.reduce('builtins', 'set', [() => {
+      p.op(OP.EMPTY_LIST);
+      p.put({});
+      p.items([...obj], (x) => saveKey(p, x, `${where} item`), OP.APPEND, OP.APPENDS);
+    }], obj);
   }
   if (obj instanceof Uint8Array) {
     // Python 3 bytes in protocol 2: _codecs.encode(latin-1 text, 'latin1').
@@ -1358,7 +1367,9 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
   if (ArrayBuffer.isView(obj)) throw new TypeError(`torch.save: cannot save a ${obj.constructor.name} (at ${where}); make it a tensor with torch.tensor()`);
   if (!isPlainObject(obj)) throw new TypeError(`torch.save: cannot save an instance of ${obj.constructor?.name ?? 'object'} (at ${where}); only tensors, arrays, plain objects, Maps, Sets, numbers, bigints, strings, booleans, null, dtypes and devices`);
   const intKeys = intKeyedObjects.has(obj);
-  const entries = Object.keys(obj).map((k): [string | number, unknown] => [intKeys && /^(0|-?[1-9]\d*)$/.test(k) && Number.isSafeInteger(Number(k)) ? Number(k) : k, obj[k]]);
+  // an int-keyed dict (Python's, loaded) gets int keys again, big ones too (loaded as their digits)
+  const intKey = (k: string): number | bigint => (Number.isSafeInteger(Number(k)) ? Number(k) : BigInt(k));
+  const entries = Object.keys(obj).map((k): [string | number | bigint, unknown] => [intKeys && /^(0|-?[1-9]\d*)$/.test(k) ? intKey(k) : k, obj[k]]);
   const descriptor = Object.getOwnPropertyDescriptor(obj, '_metadata');
   const metadata = descriptor !== undefined && !descriptor.enumerable ? descriptor : undefined;
   const ordered = metadata !== undefined || orderedDicts.has(obj);
@@ -1383,15 +1394,18 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
   }
 }
 
-// A dict key: arrays (tuples that torch.load made arrays) are written as tuples, as a list is no dict key in Python.
+// A dict key or set item, hashable as Python needs it: arrays (tuples that torch.load made arrays) are
+// written as tuples; an object, a Map or a Set (a dict, a set: unhashable in Python) is refused.
 function saveKey(p: Pickler, k: unknown, where: string): void {
   if (Array.isArray(k)) return p.tuple(k.map((x) => () => saveKey(p, x, where)));
+  if (k instanceof Map || k instanceof Set || (typeof k === 'object' && k !== null && !isTensor(k) && !complexValues.has(k) && isPlainObject(k)))
+    throw new TypeError(`torch.save: a ${k instanceof Set ? 'Set' : k instanceof Map ? 'Map' : 'plain object'} cannot be a Map key or a Set item (at ${where}): Python's dict and set are unhashable`);
   saveValue(p, k, where);
 }
 
 // A sparse COO tensor as Python's Tensor._reduce_ex_internal writes it:
 // _rebuild_sparse_tensor(_get_layout('torch.sparse_coo'), (indices, values, torch.Size(size), is_coalesced)).
-function saveSparse(p: Pickler, t: Tensor, where: string): void {
+function saveSparse(p: Pickler, t: Tensor, where: string, memoKey: unknown): void {
   if (t.layout !== sparseCoo) throw new TypeError(`torch.save: only strided and sparse COO tensors can be saved, got ${String(t.layout)} (at ${where})`);
   const intTuple = (xs: number[]) => (): void => p.tuple(xs.map((x) => () => p.int(x)));
   p.reduce('torch._utils', '_rebuild_sparse_tensor', [
@@ -1402,7 +1416,7 @@ function saveSparse(p: Pickler, t: Tensor, where: string): void {
       () => p.reduce('torch', 'Size', [intTuple(t.shape)], {}),
       () => p.op(t.isCoalesced() ? OP.NEWTRUE : OP.NEWFALSE),
     ]),
-  ], t);
+  ], memoKey);
 }
 
 // nn.Parameter.__reduce_ex__: _rebuild_parameter(the tensor's reduce, requires_grad, OrderedDict() of hooks).
@@ -1431,7 +1445,7 @@ function saveTensor(p: Pickler, t: Tensor, where: string, memoKey: unknown = t, 
     throw new Error(`torch.save: Cowardly refusing to serialize non-leaf tensor which requires_grad (at ${where}); save t.detach() instead`);
   if (t instanceof Parameter && memoKey === t) return saveParameter(p, t, where);
   if (t.device.type === 'meta') return saveMeta(p, t, memoKey);
-  if (t.isSparse) return saveSparse(p, t, where);
+  if (t.isSparse) return saveSparse(p, t, where, memoKey);
   // Python pickles them through _rebuild_nested_tensor (not ported); the shape read below would fail obscurely
   if (t.isNested) throw new TypeError(`torch.save: nested tensors cannot be saved by torchnode (at ${where})`);
   const [storageKey, nbytes, offset, location, conj, neg] = zip.tensorStorage(handleOfTensor(t));

@@ -341,6 +341,29 @@ describe('torch.save', () => {
     const back = torch.load(torch.save(cyclic)!) as Record<string, unknown>;
     expect(back.self).toBe(back);
   });
+
+  // Checked with Python 2.13 reading the files this test writes (torch.load, weights_only):
+  // {p, other, again: other, s1, s2, p2: p} with p a sparse COO Parameter -> r['p2'] is r['p'] True, r['again'] is r['other'] True
+  // {s: Set([[1, 2], [3, 4]])} -> {'s': {(1, 2), (3, 4)}}; {x: 2n ** 2038n} -> x == 2**2038 True
+  // torch.save({'bigk': {2**60: 'x', 3: 'y'}}) loaded and saved again by torchnode -> {'bigk': {3: 'y', 1152921504606846976: 'x'}}
+  it('back-references after a sparse Parameter, set items and big int keys as Python reads them', () => {
+    const p = new torch.nn.Parameter(torch.tensor([[0, 1.5], [2, 0]]).toSparse());
+    const other = torch.tensor([7, 8]);
+    const r = torch.load(torch.save({ p, other, again: other, s1: 'hello', s2: 'hello', p2: p })!) as Record<string, unknown>;
+    expect([r.p2 === r.p, r.again === r.other, r.s2]).toEqual([true, true, 'hello']);
+    const set = (torch.load(torch.save({ s: new Set([[1, 2], [3, 4]]) })!) as { s: Set<unknown> }).s;
+    expect([...set]).toEqual([[1, 2], [3, 4]]);
+    expect(torch.save({ s: new Set([[1, 2]]) })!.includes(Buffer.from([0x4b, 1, 0x4b, 2, 0x86]))).toBe(true); // BININT1 1, BININT1 2, TUPLE2
+    expect(() => torch.save(new Map([[new Map([[1, 2]]), 1]]))).toThrow("a Map cannot be a Map key or a Set item (at obj key): Python's dict and set are unhashable");
+    expect(() => torch.save({ s: new Set([{ a: 1 }]) })).toThrow('a plain object cannot be a Map key or a Set item');
+    expect((torch.load(torch.save({ x: 2n ** 2038n })!) as { x: bigint }).x).toBe(2n ** 2038n);
+    expect(() => torch.save({ x: 2n ** 2039n })).toThrow("an integer of 256 bytes cannot be saved (Python's weights_only torch.load reads integers up to 255 bytes)");
+    // an int-keyed dict (loaded from one) keeps a key beyond 2^53 an int: LONG1 of 2^60, not its digits as a str
+    const intKeyed = torch.load(torch.save(new Map<unknown, string>([[2n ** 60n, 'x'], [3, 'y']]))!) as Record<string, string>;
+    expect(intKeyed).toEqual({ 3: 'y', '1152921504606846976': 'x' });
+    const again = torch.save({ bigk: intKeyed })!;
+    expect([again.includes(Buffer.from([0x8a, 8, 0, 0, 0, 0, 0, 0, 0, 0x10])), again.includes(Buffer.from('1152921504606846976'))]).toEqual([true, false]);
+  });
 });
 
 describe('damaged files', () => {
