@@ -189,7 +189,7 @@ describe('hooks', () => {
     const post = opt.registerStepPostHook(() => void calls.push('post'));
     const globalPre = optim.registerOptimizerStepPreHook(() => void calls.push('global pre'));
     step(opt, ps);
-    expect(calls).toEqual(['global pre', 'pre true 0', 'post']);
+    expect(calls).toEqual(['global pre', 'pre true 1', 'post']); // Python's args are (self,)
     pre.remove();
     post.remove();
     globalPre.remove();
@@ -200,8 +200,107 @@ describe('hooks', () => {
   it('a pre-hook may replace the step arguments (the closure)', () => {
     const ps = params();
     const opt = new optim.SGD(ps, { lr: 0.1 });
-    opt.registerStepPreHook(() => [[() => 42], {}]);
+    const h = opt.registerStepPreHook((o) => [[o, () => 42], {}]);
     expect(opt.step()).toBe(42);
+    h.remove();
+    opt.registerStepPreHook(() => [[() => 42], {}]);
+    expect(() => opt.step()).toThrow("a step pre-hook's new args must start with the optimizer");
+  });
+
+  // x = Parameter([1., 2.]), x.grad = ones(2); o = SGD([x], lr=0.1, momentum=0.9)
+  // pre-hook logging (len(args), args[0] is opt, sorted(kwargs)); o.step(); o.step(closure=f) -> [(1, True, []), (1, True, ['closure'])]
+  // a pre-hook returning (args, {'closure': lambda: torch.tensor(3.)}) -> o.step() is tensor(3.)
+  it("step hooks get Python's args (the optimizer first) and a closure among the new kwargs is step's", () => {
+    const ps = params();
+    const opt = new optim.SGD(ps, { lr: 0.1, momentum: 0.9 });
+    const seen: unknown[] = [];
+    const h = opt.registerStepPreHook((o, args, kwargs) => void seen.push([args.length, args[0] === o, Object.keys(kwargs)]));
+    opt.step();
+    opt.step(() => 1);
+    expect(seen).toEqual([[1, true, []], [2, true, []]]);
+    h.remove();
+    opt.registerStepPreHook((_o, args) => [args, { closure: () => torch.tensor(3) }]);
+    expect((opt.step() as torch.Tensor).item()).toBe(3);
+  });
+
+  // for key in centered, momentum; foreach False/True: x.grad = ones(2); o = RMSprop([x], lr=0.1, foreach=...); o.step()
+  //   o.param_groups[0][key] = True / 0.9; o.step() -> KeyError 'grad_avg' / 'momentum_buffer', and the state is as after
+  //   the first step: step 1.0, square_avg [0.009999999776482582, 0.009999999776482582]
+  // x complex64: SGD([x], lr=0.1, fused=True).step() -> RuntimeError `fused=True` requires all the params to be
+  //   floating point Tensors of supported devices: [...] but torch.complex64 and cpu
+  it('RMSprop refuses momentum or centered turned on after the first step before changing anything; fused SGD checks dtypes', () => {
+    for (const key of ['centered', 'momentum'] as const) {
+      for (const foreach of [false, true]) {
+        const x = new torch.nn.Parameter(torch.tensor([1, 2], { dtype: torch.float32 }));
+        x.grad = torch.ones(2);
+        const o = new optim.RMSprop([x], { lr: 0.1, foreach });
+        o.step();
+        o.paramGroups[0]![key] = key === 'centered' ? true : 0.9;
+        expect(() => o.step()).toThrow(`KeyError: '${key === 'centered' ? 'grad_avg' : 'momentum_buffer'}'`);
+        const st = o.state.get(x)!;
+        expect([(st.step as torch.Tensor).item(), (st.square_avg as torch.Tensor).tolist()]).toEqual([1, [0.009999999776482582, 0.009999999776482582]]);
+      }
+    }
+    const c = new torch.nn.Parameter(torch.tensor([1, 2], { dtype: torch.complex64 }));
+    c.grad = torch.ones(2, { dtype: torch.complex64 });
+    expect(() => new optim.SGD([c], { lr: 0.1, fused: true }).step()).toThrow(
+      "`fused=True` requires all the params to be floating point Tensors of supported devices: ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone'] but torch.complex64 and cpu");
+  });
+
+  // x = Parameter([1., 2.], float64), x.grad = [1., -1.]; o = Adam([{'params': [x], 'betas': (torch.tensor(0.8), 0.9)}], lr=0.1)
+  // o.step(); o.step(); x -> [0.7999999858405202, 2.2000000141594795]; with foreach=True -> ValueError
+  //   'beta1 as a Tensor is not supported for capturable=False and foreach=True'
+  it("Adam takes a group's betas mixing a Tensor and a number (Python checks the mix on the constructor's only)", () => {
+    for (const foreach of [false, true]) {
+      const x = new torch.nn.Parameter(torch.tensor([1, 2], { dtype: torch.float64 }));
+      x.grad = torch.tensor([1, -1], { dtype: torch.float64 });
+      const o = new optim.Adam([{ params: [x], betas: [torch.tensor(0.8), 0.9] }], { lr: 0.1, foreach });
+      const twoSteps = (): void => {
+        o.step();
+        o.step();
+      };
+      if (foreach) expect(twoSteps).toThrow('beta1 as a Tensor is not supported for capturable=False and foreach=True');
+      else {
+        twoSteps();
+        expect(x.tolist()).toEqual([0.7999999858405202, 2.2000000141594795]);
+      }
+    }
+  });
+
+  // SGD(momentum=0.9)'s state dict after a step, loaded into Adam, AdamW, Adamax, NAdam, RAdam, Adagrad, ASGD, Rprop,
+  // RMSprop, Adadelta, Adafactor -> KeyError 'step' (their __setstate__); SparseAdam loads it (['momentum_buffer'])
+  it("loading another optimizer's state (SGD's into Adam) is Python's KeyError 'step', changing nothing", () => {
+    const x = new torch.nn.Parameter(torch.tensor([1, 2], { dtype: torch.float32 }));
+    x.grad = torch.ones(2);
+    const sgd = new optim.SGD([x], { lr: 0.1, momentum: 0.9 });
+    sgd.step();
+    for (const make of [(): optim.Optimizer => new optim.Adam([x], { lr: 0.1 }), (): optim.Optimizer => new optim.ASGD([x], { lr: 0.1 }), (): optim.Optimizer => new optim.Adafactor([x], { lr: 0.1 })]) {
+      const o = make();
+      expect(() => o.loadStateDict(sgd.stateDict())).toThrow("'step' (");
+      expect(o.state.size).toBe(0);
+    }
+    const sparse = new optim.SparseAdam([x], { lr: 0.1 });
+    sparse.loadStateDict(sgd.stateDict());
+    expect(Object.keys(sparse.state.get(x)!)).toEqual(['momentum_buffer']);
+  });
+
+  // y = Parameter([1., 2.]), y.grad = ones(2); a = Adam([y], lr=0.1); a.step(); sd = a.state_dict(); a.step()
+  // sd['state'][0]['step'], sd['state'][0] is a.state[y] -> tensor(2.) True
+  // o2 = Adam([y], lr=0.1); o2.load_state_dict(a.state_dict()); del o2; gc.collect(); a.step()
+  //   -> a.state[y]['step'] tensor(3.), y [0.7000000476837158, 1.6999999284744263]
+  it('stateDict holds the live state; disposing an optimizer that loaded it leaves the first one working', () => {
+    const y = new torch.nn.Parameter(torch.tensor([1, 2], { dtype: torch.float32 }));
+    y.grad = torch.ones(2);
+    const a = new optim.Adam([y], { lr: 0.1 });
+    a.step();
+    const sd = a.stateDict();
+    a.step();
+    expect([(sd.state[0]!.step as torch.Tensor).item(), sd.state[0] === a.state.get(y)]).toEqual([2, true]);
+    const o2 = new optim.Adam([y], { lr: 0.1 });
+    o2.loadStateDict(a.stateDict());
+    o2.dispose();
+    a.step();
+    expect([(a.state.get(y)!.step as torch.Tensor).item(), y.tolist()]).toEqual([3, [0.7000000476837158, 1.6999999284744263]]);
   });
 
   it('state dict hooks see and may replace the dict', () => {

@@ -4,6 +4,7 @@
 import { native, type Handle } from '../native.js';
 import { aten } from '../call.js';
 import { enableGrad } from '../autograd.js';
+import { KeyError } from '../errors.js';
 import { camelCase, describe, isOptionsObject } from '../options.js';
 import { keep } from '../scope.js';
 import { markIntKeys } from '../serialize.js';
@@ -164,11 +165,14 @@ export class Optimizer {
     this.#patchStep();
   }
 
-  // Python's profile_hook_step: step() runs the global and the optimizer's pre and post hooks.
+  // Python's profile_hook_step: step() runs the global and the optimizer's pre and post hooks. As there,
+  // the hooks' args are step's own (self, *args): the optimizer, then the closure if given; a pre-hook
+  // may return new (args, kwargs), and a closure among the kwargs is step's closure.
   #patchStep(): void {
     const inner = this.step;
-    const hooked = (...args: unknown[]): unknown => {
-      if (globalPreHooks.length + this.#preHooks.length + this.#postHooks.length + globalPostHooks.length === 0) return inner.apply(this, args as [Closure?]);
+    const hooked = (...stepArgs: unknown[]): unknown => {
+      if (globalPreHooks.length + this.#preHooks.length + this.#postHooks.length + globalPostHooks.length === 0) return inner.apply(this, stepArgs as [Closure?]);
+      let args: unknown[] = [this, ...stepArgs];
       let kwargs: Record<string, unknown> = {};
       for (const hook of [...globalPreHooks, ...this.#preHooks]) {
         const result = hook(this, args, kwargs);
@@ -176,8 +180,14 @@ export class Optimizer {
         // Python's RuntimeError (a plain Error here), its words
         if (!Array.isArray(result) || result.length !== 2) throw new Error(`<function ${hook.name || '<lambda>'}> must return None or a tuple of (new_args, new_kwargs), but got ${pyStr(result, false)}.`);
         [args, kwargs] = result as [unknown[], Record<string, unknown>];
+        if (!Array.isArray(args) || args[0] !== this)
+          throw new TypeError(`${this.constructor.name}.step: a step pre-hook's new args must start with the optimizer (Python's self), got ${describe(Array.isArray(args) ? args[0] : args)}`);
+        if (!isOptionsObject(kwargs)) throw new TypeError(`${this.constructor.name}.step: a step pre-hook's new kwargs must be an object, got ${describe(kwargs)}`);
       }
-      const out = inner.apply(this, (Object.keys(kwargs).length > 0 ? [...args, kwargs] : args) as [Closure?]);
+      const unknown = Object.keys(kwargs).find((k) => k !== 'closure');
+      if (unknown !== undefined) throw new TypeError(`${this.constructor.name}.step() got an unexpected keyword argument '${unknown}'`);
+      if ('closure' in kwargs && args.length > 1) throw new TypeError(`${this.constructor.name}.step() got multiple values for argument 'closure'`);
+      const out = inner.apply(this, ('closure' in kwargs ? [kwargs.closure] : args.slice(1)) as [Closure?]);
       for (const hook of [...this.#postHooks, ...globalPostHooks]) hook(this, args, kwargs);
       return out;
     };
@@ -340,7 +350,7 @@ export class Optimizer {
     const state = markIntKeys({ ...this.#unassignedState } as Record<number, ParamState>);
     for (const [p, s] of this.state) {
       const id = ids.get(p);
-      if (id !== undefined) state[id] = { ...s };
+      if (id !== undefined) state[id] = s; // the live state, as Python's: a dict held across steps sees them
     }
     let sd: OptimizerStateDict = { state, param_groups: paramGroups };
     for (const hook of this.#stateDictPostHooks) sd = hook(this, sd) ?? sd;
@@ -372,6 +382,7 @@ export class Optimizer {
     const newState = new Map<Tensor, ParamState>();
     const unassigned: Record<string, unknown> = {};
     const casts: Tensor[] = []; // new tensors made here: freed again if a later check fails
+    const upgradeKeys = (this.constructor as typeof Optimizer).loadedStateUpgrade?.tensorKeys ?? [];
     try {
       for (const [id, value] of Object.entries(sd.state)) {
         const target = idMap.get(id);
@@ -382,6 +393,9 @@ export class Optimizer {
         if (!isOptionsObject(value)) throw new TypeError(`${cls}.loadStateDict: state[${id}] must be an object, got ${describe(value)}`);
         const { param, group } = target;
         const s: ParamState = {};
+        // Python's __setstate__ reads these of every non-empty state (a KeyError for another optimizer's, as SGD's)
+        const missing = Object.keys(value).length === 0 ? undefined : upgradeKeys.find((k) => !(k in value));
+        if (missing !== undefined) throw new KeyError(`'${missing}' (${cls}.loadStateDict: the state of parameter ${id} has no '${missing}': is it another optimizer's?)`);
         for (const [key, v] of Object.entries(value)) {
           if (isTensor(v)) this.checkStateShape(param, key, v, id);
           s[key] = this.#castState(param, key, v, group, casts);
@@ -463,7 +477,10 @@ export class Optimizer {
     let cast: Tensor;
     if (key === 'step') cast = group.fused || group.capturable ? value.to({ dtype: 'float32', device: param.device }) : value;
     else cast = param.isFloatingPoint() ? value.to({ dtype: param.dtype, device: param.device }) : value.to({ device: param.device });
-    if (cast !== value) casts.push(cast);
+    // Uncast, Python shares the loaded tensor itself; here a handle of this optimizer's own on the same
+    // tensor (an alias), so that disposing this optimizer leaves the dict's (another optimizer's state).
+    if (cast === value) cast = value.isSparse ? value.detach() : (aten('alias', [value]) as Tensor); // alias has no sparse kernel
+    casts.push(cast);
     return cast;
   }
 

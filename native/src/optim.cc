@@ -161,6 +161,12 @@ at::Tensor OptimStep::TensorOption(const char* key) const {
   return t.dim() != 0 ? t.squeeze() : t;
 }
 
+double OptimStep::PairNumber(const char* key, int index) const {
+  auto [first, second] = Entries2(key, " must be a pair");
+  Napi::Value v = index == 0 ? first : second;
+  return ToDouble(v.Env(), v, key);
+}
+
 std::pair<at::Tensor, at::Tensor> OptimStep::TensorPair(const char* key) const {
   auto [first, second] = Entries2(key, " must be a pair");
   at::Tensor out[2];

@@ -59,6 +59,7 @@ class OptimStep {
   at::Tensor TensorOption(const char* key) const;
   // A pair option whose entries may be Tensors (Adam's betas): each tensor entry squeezed to 0-dim, number entries undefined.
   std::pair<at::Tensor, at::Tensor> TensorPair(const char* key) const;
+  double PairNumber(const char* key, int index) const;  // one entry of a pair, which must be a number
 
   // The state lists in the order they were first used (for optim.cc).
   std::vector<std::pair<std::string, std::vector<at::Tensor>>> states;

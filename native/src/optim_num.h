@@ -22,12 +22,11 @@ class PyNum {
     return t.defined() ? PyNum(t) : PyNum(s.Double(key));
   }
 
-  // A pair option whose entries may be numbers or tensors (Adam's betas: Python's _to_scalar of each).
+  // A pair option whose entries may be numbers or tensors, one of each too (Adam's betas: Python's _to_scalar
+  // of each; it checks "both floats or both Tensors" on the constructor's options only, not a group's).
   static std::pair<PyNum, PyNum> PairOption(const OptimStep& s, const char* key) {
     auto [a, b] = s.TensorPair(key);
-    if (a.defined() && b.defined()) return {PyNum(a), PyNum(b)};
-    auto [x, y] = s.Pair(key);
-    return {a.defined() ? PyNum(a) : PyNum(x), b.defined() ? PyNum(b) : PyNum(y)};
+    return {a.defined() ? PyNum(a) : PyNum(s.PairNumber(key, 0)), b.defined() ? PyNum(b) : PyNum(s.PairNumber(key, 1))};
   }
 
   bool IsTensor() const { return tensor_.defined(); }

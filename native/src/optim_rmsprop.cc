@@ -102,6 +102,13 @@ void Rmsprop(OptimStep& s) {
   // Python keeps momentum_buffer only with momentum > 0 and grad_avg only when centered.
   std::vector<at::Tensor>& bufs = o.momentum > 0 ? s.State("momentum_buffer") : none;
   std::vector<at::Tensor>& gradAvgs = o.centered ? s.State("grad_avg") : none;
+  // Python's _init_group reads these for a parameter that has state: a KeyError (before any change here)
+  // when momentum or centered was turned on after its first step.
+  for (size_t i = 0; i < s.params.size(); ++i) {
+    if (!steps[i].defined()) continue;
+    if (o.momentum > 0 && !bufs[i].defined()) ThrowError("KeyError: 'momentum_buffer' (momentum was turned on after the first step)");
+    if (o.centered && !gradAvgs[i].defined()) ThrowError("KeyError: 'grad_avg' (centered was turned on after the first step)");
+  }
   for (size_t i = 0; i < s.params.size(); ++i) {
     if (steps[i].defined()) continue;
     steps[i] = NewStep(s.params[i], capturable);

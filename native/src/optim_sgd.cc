@@ -70,6 +70,7 @@ void MultiTensorSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& 
 
 void FusedSgd(OptimStep& s, const SgdOptions& o, std::vector<at::Tensor>& allBufs) {
   if (s.params.empty()) return;
+  for (const auto& p : s.params) FusedDtypeCheck(p);  // Python's _device_dtype_check_for_fused in _init_group
   for (const auto& g : s.grads)
     if (g.is_sparse()) ThrowError("`_fused_sgd` does not support sparse gradients");
   bool noBuffer = o.momentum == 0;
