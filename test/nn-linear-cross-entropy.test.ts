@@ -313,3 +313,15 @@ describe('nn.LinearCrossEntropyLoss with options', () => {
     expect(() => new nn.LinearCrossEntropyLoss(4, 5, { options: 'chunked' as never })).toThrow('LinearCrossEntropyLoss: options must be an nn.LinearCrossEntropyOptions or null');
   });
 });
+
+// nn.LinearCrossEntropyLoss(in_features=2, num_classes=3) and (2, num_classes=3) build the same module as (2, 3):
+// repr 'LinearCrossEntropyLoss(\n  in_features=2, num_classes=3, out_features=(), bias=False, ...\n  (linear): Linear(in_features=2, out_features=3, bias=False)\n)'
+describe('LinearCrossEntropyLoss arguments', () => {
+  it('takes inFeatures and numClasses as options too, as Python takes them by keyword', () => {
+    const { nn } = torch;
+    const want = String(new nn.LinearCrossEntropyLoss(2, 3));
+    expect(String(new nn.LinearCrossEntropyLoss({ inFeatures: 2, numClasses: 3 }))).toBe(want);
+    expect(String(new nn.LinearCrossEntropyLoss(2, { numClasses: 3 }))).toBe(want);
+    expect(want).toContain('(linear): Linear(in_features=2, out_features=3, bias=False)');
+  });
+});

@@ -322,3 +322,24 @@ describe('legacy constructors and storages', () => {
   });
 });
 
+
+// b = torch.arange(3.).requires_grad_()
+// c = torch.asarray(b, copy=True, requires_grad=False); d = torch.asarray(b, dtype=torch.float64, requires_grad=False)
+//   -> c.requires_grad False, c.grad_fn None; d the same
+// torch.asarray(b * 2, requires_grad=False) -> a new tensor, requires_grad False, grad_fn None (b * 2 keeps its graph)
+// e = torch.asarray(b, requires_grad=False) -> e is b True, and b.requires_grad is now False
+// torch.asarray(b) with requires_grad left out (b requiring grad) warns once: 'torch.asarray: unspecified requires_grad now
+//   defaults to obj.requires_grad instead of False. Pass requires_grad=False explicitly to get the old behavior and silence this warning.'
+describe('torch.asarray requiresGrad', () => {
+  it('false detaches a copy or a tensor with a graph, and clears a shared leaf\'s flag, as Python 2.13', () => {
+    const b = torch.arange(3, { dtype: torch.float32 }).requiresGrad_();
+    const c = torch.asarray(b, { copy: true, requiresGrad: false });
+    const d = torch.asarray(b, { dtype: torch.float64, requiresGrad: false });
+    expect([c.requiresGrad, c.gradFn, d.requiresGrad, d.gradFn]).toEqual([false, null, false, null]);
+    const nl = b.mul(2);
+    const r = torch.asarray(nl, { requiresGrad: false });
+    expect([r === nl, r.requiresGrad, r.gradFn, nl.requiresGrad]).toEqual([false, false, null, true]);
+    const e = torch.asarray(b, { requiresGrad: false });
+    expect([e === b, b.requiresGrad]).toEqual([true, false]);
+  });
+});

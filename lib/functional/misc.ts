@@ -7,6 +7,7 @@ import { toDType, type DTypeLike } from '../dtype.js';
 import { describe, readOptions } from '../options.js';
 import { checkArity } from './args.js';
 import { isTensor, type Tensor } from '../tensor.js';
+import { warn } from '../warnings.js';
 
 export interface AsTensorOptions {
   dtype?: DTypeLike | null;
@@ -57,8 +58,8 @@ export function asarray(obj: TensorData, options: AsarrayOptions = {}): Tensor {
   const device = o.device === undefined || o.device === null ? null : toDevice(o.device, 'asarray');
   const copy = o.copy ?? null;
   if (copy !== null && typeof copy !== 'boolean') throw new TypeError(`asarray: copy must be a boolean or null, got ${describe(copy)}`);
-  const requiresGrad = o.requiresGrad ?? false;
-  if (typeof requiresGrad !== 'boolean') throw new TypeError(`asarray: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
+  const requiresGrad = o.requiresGrad ?? null; // null: not given, which keeps obj's (Python 2.13's default)
+  if (requiresGrad !== null && typeof requiresGrad !== 'boolean') throw new TypeError(`asarray: requiresGrad must be a boolean, got ${describe(requiresGrad)}`);
   let result: Tensor;
   if (ArrayBuffer.isView(obj) && isShared(obj) && copy === false) throw new Error("asarray: can't alias the memory of a SharedArrayBuffer into a tensor.");
   if (isTensor(obj) || (ArrayBuffer.isView(obj) && !(obj instanceof DataView) && !isShared(obj))) {
@@ -77,7 +78,20 @@ export function asarray(obj: TensorData, options: AsarrayOptions = {}): Tensor {
     if (copy === false) throw new Error("asarray: can't alias arbitrary sequence into a tensor.");
     result = tensor(obj, { ...(dtype === null ? {} : { dtype }), ...(device === null ? {} : { device }) });
   }
-  // Python's asarray sets requires_grad on the result itself, the input tensor included when shared.
-  if (requiresGrad) result.requiresGrad_(true);
+  // Python's asarray sets requires_grad on the result itself, the input tensor included when shared; false
+  // clears it there too, or, on a tensor with a graph, gives it detached.
+  if (requiresGrad === true) result.requiresGrad_(true);
+  else if (requiresGrad === false && result.requiresGrad) {
+    if (result.isLeaf) result.requiresGrad_(false);
+    else {
+      const detached = result.detach();
+      if (result !== obj) result.dispose();
+      result = detached;
+    }
+  } else if (requiresGrad === null && isTensor(obj) && obj.requiresGrad && !warnedAsarrayDefault) {
+    warnedAsarrayDefault = true; // TORCH_WARN_ONCE
+    warn('torch.asarray: unspecified requires_grad now defaults to obj.requires_grad instead of False. Pass requires_grad=False explicitly to get the old behavior and silence this warning.');
+  }
   return result;
 }
+let warnedAsarrayDefault = false;

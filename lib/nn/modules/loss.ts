@@ -449,6 +449,19 @@ const pyTuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)`
  * layer (submodule `linear`) and cross entropy in one module. `options`, an nn.LinearCrossEntropyOptions,
  * takes F.linearCrossEntropy's chunked path.
  */
+/** LinearCrossEntropyLoss's keyword options (camelCase). */
+export interface LinearCrossEntropyLossOptions {
+  outFeatures?: number[];
+  bias?: boolean;
+  device?: unknown;
+  dtype?: unknown;
+  reduction?: Reduction;
+  weight?: Tensor | null;
+  ignoreIndex?: number | null;
+  labelSmoothing?: number;
+  options?: LinearCrossEntropyOptions | null;
+}
+
 export class LinearCrossEntropyLoss extends _WeightedLoss {
   declare numClasses: number;
   declare outFeatures: number[];
@@ -456,9 +469,11 @@ export class LinearCrossEntropyLoss extends _WeightedLoss {
   declare labelSmoothing: number;
   declare options: LinearCrossEntropyOptions | null;
   declare linear: Module & { weight: Tensor; bias: Tensor | null; inFeatures: number };
-  constructor(inFeatures: number, numClasses: number, options: { outFeatures?: number[]; bias?: boolean; device?: unknown; dtype?: unknown; reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number | null; labelSmoothing?: number; options?: LinearCrossEntropyOptions | null } = {}) {
+  constructor(options: LinearCrossEntropyLossOptions & { inFeatures: number; numClasses: number });
+  constructor(inFeatures: number, numClasses: number | (LinearCrossEntropyLossOptions & { numClasses: number }), options?: LinearCrossEntropyLossOptions);
+  constructor(...args: unknown[]) {
     const cls = 'LinearCrossEntropyLoss';
-    const o = ctorArgs(cls, [inFeatures, numClasses, options], ['inFeatures', 'numClasses'], ['outFeatures', 'bias', 'device', 'dtype', 'reduction', 'weight', 'ignoreIndex', 'labelSmoothing', 'options']);
+    const o = ctorArgs(cls, args, ['inFeatures', 'numClasses'], ['outFeatures', 'bias', 'device', 'dtype', 'reduction', 'weight', 'ignoreIndex', 'labelSmoothing', 'options']);
     if (o.inFeatures === undefined || o.numClasses === undefined) throw new TypeError(`${cls}: missing required arguments inFeatures and numClasses`);
     const nIn = num(cls, 'inFeatures', o.inFeatures, 0, true);
     const nClasses = num(cls, 'numClasses', o.numClasses, 0, true);
