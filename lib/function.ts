@@ -9,6 +9,7 @@ import { isGradEnabled, noGrad } from './autograd.js';
 import { currentDualLevel, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zerosLike } from './creation.js';
 import { native, type Handle } from './native.js';
+import { isOptionsObject } from './options.js';
 import { keep } from './scope.js';
 import { describe, isTensor, Tensor, toHandle } from './tensor.js';
 import { warn } from './warnings.js';
@@ -189,8 +190,7 @@ function ctxTensors(ctx: FunctionCtx): Tensor[] {
     if (key === 'needsInputGrad') continue;
     if (isTensor(value)) found.push(value);
     else if (Array.isArray(value)) found.push(...value.filter(isTensor));
-    else if (typeof value === 'object' && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value)))
-      found.push(...Object.values(value as object).filter(isTensor));
+    else if (isOptionsObject(value)) found.push(...Object.values(value).filter(isTensor));
   }
   return found;
 }

@@ -1398,7 +1398,7 @@ function saveValue(p: Pickler, v: unknown, where: string): void {
 // written as tuples; an object, a Map or a Set (a dict, a set: unhashable in Python) is refused.
 function saveKey(p: Pickler, k: unknown, where: string): void {
   if (Array.isArray(k)) return p.tuple(k.map((x) => () => saveKey(p, x, where)));
-  if (k instanceof Map || k instanceof Set || (typeof k === 'object' && k !== null && !isTensor(k) && !complexValues.has(k) && isPlainObject(k)))
+  if (k instanceof Map || k instanceof Set || (typeof k === 'object' && k !== null && isPlainObject(k) && !complexValues.has(k)))
     throw new TypeError(`torch.save: a ${k instanceof Set ? 'Set' : k instanceof Map ? 'Map' : 'plain object'} cannot be a Map key or a Set item (at ${where}): Python's dict and set are unhashable`);
   saveValue(p, k, where);
 }
