@@ -206,6 +206,21 @@ describe('nn losses: modules', () => {
     expect(m.call(x, y).item()).toBe(F.crossEntropy(x, y, { reduction: 'sum', labelSmoothing: 0.5 }).item());
   });
 
+  // Python 2.13: nn.MSELoss()(x) -> TypeError "MSELoss.forward() missing 1 required positional argument: 'target'";
+  // nn.TripletMarginLoss()() names all three, "'anchor', 'positive', and 'negative'"; NLLLoss2d's forward is NLLLoss's.
+  it('a loss called without one of its tensors raises Python\'s TypeError, naming the missing arguments', () => {
+    const x = torch.randn(3, 4);
+    const call = (m: torch.nn.Module, ...args: unknown[]) => () => (m.call as (...a: unknown[]) => unknown)(...args);
+    expect(call(new nn.MSELoss(), x)).toThrow(new TypeError("MSELoss.forward() missing 1 required positional argument: 'target'"));
+    expect(call(new nn.CrossEntropyLoss(), x)).toThrow(new TypeError("CrossEntropyLoss.forward() missing 1 required positional argument: 'target'"));
+    expect(call(new nn.NLLLoss2d())).toThrow(new TypeError("NLLLoss.forward() missing 2 required positional arguments: 'input' and 'target'"));
+    expect(call(new nn.TripletMarginLoss())).toThrow(
+      new TypeError("TripletMarginLoss.forward() missing 3 required positional arguments: 'anchor', 'positive', and 'negative'"),
+    );
+    expect(call(new nn.GaussianNLLLoss(), x, x)).toThrow(new TypeError("GaussianNLLLoss.forward() missing 1 required positional argument: 'var'"));
+    expect(call(new nn.PoissonNLLLoss(), undefined, x)).toThrow(new TypeError("PoissonNLLLoss.forward() missing 1 required positional argument: 'log_input'"));
+  });
+
   it('a module loss trains a model with autograd and an optimizer step by hand', () => {
     torch.manualSeed(0);
     const w = torch.randn(4, 3, { requiresGrad: true });
