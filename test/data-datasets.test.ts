@@ -101,6 +101,17 @@ describe('datasets', () => {
     const byKey = new data.StackDataset({ a: new Squares(2), b: new Squares(2, 1) });
     expect(byKey.getItem(1)).toEqual({ a: 1, b: 4 });
     expect(() => new data.StackDataset(new Squares(2), new Squares(3))).toThrow(/Size mismatch between datasets/);
+    // Python 2.13: StackDataset passes the index to each dataset as given, StackDataset(R(3), R(3, 10))[-1] == (-1, 9)
+    class Echo extends data.Dataset<number> {
+      override getItem(i: number): number {
+        return i;
+      }
+      get length(): number {
+        return 3;
+      }
+    }
+    expect(new data.StackDataset(new Echo(), new Squares(3)).getItem(-1)).toEqual([-1, 1]); // Squares(3).getItem(-1) squares -1
+    expect(new data.StackDataset(new Echo(), new Echo()).getItem(3)).toEqual([3, 3]);
   });
   it('ChainDataset chains streams, sync and async, with a length', async () => {
     const chain = new data.ChainDataset([new Count(2), new Count(3)]);

@@ -113,8 +113,20 @@ describe('DataLoader options', () => {
   }, 60_000);
 
   it('refuses contradictory options as PyTorch does', () => {
-    expect(() => new data.DataLoader(tensors(), { sampler: [0], shuffle: true })).toThrow(/mutually exclusive with shuffle/);
+    // Python 2.13 raises ValueError (a RangeError here) for each conflict, and for a non-boolean drop_last
+    // or replacement in BatchSampler/WeightedRandomSampler; RandomSampler's replacement is a TypeError
+    expect(() => new data.DataLoader(tensors(), { sampler: [0], shuffle: true })).toThrow(new RangeError('DataLoader: sampler option is mutually exclusive with shuffle'));
+    expect(() => new data.DataLoader(tensors(), { batchSampler: [[0]], batchSize: 2 })).toThrow(RangeError);
     expect(() => new data.DataLoader(tensors(), { batchSampler: [[0]], batchSize: 2 })).toThrow(/batchSampler option is mutually exclusive/);
+    expect(() => new data.DataLoader(tensors(), { batchSize: null, dropLast: true })).toThrow(RangeError);
+    expect(() => new data.DataLoader(new Range(0, 3), { sampler: [0] })).toThrow(RangeError);
+    expect(() => new data.DataLoader(tensors(), { batchSize: 2, dropLast: 1 as never })).toThrow(RangeError);
+    expect(() => new data.BatchSampler([0, 1, 2], 2, 0 as never)).toThrow(RangeError);
+    expect(() => new data.WeightedRandomSampler([0.1, 0.5], 2, { replacement: 0 as never })).toThrow(RangeError);
+    expect(() => new data.RandomSampler([0, 1], { replacement: 0 as never })).toThrow(TypeError);
+    // random_split(R(10), [0.5, 0.3]): ValueError "Sum of input lengths does not equal the length of the input dataset!"
+    expect(() => data.randomSplit(tensors(), [0.5, 0.3])).toThrow(/RangeError.*|Sum of input lengths/);
+    expect(() => data.randomSplit(tensors(), [0.5, 0.3])).toThrow(RangeError);
     expect(() => new data.DataLoader(tensors(), { prefetchFactor: 2 })).toThrow(/prefetchFactor/);
     expect(() => new data.DataLoader(tensors(), { persistentWorkers: true })).toThrow(/persistentWorkers option needs numWorkers > 0/);
     expect(() => new data.DataLoader(tensors(), { numWorkers: -1 })).toThrow(RangeError);

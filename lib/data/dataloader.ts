@@ -147,17 +147,17 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
     let batchSize = options.batchSize === undefined ? 1 : options.batchSize;
     let dropLast = options.dropLast ?? false;
     if (this.#kind === 'stream') {
-      if (shuffle !== null && shuffle !== false) throw new TypeError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
-      if (sampler !== null) throw new TypeError('DataLoader with IterableDataset: expected unspecified sampler option');
-      if (batchSampler !== null) throw new TypeError('DataLoader with IterableDataset: expected unspecified batchSampler option');
+      if (shuffle !== null && shuffle !== false) throw new RangeError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
+      if (sampler !== null) throw new RangeError('DataLoader with IterableDataset: expected unspecified sampler option');
+      if (batchSampler !== null) throw new RangeError('DataLoader with IterableDataset: expected unspecified batchSampler option');
     } else shuffle = Boolean(shuffle);
-    if (sampler !== null && shuffle) throw new TypeError('DataLoader: sampler option is mutually exclusive with shuffle');
+    if (sampler !== null && shuffle) throw new RangeError('DataLoader: sampler option is mutually exclusive with shuffle');
     if (batchSampler !== null) {
-      if (batchSize !== 1 || shuffle || sampler !== null || dropLast) throw new TypeError('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
+      if (batchSize !== 1 || shuffle || sampler !== null || dropLast) throw new RangeError('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
       batchSize = null;
       dropLast = false;
     } else if (batchSize === null && dropLast) {
-      throw new TypeError('DataLoader: batchSize null disables auto-batching and is mutually exclusive with dropLast');
+      throw new RangeError('DataLoader: batchSize null disables auto-batching and is mutually exclusive with dropLast');
     }
     if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) throw new RangeError(`DataLoader: batchSize should be a positive integer value, but got batchSize=${batchSize}`);
     // Python builds BatchSampler(sampler, batch_size, drop_last) for both kinds of dataset, which checks drop_last

@@ -275,9 +275,9 @@ export class StackDataset extends Dataset<unknown> {
     return { module: thisModule, export: 'StackDataset', args: Array.isArray(this.datasets) ? this.datasets : [this.datasets] };
   }
   getItem(index: number): unknown {
-    const i = checkIndex('StackDataset.getItem', index, this.#length);
-    if (Array.isArray(this.datasets)) return this.datasets.map((d) => d.getItem(i));
-    return Object.fromEntries(Object.entries(this.datasets).map(([k, d]) => [k, d.getItem(i)]));
+    // as Python: the index goes to every dataset as given, each one checks it
+    if (Array.isArray(this.datasets)) return this.datasets.map((d) => d.getItem(index));
+    return Object.fromEntries(Object.entries(this.datasets).map(([k, d]) => [k, d.getItem(index)]));
   }
   get length(): number {
     return this.#length;
@@ -310,8 +310,8 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
     sizes.forEach((n, i) => {
       if (n === 0) warn(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
     });
-  } else if (sizes.some((n) => !Number.isInteger(n) || n < 0)) {
-    throw new TypeError(`randomSplit: lengths must be non-negative integers or fractions summing to 1, got [${sizes.join(', ')}]`);
+  } else if (sizes.some((n) => !Number.isInteger(n) || n < 0) && sum(sizes) === datasetLength()) {
+    throw new RangeError(`randomSplit: lengths must be non-negative integers or fractions summing to 1, got [${sizes.join(', ')}]`);
   }
   if (sum(sizes) !== datasetLength()) throw new RangeError(`randomSplit: Sum of input lengths (${sum(sizes)}) does not equal the length of the input dataset (${datasetLength()})!`);
   const perm = randperm(sum(sizes), { generator }).tolist() as number[];

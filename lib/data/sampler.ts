@@ -21,8 +21,9 @@ function positiveInteger(fn: string, name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new RangeError(`${fn}: ${name} should be a positive integer value, but got ${name}=${String(value)}`);
   return value;
 }
-export function boolean(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} should be a boolean value, but got ${name}=${String(value)}`);
+/** Python's check of a flag: a ValueError (RangeError) in most samplers, a TypeError in RandomSampler. */
+export function boolean(fn: string, name: string, value: unknown, ErrorClass: new (message: string) => Error = RangeError): boolean {
+  if (typeof value !== 'boolean') throw new ErrorClass(`${fn}: ${name} should be a boolean value, but got ${name}=${String(value)}`);
   return value;
 }
 function generatorOption(fn: string, g: unknown): Generator | null {
@@ -76,7 +77,7 @@ export class RandomSampler extends Sampler<number> {
     super();
     const positional = numSamples !== undefined || generator !== undefined || typeof replacementOrOptions !== 'object' || replacementOrOptions === null;
     const options = positional ? { replacement: replacementOrOptions as boolean | undefined, numSamples, generator } : replacementOrOptions;
-    this.replacement = boolean('RandomSampler', 'replacement', options.replacement ?? false);
+    this.replacement = boolean('RandomSampler', 'replacement', options.replacement ?? false, TypeError);
     this.#numSamples = options.numSamples ?? null;
     this.generator = generatorOption('RandomSampler', options.generator);
     positiveInteger('RandomSampler', 'numSamples', this.numSamples);
