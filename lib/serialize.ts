@@ -1441,8 +1441,6 @@ function saveMeta(p: Pickler, t: Tensor, memoKey: unknown): void {
 }
 
 function saveTensor(p: Pickler, t: Tensor, where: string, memoKey: unknown = t, requiresGrad = t.requiresGrad): void {
-  if (t.requiresGrad && !t.isLeaf)
-    throw new Error(`torch.save: Cowardly refusing to serialize non-leaf tensor which requires_grad (at ${where}); save t.detach() instead`);
   if (t instanceof Parameter && memoKey === t) return saveParameter(p, t, where);
   if (t.device.type === 'meta') return saveMeta(p, t, memoKey);
   if (t.isSparse) return saveSparse(p, t, where, memoKey);

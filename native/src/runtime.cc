@@ -188,6 +188,8 @@ struct ContextFlag {
 constexpr ContextFlag kContextFlags[] = {
     {"deterministicAlgorithms", [] { return at::globalContext().deterministicAlgorithms(); }, nullptr},
     {"deterministicAlgorithmsWarnOnly", [] { return at::globalContext().deterministicAlgorithmsWarnOnly(); }, nullptr},
+    {"deterministicFillUninitializedMemory", [] { return at::globalContext().deterministicFillUninitializedMemory(); },
+     [](bool b) { at::globalContext().setDeterministicFillUninitializedMemory(b); }},
     {"mkldnnEnabled", [] { return at::globalContext().userEnabledMkldnn(); }, [](bool b) { at::globalContext().setUserEnabledMkldnn(b); }},
     {"mkldnnDeterministic", [] { return at::globalContext().deterministicMkldnn(); }, [](bool b) { at::globalContext().setDeterministicMkldnn(b); }},
     {"cudnnEnabled", [] { return at::globalContext().userEnabledCuDNN(); }, [](bool b) { at::globalContext().setUserEnabledCuDNN(b); }},
