@@ -2,13 +2,11 @@
 // (ForwardADLevel), which keeps them process-wide and allows one open level at a time; the ATen ops
 // _make_dual/_unpack_dual do the work, so every op's forward formula applies through the dispatcher.
 import { withMode } from './autograd.js';
+import { dualLevelState } from './autograd_dual_level.js';
 import { aten } from './call.js';
 import { native } from './native.js';
 import { readOptions } from './options.js';
 import { describe, isTensor, type Tensor } from './tensor.js';
-
-/** Python's module-level _current_level (per JS thread here: each worker loads its own copy). */
-let currentLevel = -1;
 
 /** Python's UnpackedDualTensor: an array [primal, tangent] that also has the two names. */
 export type UnpackedDualTensor = [primal: Tensor, tangent: Tensor | null] & { readonly primal: Tensor; readonly tangent: Tensor | null };
@@ -19,7 +17,7 @@ function unpacked(primal: Tensor, tangent: Tensor | null): UnpackedDualTensor {
 
 function levelOption(fn: string, options: unknown): number {
   const { level } = readOptions(fn, options, ['level']) as { level?: number | null };
-  if (level === undefined || level === null) return currentLevel;
+  if (level === undefined || level === null) return dualLevelState.current;
   if (!Number.isInteger(level)) throw new TypeError(`${fn}: level must be an integer, got ${describe(level)}`);
   return level;
 }
@@ -35,19 +33,19 @@ export function enterDualLevel(): number {
 // forCall: the level is held for one synchronous call only, so a thread that finds it held waits its turn (native/src/grad_mode.cc).
 function enterLevel(forCall: boolean): number {
   const level = native.enterDualLevel(forCall);
-  if (level !== currentLevel + 1) {
+  if (level !== dualLevelState.current + 1) {
     native.exitDualLevel(level);
     throw new Error('Entering a new forward AD level but the current level is not valid. Make sure you did not modify it directly.');
   }
-  return (currentLevel = level);
+  return (dualLevelState.current = level);
 }
 
 /** forward_ad.exit_dual_level: closes the latest level (only that one), deleting every tangent of it. */
 export function exitDualLevel(options: { level?: number | null } = {}): void {
   const level = levelOption('exitDualLevel', options);
-  if (level !== currentLevel) throw new Error('Trying to exit a forward AD level that was not the last one that was created. This is not supported.');
+  if (level !== dualLevelState.current) throw new Error('Trying to exit a forward AD level that was not the last one that was created. This is not supported.');
   native.exitDualLevel(level);
-  currentLevel = level - 1;
+  dualLevelState.current = level - 1;
 }
 
 /** What `dualLevel()` without a callback returns: the open level, closed by `using` (or dispose()). */
@@ -111,7 +109,7 @@ export function unpackDual(tensor: Tensor, options: { level?: number | null } = 
 
 /** The level functions default to (Python's forward_ad._current_level): -1 when none is open on this thread. */
 export function currentDualLevel(): number {
-  return currentLevel;
+  return dualLevelState.current;
 }
 
 /** Runs fn with forward grad recording on or off (Python's forward_ad._set_fwd_grad_enabled), restoring the previous mode. */

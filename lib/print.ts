@@ -27,6 +27,7 @@ export interface TensorPrintView {
   sparseParts?: SparsePartView[]; // sparse layouts: the parts in Python's order (COO: indices, values)
   requiresGrad: boolean;
   gradFn: string | null; // e.g. 'AddBackward0'
+  tangent?: string | null; // str() of the forward-mode tangent at the current dual level
   names?: (string | null)[] | null; // dimension names of a named tensor (null for unnamed dims)
   // Quantized tensors: `values` are the dequantized float32 ones; the parameters as Python's str gives them.
   quantization?: QuantizationView | null;
@@ -65,19 +66,24 @@ function hasDefaultDtype(dtype: string, defaultName: string): boolean {
   return dtype === defaultName || dtype === (defaultName === 'float64' ? 'complex128' : 'complex64') || dtype === 'int64' || dtype === 'bool';
 }
 
-export function setPrintoptions(opts: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' }): void {
+type PrintOptionsArg = { [K in keyof PrintOptions]?: PrintOptions[K] | null } & { profile?: 'default' | 'short' | 'full' | null };
+
+/** torch.set_printoptions: null or a left-out option keeps its value (sciMode: back to automatic); an unknown profile is refused before anything changes. */
+export function setPrintoptions(opts: PrintOptionsArg = {}): void {
   opts = readOptions('setPrintoptions', opts, ['precision', 'threshold', 'edgeitems', 'linewidth', 'profile', 'sciMode']) as typeof opts;
-  if (opts.profile !== undefined) {
+  const next = { ...printOpts }; // checked in full before any of it takes effect
+  if (opts.profile != null) {
     const profile = PROFILES[opts.profile];
     if (profile === undefined) throw new Error(`unknown print profile '${String(opts.profile)}'`);
-    Object.assign(printOpts, profile);
+    Object.assign(next, profile);
   }
-  if (opts.precision !== undefined) printOpts.precision = checkCount('precision', opts.precision);
-  if (opts.threshold !== undefined) printOpts.threshold = checkNumber('threshold', opts.threshold);
-  if (opts.edgeitems !== undefined) printOpts.edgeitems = checkCount('edgeitems', opts.edgeitems);
-  if (opts.linewidth !== undefined) printOpts.linewidth = checkNumber('linewidth', opts.linewidth);
+  if (opts.precision != null) next.precision = checkCount('precision', opts.precision);
+  if (opts.threshold != null) next.threshold = checkNumber('threshold', opts.threshold);
+  if (opts.edgeitems != null) next.edgeitems = checkCount('edgeitems', opts.edgeitems);
+  if (opts.linewidth != null) next.linewidth = checkNumber('linewidth', opts.linewidth);
   // Like torch.set_printoptions, every call resets sciMode to automatic unless it is given.
-  printOpts.sciMode = opts.sciMode ?? null;
+  next.sciMode = opts.sciMode ?? null;
+  Object.assign(printOpts, next);
 }
 
 export function getPrintoptions(): PrintOptions {
@@ -629,6 +635,7 @@ export function formatTensor(v: TensorPrintView): string {
 
   if (v.gradFn !== null) suffixes.push(`grad_fn=<${v.gradFn}>`);
   else if (v.requiresGrad) suffixes.push('requires_grad=True');
+  if (v.tangent != null) suffixes.push(`tangent=${v.tangent}`);
   if (names !== null) suffixes.push(names);
 
   // Python forces the first suffix onto a new line for COO tensors (is_sparse) only.

@@ -15,6 +15,7 @@ import { formatTensor, pyFloat, SPARSE_PART_NAMES, type QuantizationView } from 
 import { requireNamedTensors } from './runtime.js';
 import { setTensorCheck, track } from './scope.js';
 import { tracerWarn } from './jit_tracing.js';
+import { dualLevelState } from './autograd_dual_level.js';
 
 /** A JS number, boolean or BigInt where PyTorch takes a Python scalar. */
 export type Scalar = number | boolean | bigint;
@@ -204,9 +205,31 @@ export class Tensor {
       sparseParts,
       quantization: quantized ? this.#quantizationView() : null,
       requiresGrad: native.isLeaf(this.#h) && native.requiresGrad(this.#h),
-      gradFn: native.gradFn(this.#h),
+      gradFn: this.#gradFnForPrint(),
       names: native.names(this.#h),
+      tangent: this.#tangentForPrint(),
     });
+  }
+  // Python's _str_intern: a grad_fn that cannot be read (a no_grad view whose base changed in place) prints as Invalid.
+  #gradFnForPrint(): string | null {
+    try {
+      return native.gradFn(this.#h);
+    } catch {
+      return 'Invalid';
+    }
+  }
+  // The forward-mode tangent at the current dual level, printed as Python's tangent= suffix (null: none).
+  #tangentForPrint(): string | null {
+    const level = dualLevelState.current;
+    if (level < 0) return null;
+    const [primal, tangent] = aten('_unpack_dual', [this, level]) as [Tensor, Tensor | null];
+    primal.dispose();
+    if (tangent === null) return null;
+    try {
+      return tangent.toString();
+    } finally {
+      tangent.dispose();
+    }
   }
   // The scheme and parameters as Python's str(q.q_scale()) etc. print them.
   #quantizationView(): QuantizationView {

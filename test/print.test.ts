@@ -116,6 +116,17 @@ describe('print options and input handling', () => {
     expect(() => setPrintoptions({ edgeitems: 1.5 })).toThrow(RangeError);
   });
 
+  // Python 2.13: set_printoptions(precision=2); set_printoptions(precision=None, threshold=None, edgeitems=None,
+  // linewidth=None, profile=None); print(torch.tensor([1/3])) -> tensor([0.33]); set_printoptions() works too
+  it('null keeps an option and no argument is a call with none, as Python\'s None; a bad option changes nothing', () => {
+    setPrintoptions({ precision: 2 });
+    setPrintoptions({ precision: null, threshold: null, edgeitems: null, linewidth: null, profile: null });
+    setPrintoptions();
+    expect(String(torch.tensor([1 / 3]))).toBe('tensor([0.33])');
+    expect(() => setPrintoptions({ profile: 'full', precision: -1 })).toThrow(RangeError);
+    expect(getPrintoptions()).toMatchObject({ precision: 2, threshold: 1000 });
+  });
+
   const base = { device: 'cpu', requiresGrad: false, gradFn: null };
   it('accepts bool data as 0/1 bytes and int64 as plain numbers', () => {
     expect(formatTensor({ ...base, shape: [2], dtype: 'bool', values: Uint8Array.of(1, 0) })).toBe('tensor([ True, False])');
@@ -436,3 +447,37 @@ const CASES: GeneratedCase[] = [
   {"name": "sparse BSC", "shape": [4, 4], "dtype": "float32", "values": null, "device": "cpu", "requiresGrad": false, "gradFn": null, "options": {}, "expected": "tensor(ccol_indices=tensor([0, 2, 4]),\n       row_indices=tensor([0, 1, 0, 1]),\n       values=tensor([[[ 0.,  1.],\n                       [ 4.,  5.]],\n\n                      [[ 8.,  9.],\n                       [12., 13.]],\n\n                      [[ 2.,  3.],\n                       [ 6.,  7.]],\n\n                      [[10., 11.],\n                       [14., 15.]]]), size=(4, 4), nnz=4,\n       layout=torch.sparse_bsc)", "layout": "sparse_bsc", "sparseParts": [{"name": "ccol_indices", "shape": [3], "dtype": "int64", "values": ["0", "2", "4"]}, {"name": "row_indices", "shape": [4], "dtype": "int64", "values": ["0", "1", "0", "1"]}, {"name": "values", "shape": [4, 2, 2], "dtype": "float32", "values": [0.0, 1.0, 4.0, 5.0, 8.0, 9.0, 12.0, 13.0, 2.0, 3.0, 6.0, 7.0, 10.0, 11.0, 14.0, 15.0]}]},
 ];
 // END GENERATED
+
+// Python 2.13:
+//   with fwAD.dual_level(): d = fwAD.make_dual(torch.tensor([1.5, 2.]), torch.tensor([1.5, 1.])); print(d); print(d * 2)
+//   -> tensor([1.5000, 2.0000], tangent=tensor([1.5000, 1.0000]))  /  tensor([3., 4.], tangent=tensor([3., 2.]))
+//   a leaf that requires grad as the primal -> tensor([1.5000, 2.0000], grad_fn=<ViewBackward0>,\n       tangent=tensor([1.5000, 1.0000]))
+//   print(d) after the level closed -> tensor([1.5000, 2.0000])
+//   a = torch.ones(2, requires_grad=True).clone(); with torch.no_grad(): b = a[:]; b.mul_(2)
+//   print(b) -> tensor([2., 2.], grad_fn=<Invalid>)
+describe('String(tensor) suffixes from autograd state, as torch 2.13 prints them', () => {
+  it('a dual tensor shows its tangent at the current level', () => {
+    const fwAD = torch.autograd.forwardAd;
+    let d: torch.Tensor | undefined;
+    fwAD.dualLevel(() => {
+      d = fwAD.makeDual(torch.tensor([1.5, 2]), torch.tensor([1.5, 1]));
+      expect(String(d)).toBe('tensor([1.5000, 2.0000], tangent=tensor([1.5000, 1.0000]))');
+      expect(String(d.mul(2))).toBe('tensor([3., 4.], tangent=tensor([3., 2.]))');
+      expect(String(fwAD.makeDual(torch.tensor([1.5, 2], { requiresGrad: true }), torch.tensor([1.5, 1])))).toBe(
+        'tensor([1.5000, 2.0000], grad_fn=<ViewBackward0>,\n       tangent=tensor([1.5000, 1.0000]))',
+      );
+      expect(String(torch.ones(2))).toBe('tensor([1., 1.])');
+    });
+    expect(String(d)).toBe('tensor([1.5000, 2.0000])');
+  });
+
+  it('a grad_fn that cannot be read prints as Invalid instead of throwing', () => {
+    const a = torch.ones(2, { requiresGrad: true }).clone();
+    let b: torch.Tensor | undefined;
+    torch.noGrad(() => {
+      b = a.narrow(0, 0, 2);
+      b.mul_(2);
+    });
+    expect(String(b)).toBe('tensor([2., 2.], grad_fn=<Invalid>)');
+  });
+});
