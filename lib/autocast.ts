@@ -25,21 +25,28 @@ function named<T>(fn: string, body: () => T): T {
 
 /** torch.is_autocast_enabled(deviceType = 'cuda'): whether autocast is on for that device type on this thread. */
 export function isAutocastEnabled(deviceType = 'cuda'): boolean {
-  return named('isAutocastEnabled', () => native.autocastEnabled(deviceTypeOf(deviceType, 'isAutocastEnabled')));
+  const type = deviceTypeOf(deviceType, 'isAutocastEnabled');
+  return named('isAutocastEnabled', () => native.autocastEnabled(type));
 }
-/** torch.set_autocast_enabled(deviceType, enabled). */
-export function setAutocastEnabled(deviceType: string, enabled: boolean): void {
+/** torch.set_autocast_enabled(deviceType, enabled), or the legacy setAutocastEnabled(enabled) for 'cuda'. */
+export function setAutocastEnabled(enabled: boolean): void;
+export function setAutocastEnabled(deviceType: string, enabled: boolean): void;
+export function setAutocastEnabled(...args: [boolean] | [string, boolean]): void {
+  const [deviceType, enabled] = args.length === 1 ? ['cuda', args[0]] : args;
   const on = booleanOf(enabled, 'setAutocastEnabled', 'enabled');
-  named('setAutocastEnabled', () => native.autocastEnabled(deviceTypeOf(deviceType, 'setAutocastEnabled'), on));
+  const type = deviceTypeOf(deviceType, 'setAutocastEnabled');
+  named('setAutocastEnabled', () => native.autocastEnabled(type, on));
 }
 /** torch.get_autocast_dtype(deviceType): the lower-precision dtype autocast casts to (CPU: bfloat16, CUDA: float16 by default). */
 export function getAutocastDtype(deviceType: string): DType {
-  return dtypeFromCode(named('getAutocastDtype', () => native.autocastDtype(deviceTypeOf(deviceType, 'getAutocastDtype'))));
+  const type = deviceTypeOf(deviceType, 'getAutocastDtype');
+  return dtypeFromCode(named('getAutocastDtype', () => native.autocastDtype(type)));
 }
 /** torch.set_autocast_dtype(deviceType, dtype). */
 export function setAutocastDtype(deviceType: string, dtype: DTypeLike): void {
   const code = toDType(dtype, 'setAutocastDtype').code;
-  named('setAutocastDtype', () => native.autocastDtype(deviceTypeOf(deviceType, 'setAutocastDtype'), code));
+  const type = deviceTypeOf(deviceType, 'setAutocastDtype');
+  named('setAutocastDtype', () => native.autocastDtype(type, code));
 }
 /** torch.is_autocast_cache_enabled(): whether casts of leaf tensors are cached inside autocast regions. */
 export function isAutocastCacheEnabled(): boolean {

@@ -158,6 +158,19 @@ describe('GradScaler state', () => {
       }));
     }
   });
+  // Python 2.13: torch.set_autocast_enabled(True) -> is_autocast_enabled() True, ('cuda') True, ('cpu') False;
+  // set_autocast_enabled(1) -> TypeError; get_autocast_dtype('foo') -> RuntimeError naming the device string once
+  it('setAutocastEnabled(enabled) is the legacy form for cuda; a bad device type is named once', () => {
+    try {
+      torch.setAutocastEnabled(true);
+      expect([torch.isAutocastEnabled(), torch.isAutocastEnabled('cuda'), torch.isAutocastEnabled('cpu')]).toEqual([true, true, false]);
+    } finally {
+      torch.setAutocastEnabled(false);
+    }
+    expect(torch.isAutocastEnabled('cuda')).toBe(false);
+    expect(() => torch.setAutocastEnabled(1 as unknown as boolean)).toThrow(TypeError);
+    expect(() => torch.getAutocastDtype(3 as unknown as string)).toThrow(/^getAutocastDtype: deviceType must be a string/);
+  });
   it('torch.amp.isAutocastAvailable and torch.amp.autocast', () => {
     expect(['cpu', 'cuda', 'xla', 'mps'].map(amp.isAutocastAvailable)).toEqual([true, true, true, true]);
     expect(amp.isAutocastAvailable('meta')).toBe(false);

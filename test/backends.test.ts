@@ -146,6 +146,30 @@ describe('determinism, matmul precision and threads', () => {
     expect(torch.areDeterministicAlgorithmsEnabled()).toBe(false);
   });
 
+  // Python 2.13: torch.utils.deterministic.fill_uninitialized_memory is True; with use_deterministic_algorithms(True),
+  // torch.empty(3) -> tensor([nan, nan, nan]), empty(2, dtype=int32) -> [2147483647, 2147483647]; set to False,
+  // empty(3) is not filled; setting it to 5 -> RuntimeError "expected a bool, but got int"
+  it('torch.utils.deterministic.fillUninitializedMemory switches the NaN fill of deterministic mode', () => {
+    const d = torch.utils.deterministic;
+    expect(d.fillUninitializedMemory).toBe(true);
+    try {
+      torch.useDeterministicAlgorithms(true);
+      expect(torch.empty(3).isnan().all().item()).toBe(true);
+      expect(torch.empty(2, { dtype: torch.int32 }).tolist()).toEqual([2147483647, 2147483647]);
+      d.fillUninitializedMemory = false;
+      expect(d.fillUninitializedMemory).toBe(false);
+      // a size nothing here filled with NaN before: unfilled memory is not all NaN
+      expect(torch.empty(12345).isnan().all().item()).toBe(false);
+      expect(() => {
+        d.fillUninitializedMemory = 5 as unknown as boolean;
+      }).toThrow(TypeError);
+      expect(d.fillUninitializedMemory).toBe(false);
+    } finally {
+      d.fillUninitializedMemory = true;
+      torch.useDeterministicAlgorithms(false);
+    }
+  });
+
   it('float32 matmul precision: Python\'s default, three values, anything else warns and is ignored', () => {
     expect(torch.getFloat32MatmulPrecision()).toBe(fx.float32MatmulPrecision);
     try {
