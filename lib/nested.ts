@@ -42,9 +42,14 @@ export function nestedTensor(tensorList: readonly (Tensor | TensorData)[], optio
   if (o.requiresGrad !== undefined && typeof o.requiresGrad !== 'boolean') throw new TypeError(`${fn}: requiresGrad must be a boolean, got ${describe(o.requiresGrad)}`);
   const made: Tensor[] = [];
   try {
-    // Python's nested_tensor_ctor: tensors are detached, other data goes through torch.tensor.
+    // Python's nested_tensor_ctor: tensors are detached, other data goes through torch.tensor with the dtype and device asked for.
     const items = tensorList.map((item) => {
-      const t = isTensor(item) ? item.detach() : tensorFrom(item as TensorData);
+      if (isTensor(item)) {
+        if (isNested(item)) throw new Error(`${fn}: We do not accept nested tensors as input to nested tensors`);
+        if (item.layout.name !== 'strided') throw new Error(`${fn}: We do not accept non-strided layouts as input to nested tensors`);
+      }
+      const dataOptions = { ...(o.dtype != null && { dtype: o.dtype as DTypeLike }), ...(o.device != null && { device: o.device as DeviceLike }) };
+      const t = isTensor(item) ? item.detach() : tensorFrom(item as TensorData, dataOptions);
       made.push(t);
       return t;
     });

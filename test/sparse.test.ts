@@ -367,4 +367,13 @@ describe('torch.nested (strided layout)', () => {
   it('isNested is false for plain and sparse tensors', () => {
     expect([dense().isNested, dense().toSparse().isNested]).toEqual([false, false]);
   });
+  // Python 2.13: nested_tensor([[1e40, 0.1]], dtype=torch.float64) keeps 1e+40 and 0.1 (its data is made as float64);
+  // nested_tensor([nt]) -> RuntimeError "We do not accept nested tensors as input to nested tensors";
+  // nested_tensor([torch.eye(2).to_sparse()]) -> "We do not accept non-strided layouts as input to nested tensors"
+  it('makes data items with the dtype asked for, and refuses nested and sparse items as Python', () => {
+    const nt = torch.nested.nestedTensor([[1e40, 0.1]], { dtype: torch.float64 });
+    expect(nt.unbind()[0]!.tolist()).toEqual([1e40, 0.1]);
+    expect(() => torch.nested.nestedTensor([nt])).toThrow(/We do not accept nested tensors as input to nested tensors/);
+    expect(() => torch.nested.nestedTensor([torch.eye(2).toSparse()])).toThrow(/We do not accept non-strided layouts as input to nested tensors/);
+  });
 });
