@@ -4,7 +4,7 @@
 import { inspect } from 'node:util';
 
 import { noGrad } from './autograd.js';
-import { toDevice, type DeviceLike } from './device.js';
+import { Device, toDevice, type DeviceLike } from './device.js';
 import { JITException } from './errors.js';
 import { native, type Handle } from './native.js';
 import { Module, type IncompatibleKeys } from './nn/module.js';
@@ -70,6 +70,9 @@ function remember<T extends Tensor | ScriptModule>(key: string, wrapper: T): T {
   return wrapper;
 }
 
+// A Parameter made for a loaded module's tensor: its own TensorImpl's key, and the tensor it replaced.
+const madeFrom = new WeakMap<Parameter, { key: string; original: Tensor }>();
+
 /** The module's own tensor (same TensorImpl) as a Tensor that no torch.tidy scope frees. */
 function moduleTensor(handle: Handle, key: string): Tensor {
   const known = wrappers.get('t' + key)?.deref();
@@ -103,6 +106,8 @@ function toNative(v: unknown): unknown {
 function fromNative(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(fromNative);
+  // a TorchScript Device (native/src/jit.cc FromScript): a torch.device, as Python returns it
+  if (Object.getPrototypeOf(v) === null && typeof (v as { torchDevice?: unknown }).torchDevice === 'string') return new Device((v as { torchDevice: string }).torchDevice);
   if (Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromNative(x)]));
   return jit.jitIsScript(v) ? wrapModule(v as Handle) : new Tensor(v as Handle);
 }
@@ -188,13 +193,24 @@ export class ScriptModule extends Module {
 
   // The module's parameter as an nn.Parameter with the same TensorImpl: a known Parameter (one a
   // traced JS module registered, or made earlier), else a new one that replaces the module's slot.
+  // A tensor several slots hold (tied weights: l2.weight = l1.weight) becomes one Parameter that every
+  // one of those slots then holds, so that it is one parameter as in Python (deduplicated by
+  // namedParameters, one gradient, still tied when saved).
   #parameter(name: string, handle: Handle, key: string): Parameter {
     const t = moduleTensor(handle, key);
-    if (t instanceof Parameter) return t;
+    if (t instanceof Parameter) {
+      const made = madeFrom.get(t);
+      if (made !== undefined && made.key !== key) jit.jitSetAttr(this.#h, name, handleOfTensor(t)); // a slot still holding the original tensor
+      return t;
+    }
     const p = new Parameter(t, t.requiresGrad);
     jit.jitSetAttr(this.#h, name, handleOfTensor(p));
     const info = jit.jitNamed(this.#h, 'parameters', false).find(([n]) => n === name)!;
     native.dispose(info[1]);
+    // The original tensor's other slots find p by the original's key: p keeps the original alive, so that
+    // the key (an address) is not reused while it maps to p.
+    madeFrom.set(p, { key: info[2], original: t });
+    remember('t' + key, p);
     return remember('t' + info[2], p);
   }
 
@@ -232,8 +248,10 @@ export class ScriptModule extends Module {
   }
   /**
    * Runs a TorchScript method. Arguments convert by the method's schema: Tensor, number (whole
-   * numbers are ints), boolean, string, null, arrays (List/Tuple), plain objects (Dict); a trailing
-   * plain object where the schema expects no dict holds keyword arguments.
+   * numbers are ints; torch.float32 and the other dtype, layout and memory-format constants are ints
+   * too, as in Python), boolean, string, null, torch.device or a device string (Device), arrays
+   * (List/Tuple), plain objects (Dict); a trailing plain object holds keyword arguments, unless the
+   * schema takes a dict there (Dict, Optional[Dict], Any) and it is one.
    */
   runMethod(name: string, ...args: unknown[]): unknown {
     if (typeof name !== 'string') throw new TypeError(`ScriptModule.runMethod: name must be a string, got ${describe(name)}`);

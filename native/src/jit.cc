@@ -82,7 +82,37 @@ Napi::Array NewArray(Napi::Env env, const std::vector<Napi::Value>& items) {
   for (size_t i = 0; i < items.size(); ++i) arr.Set(static_cast<uint32_t>(i), items[i]);
   return arr;
 }
-bool IsPlainObject(const Napi::Value& v) { return v.Type() == napi_object && !v.IsArray(); }
+// A plain JS object ({...} or Object.create(null)): a dict or keyword arguments. Class instances
+// (torch.device, torch.float32) are not.
+bool IsPlainObject(const Napi::Value& v) {
+  if (v.Type() != napi_object || v.IsArray()) return false;
+  napi_value proto;
+  if (napi_get_prototype(v.Env(), v, &proto) != napi_ok) return false;
+  Napi::Value p(v.Env(), proto);
+  return p.IsNull() || p.StrictEquals(v.Env().Global().Get("Object").As<Napi::Object>().Get("prototype"));
+}
+// The class name of a JS class instance ('Device', 'DType', ...), or "" for anything else.
+std::string ClassNameOf(const Napi::Value& v) {
+  if (v.Type() != napi_object || v.IsArray() || IsPlainObject(v)) return "";
+  Napi::Value ctor = v.As<Napi::Object>().Get("constructor");
+  if (!ctor.IsFunction()) return "";
+  Napi::Value name = ctor.As<Napi::Object>().Get("name");
+  return name.IsString() ? name.As<Napi::String>().Utf8Value() : "";
+}
+// torch.device (lib/device.ts).
+bool IsDeviceObject(const Napi::Value& v) { return ClassNameOf(v) == "Device"; }
+// The c10 code of a torch.dtype / torch.layout / torch.memory_format / torch.qscheme constant
+// (lib/dtype.ts), which TorchScript passes as an int as Python does; nullopt for other values.
+std::optional<int64_t> EnumCodeOf(const Napi::Value& v) {
+  std::string cls = ClassNameOf(v);
+  if (cls != "DType" && cls != "Layout" && cls != "MemoryFormat" && cls != "QScheme") return std::nullopt;
+  Napi::Object o = v.As<Napi::Object>();
+  Napi::Value code = o.Get("code");
+  if (!code.IsNumber()) return std::nullopt;
+  int64_t c = code.As<Napi::Number>().Int64Value();
+  if (c < 0) ThrowType("torch." + ToString(v.Env(), o.Get("name"), "name") + " is not in this libtorch");
+  return c;
+}
 std::vector<std::string> KeysOf(const Napi::Value& obj) {
   Napi::Array keys = OwnKeys(obj.As<Napi::Object>());
   std::vector<std::string> out;
@@ -108,7 +138,16 @@ std::string PyTypeName(const Napi::Value& v) {
       if (BoxOf(v.Env(), v)) return "Tensor";
       if (ScriptBoxOf(v)) return "ScriptModule";
       return "object";
-    case napi_object: return v.IsArray() ? "list" : "dict";
+    case napi_object: {
+      if (v.IsArray()) return "list";
+      std::string cls = ClassNameOf(v);
+      if (cls == "Device") return "torch.device";
+      if (cls == "DType") return "torch.dtype";
+      if (cls == "Layout") return "torch.layout";
+      if (cls == "MemoryFormat") return "torch.memory_format";
+      if (cls == "QScheme") return "torch.qscheme";
+      return "dict";
+    }
     default: return "object";
   }
 }
@@ -127,6 +166,7 @@ c10::IValue ToScript(const Napi::Value& v, const c10::TypePtr& type) {
       throw Mismatch{};
     case c10::TypeKind::IntType:
       if (v.IsBigInt() || (v.IsNumber() && IsWholeNumber(v))) return ToInt64(env, v, "argument");
+      if (std::optional<int64_t> code = EnumCodeOf(v)) return *code;  // torch.dtype, torch.layout, ... (TorchScript's int)
       throw Mismatch{};
     case c10::TypeKind::FloatType:
       if (v.IsNumber()) return v.As<Napi::Number>().DoubleValue();
@@ -148,7 +188,7 @@ c10::IValue ToScript(const Napi::Value& v, const c10::TypePtr& type) {
       if (IsNullish(v)) return c10::IValue();
       return ToScript(v, type->castRaw<c10::OptionalType>()->getElementType());
     case c10::TypeKind::DeviceObjType:
-      if (v.IsString() || IsPlainObject(v)) return ToDevice(v);
+      if (v.IsString() || IsDeviceObject(v) || IsPlainObject(v)) return ToDevice(v);
       throw Mismatch{};
     case c10::TypeKind::ListType: {
       if (!v.IsArray()) throw Mismatch{};
@@ -229,6 +269,8 @@ c10::IValue Infer(const Napi::Value& v) {
       if (ScriptBoxOf(v)) return ModuleOf(v)._ivalue();
       break;
     case napi_object: {
+      if (IsDeviceObject(v)) return ToDevice(v);
+      if (std::optional<int64_t> code = EnumCodeOf(v)) return *code;
       if (v.IsArray()) {
         Napi::Array list = v.As<Napi::Array>();
         std::vector<c10::IValue> items;
@@ -255,10 +297,51 @@ c10::IValue Infer(const Napi::Value& v) {
   ThrowType("cannot pass a value of type " + PyTypeName(v) + " to TorchScript");
 }
 
-// A result: a submodule becomes a ScriptModule handle, everything else as the op results are.
+// Whether a result holds a submodule or a device (which FromScript converts itself).
+bool HoldsScriptValue(const c10::IValue& v) {
+  if (v.isModule() || v.isDevice()) return true;
+  if (v.isTuple())
+    return std::any_of(v.toTupleRef().elements().begin(), v.toTupleRef().elements().end(), HoldsScriptValue);
+  if (v.isList()) {
+    for (const c10::IValue& item : v.toListRef())
+      if (HoldsScriptValue(item)) return true;
+    return false;
+  }
+  if (v.isGenericDict()) {
+    for (const auto& item : v.toGenericDict())
+      if (HoldsScriptValue(item.value())) return true;
+  }
+  return false;
+}
+
+// A result: a submodule becomes a ScriptModule handle, a device a { torchDevice: 'cpu' } object without
+// prototype (lib/jit.ts makes it a torch.device), everything else as the op results are.
 Napi::Value FromScript(Napi::Env env, const c10::IValue& v) {
+  if (!HoldsScriptValue(v)) return FromIValue(env, v, nullptr);
   if (v.isModule()) return WrapModule(env, Module(v.toObject()));
-  return FromIValue(env, v, nullptr);
+  if (v.isDevice()) {
+    Napi::Object o = env.Global().Get("Object").As<Napi::Object>().Get("create").As<Napi::Function>().Call({env.Null()}).As<Napi::Object>();
+    o.Set("torchDevice", v.toDevice().str());
+    return o;
+  }
+  if (v.isTuple() || v.isList()) {
+    std::vector<Napi::Value> items;
+    if (v.isTuple()) {
+      for (const c10::IValue& item : v.toTupleRef().elements()) items.push_back(FromScript(env, item));
+    } else {
+      for (const c10::IValue& item : v.toListRef()) items.push_back(FromScript(env, item));
+    }
+    return NewArray(env, items);
+  }
+  // a dict, as FromIValue makes it (keys in order, int keys as strings)
+  Napi::Object obj = Napi::Object::New(env);
+  for (const auto& item : v.toGenericDict()) {
+    const c10::IValue& k = item.key();
+    if (!k.isString() && !k.isInt()) ThrowType("dict with keys of type " + k.tagKind() + " is not supported yet");
+    std::string key = k.isString() ? k.toStringRef() : std::to_string(k.toInt());
+    obj.DefineProperty(Napi::PropertyDescriptor::Value(key, FromScript(env, item.value()), napi_default_jsproperty));
+  }
+  return obj;
 }
 
 // A ScriptModule's method called while torch.jit.trace runs (a scripted submodule of a traced JS
@@ -285,9 +368,25 @@ c10::IValue RunTraced(torch::jit::Function& fn, torch::jit::Stack stack, const t
   return stack.back();
 }
 
+// Whether a TorchScript type takes a dict: Dict, Optional[Dict], a Union with a Dict, Any.
+bool TakesDict(const c10::TypePtr& type) {
+  switch (type->kind()) {
+    case c10::TypeKind::DictType:
+    case c10::TypeKind::AnyType: return true;
+    case c10::TypeKind::OptionalType:
+    case c10::TypeKind::UnionType: {
+      const auto types = type->containedTypes();
+      return std::any_of(types.begin(), types.end(), [](const c10::TypePtr& t) { return TakesDict(t); });
+    }
+    default: return false;
+  }
+}
+
 // Runs fn (a module's method when self is given, else a free function) on JS arguments converted
 // by its schema. A trailing plain object is keyword arguments (camelCase or Python names) unless
-// the schema expects a dict at that position.
+// the schema takes a dict at that position (Dict, Optional[Dict], Union[Dict, ...], Any) and it is
+// one (or names something else than arguments); class instances (torch.device, torch.float32) are
+// never keyword arguments.
 c10::IValue Run(torch::jit::Function& fn, const c10::IValue* self, const Napi::Value& args) {
   Napi::Env env = args.Env();
   const c10::FunctionSchema& schema = fn.getSchema();
@@ -306,8 +405,20 @@ c10::IValue Run(torch::jit::Function& fn, const c10::IValue* self, const Napi::V
   if (n > 0) {
     Napi::Value last = list.Get(n - 1);
     size_t position = offset + n - 1;
-    bool dictExpected = position < formals.size() && formals[position].type()->kind() == c10::TypeKind::DictType;
-    if (IsPlainObject(last) && !dictExpected) {
+    bool keywords = IsPlainObject(last);
+    if (keywords && position < formals.size() && TakesDict(formals[position].type())) {
+      // The dict argument, unless it is not one of that type and all its keys name arguments:
+      // m.forward(x, {opts: {a: t}}) for forward(x, opts: Optional[Dict[str, Tensor]]).
+      try {
+        ToScript(last, formals[position].type());
+        keywords = false;
+      } catch (const Mismatch&) {
+        for (const std::string& key : KeysOf(last))
+          if (std::none_of(formals.begin() + offset, formals.end(), [&](const c10::Argument& a) { return a.name() == key || CamelCase(a.name()) == key; }))
+            keywords = false;
+      }
+    }
+    if (keywords) {
       --n;
       for (const std::string& key : KeysOf(last)) {
         Napi::Value value = last.As<Napi::Object>().Get(key);
