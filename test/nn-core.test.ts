@@ -75,7 +75,9 @@ describe('nn.init', () => {
     expectValue('init.fans', nn.init.calculateFanInAndFanOut(torch.empty(6, 4, 3, 2)));
   });
   it('rejects bad arguments with Python\'s messages', () => {
-    expect(() => nn.init.calculateGain('swish' as never)).toThrow('Unsupported nonlinearity swish');
+    // Python 2.13: ValueError "Unsupported nonlinearity swish", calculate_gain('leaky_relu', True) -> ValueError "negative_slope True not a valid number"
+    expect(() => nn.init.calculateGain('swish' as never)).toThrow(new RangeError('Unsupported nonlinearity swish'));
+    expect(() => nn.init.calculateGain('leaky_relu', true as never)).toThrow(new RangeError('negative_slope True not a valid number'));
     expect(() => nn.init.kaimingUniform_(torch.empty(3, 3), { mode: 'fan_avg' as never })).toThrow('Mode fan_avg not supported');
     expect(() => nn.init.xavierUniform_(torch.empty(3))).toThrow('fewer than 2 dimensions');
     expect(() => nn.init.eye_(torch.empty(3))).toThrow('Only tensors with 2 dimensions are supported');

@@ -64,13 +64,14 @@ export function calculateGain(nonlinearity: Nonlinearity, param: number | null =
   if (nonlinearity === 'leaky_relu') {
     let slope = 0.01;
     if (param !== null && param !== undefined) {
-      if (typeof param !== 'number') throw new TypeError(`negative_slope ${String(param)} not a valid number`);
+      // Python's ValueError (a RangeError here), its True/False spelling included
+      if (typeof param !== 'number') throw new RangeError(`negative_slope ${typeof param === 'boolean' ? (param ? 'True' : 'False') : String(param)} not a valid number`);
       slope = param;
     }
     return Math.sqrt(2.0 / (1 + slope ** 2));
   }
   if (nonlinearity === 'selu') return 3.0 / 4;
-  throw new TypeError(`Unsupported nonlinearity ${String(nonlinearity)}`);
+  throw new RangeError(`Unsupported nonlinearity ${String(nonlinearity)}`);
 }
 
 /** [fanIn, fanOut] of a weight: size(1) and size(0) times the receptive field (dims 2...). */
