@@ -1,7 +1,7 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { isShared } from './shared_memory.js';
 import { toDevice, type DeviceLike } from './device.js';
-import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, uint16, uint32, uint64, int8, int16, int32 } from './dtype.js';
+import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, uint16, uint32, uint64, int8, int16, int32, float64, complex128 } from './dtype.js';
 import { defaultGenerator, type Generator } from './generator.js';
 import { isMainThread } from 'node:worker_threads';
 import { native } from './native.js';
@@ -31,7 +31,7 @@ export interface FactoryOptions extends TensorOptions {
 }
 
 type Element = number | boolean | bigint;
-export type TensorData = Element | NestedArray<Element | Tensor> | TypedArray | Tensor;
+export type TensorData = Element | NestedArray<Element | Tensor | TypedArray> | TypedArray | Tensor;
 
 // TypedArray constructor -> dtype, from the native table (tensor_data.cc kTypedArrays): one source.
 const typedArrayDtypes = native.typedArrays().map(
@@ -51,12 +51,21 @@ const SEEN_BOOL = 1;
 const SEEN_INT = 2;
 const SEEN_FLOAT = 4;
 const SEEN_BIGINT = 8;
+// A TypedArray row inside the data: as a NumPy array inside a Python list, its elements are its dtype's scalars.
+const SEEN_TYPED = 16;
 
 // A whole JS number is a Python int up to 2 ** 64; from there it cannot hold an integer exactly and is a float (README).
 const isIntNumber = (v: number): boolean => Number.isInteger(v) && Math.abs(v) < 2 ** 64;
 
+// A TypedArray that torch.tensor reads (a DataView is none), standing for a NumPy array.
+const isTypedData = (v: unknown): v is TypedArray => ArrayBuffer.isView(v) && typedArrayDtype(v) !== undefined;
+// A sequence in nested data: an array, or a TypedArray (a row of numbers or BigInts).
+const isSequence = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || isTypedData(v);
+
 const pathText = (path: readonly number[]): string => path.map((i) => `[${i}]`).join('');
 const where = (path: readonly number[]): string => (path.length ? `at ${pathText(path)}` : 'at the top level');
+const tooDeep = (): RangeError =>
+  new RangeError(`tensor: too many dimensions 'Array': nested arrays may be at most ${MAX_NESTED_DIMS} deep, like torch.tensor's lists`);
 
 // Python refuses lists that contain themselves; so does torch.tensor here, instead of recursing forever.
 // Returns that error when the value at path `at` in data is one of the arrays it sits in.
@@ -73,32 +82,31 @@ function selfReference(data: unknown, at: readonly number[]): TypeError | null {
   return null;
 }
 
-// The shape, read along the first elements: [] for a scalar, stopping at an empty array.
+// The shape, read along the first elements: [] for a scalar, stopping at an empty array or a TypedArray (a row).
 function nestedShape(data: unknown): number[] {
   const shape: number[] = [];
   const chain: unknown[] = [];
-  for (let d: unknown = data; Array.isArray(d); d = d[0]) {
+  for (let d: unknown = data; isSequence(d); d = d[0]) {
     if (chain.includes(d)) throw selfReference(data, new Array<number>(chain.length).fill(0))!;
-    if (shape.length === MAX_NESTED_DIMS)
-      throw new RangeError(`tensor: too many dimensions 'Array': nested arrays may be at most ${MAX_NESTED_DIMS} deep, like torch.tensor's lists`);
+    if (shape.length === MAX_NESTED_DIMS) throw tooDeep();
     chain.push(d);
     shape.push(d.length);
-    if (d.length === 0) break;
+    if (d.length === 0 || !Array.isArray(d)) break;
   }
   return shape;
 }
 
-// Calls row(array, offset) for each innermost array of nested data of the given shape, in row-major
-// order (offset: its first element's flat index), checking every level's type and length on the way.
+// Calls row(array, offset) for each innermost array (or TypedArray) of nested data of the given shape, in
+// row-major order (offset: its first element's flat index), checking every level's type and length on the way.
 // row returns the element kinds it saw (ORed into the result), or ~i for a bad element i.
-function forEachRow(data: unknown, shape: readonly number[], row: (values: readonly unknown[], offset: number) => number): number {
+function forEachRow(data: unknown, shape: readonly number[], row: (values: ArrayLike<unknown>, offset: number) => number): number {
   const ndim = shape.length;
   const path: number[] = [];
   let offset = 0;
   let kinds = 0;
   const badElement = (at: number[], v: unknown): Error =>
     selfReference(data, at) ?? new TypeError(`tensor: could not infer dtype of ${describe(v)} ${where(at)}`);
-  const visit = (arr: readonly unknown[], depth: number): void => {
+  const visit = (arr: ArrayLike<unknown>, depth: number): void => {
     if (depth === ndim - 1) {
       const result = row(arr, offset);
       if (result < 0) throw badElement([...path, ~result], arr[~result]);
@@ -110,11 +118,11 @@ function forEachRow(data: unknown, shape: readonly number[], row: (values: reado
     for (let i = 0; i < arr.length; i++) {
       const child = arr[i];
       path[depth] = i;
-      if (!Array.isArray(child) || child.length !== size) {
+      if (!isSequence(child) || child.length !== size) {
         const at = path.slice(0, depth + 1);
         const cycle = selfReference(data, at);
         if (cycle) throw cycle;
-        if (!Array.isArray(child)) throw new TypeError(`tensor: expected a sequence ${where(at)}, got ${describe(child)}`);
+        if (!isSequence(child)) throw new TypeError(`tensor: expected a sequence ${where(at)}, got ${describe(child)}`);
         throw new RangeError(`tensor: expected sequence of length ${size} at dim ${depth + 1} (got ${child.length}) ${where(at)}`);
       }
       visit(child, depth + 1);
@@ -132,7 +140,15 @@ function forEachRow(data: unknown, shape: readonly number[], row: (values: reado
 
 // Copies one innermost array into out (bools as 0/1; BigInts approximately, refined by fillBigInts);
 // returns the kinds seen, or ~i for an element i that is no number, boolean or BigInt.
-function fillNumbers(values: readonly unknown[], out: Float64Array, offset: number): number {
+function fillNumbers(values: ArrayLike<unknown>, out: Float64Array, offset: number): number {
+  if (!Array.isArray(values)) { // a TypedArray row
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      for (let i = 0; i < values.length; i++) out[offset + i] = Number(values[i]);
+      return SEEN_TYPED | SEEN_BIGINT;
+    }
+    out.set(values as ArrayLike<number>, offset);
+    return SEEN_TYPED;
+  }
   let kinds = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -152,55 +168,103 @@ function fillNumbers(values: readonly unknown[], out: Float64Array, offset: numb
   return kinds;
 }
 
-// Copies one innermost array of integers (BigInt, integral numbers, booleans) exactly into out: int64, or
-// uint64 (0 to 2 ** 64 - 1, as Python fills a torch.uint64 tensor) where `out` is a BigUint64Array.
-function fillBigInts(values: readonly unknown[], out: BigInt64Array | BigUint64Array, offset: number): number {
-  const unsigned = out instanceof BigUint64Array;
+// Copies one innermost array exactly into out as int64 or uint64 (a BigUint64Array), fractional numbers
+// truncated toward zero as Python converts a float; checkRow has checked every element for the target.
+function fillBigInts(values: ArrayLike<unknown>, out: BigInt64Array | BigUint64Array, offset: number): number {
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as Element;
-    if (typeof v === 'number' && !Number.isInteger(v)) throw new TypeError('tensor: cannot mix BigInt with fractional numbers');
-    const b = typeof v === 'bigint' ? v : BigInt(v);
-    if (unsigned) {
-      if (b < 0n) throw new RangeError(`tensor: can't convert negative int to unsigned (${b} into torch.uint64)`);
-      if (b >= 2n ** 64n) throw new RangeError(`tensor: int too big to convert (${b} is outside the uint64 range)`);
-    } else if (b < -(2n ** 63n) || b >= 2n ** 63n) throw new RangeError(`tensor: Overflow when unpacking long (${b} is outside the int64 range)`);
-    out[offset + i] = b;
+    out[offset + i] = typeof v === 'bigint' ? v : typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(Math.trunc(v));
   }
   return 0;
-}
-
-// Reads nested arrays (or a single element) into flat row-major values: Float64Array, or
-// BigInt64Array (BigUint64Array for a uint64 target) when BigInts are present; `kinds` says which element kinds were seen.
-function flatten(data: unknown, unsigned: boolean): { shape: number[]; values: Float64Array | BigInt64Array | BigUint64Array; kinds: number } {
-  const shape = nestedShape(data);
-  const numel = shape.reduce((a, b) => a * b, 1);
-  const numbers = new Float64Array(numel);
-  const kinds = forEachRow(data, shape, (row, offset) => fillNumbers(row, numbers, offset));
-  if (!(kinds & SEEN_BIGINT)) return { shape, values: numbers, kinds };
-  const bigints = unsigned ? new BigUint64Array(numel) : new BigInt64Array(numel);
-  forEachRow(data, shape, (row, offset) => fillBigInts(row, bigints, offset));
-  return { shape, values: bigints, kinds };
 }
 
 // Integer ranges: PyTorch refuses values an integer dtype cannot hold (c10's overflow check). An
 // integer (a Python int) may also be -max..-1 for an unsigned dtype, which wraps as two's complement
 // (torch.tensor([-1], dtype=torch.uint8) is 255); a fractional value (a Python float) must fit as it is.
+// uint64 is apart: Python fills it with PyLong_AsUnsignedLongLong, which takes Python ints from 0 to 2 ** 64 - 1 only.
 const INT_RANGES = new Map<DType, [number, number]>([
   [uint8, [0, 255]], [uint16, [0, 65535]], [uint32, [0, 2 ** 32 - 1]],
   [int8, [-128, 127]], [int16, [-32768, 32767]], [int32, [-(2 ** 31), 2 ** 31 - 1]], [int64, [-(2 ** 63), 2 ** 63]],
 ]);
+const INT64_MIN = -(2n ** 63n);
+const UINT64_END = 2n ** 64n;
+// Whether a number fits the integer dtype `target` (whose range is `range`); `integer`: it is a Python int.
+function fitsRange(v: number, integer: boolean, target: DType, [lo, hi]: [number, number]): boolean {
+  if (!Number.isFinite(v)) return false;
+  return target === int64 ? v >= lo && v < hi : lo === 0 && integer ? v >= -hi && v <= hi : v >= lo && v <= hi;
+}
+const overflow = (v: number | bigint, target: DType): RangeError =>
+  new RangeError(`tensor: value ${v} cannot be converted to type ${target.name} without overflow`);
 function checkRange(values: Float64Array, target: DType): void {
   const range = INT_RANGES.get(target);
   if (!range) return;
-  const [lo, hi] = range;
-  const fits = (v: number): boolean =>
-    target === int64 ? v >= lo && v < hi
-      : lo === 0 && Number.isInteger(v) ? v >= -hi && v <= hi
-        : v >= lo && v <= hi;
-  for (const v of values) {
-    if (!Number.isFinite(v) || !fits(v)) throw new RangeError(`tensor: value ${v} cannot be converted to type ${target.name} without overflow`);
+  for (const v of values) if (!fitsRange(v, Number.isInteger(v), target, range)) throw overflow(v, target);
+}
+
+// A BigInt element is a Python int: exact into int64, uint64 and the narrower integer dtypes (within
+// their ranges, as checkRange has it for numbers), through a double into floating and complex dtypes.
+function checkBigInt(b: bigint, target: DType): void {
+  if (target === uint64) {
+    if (b < 0n) throw new RangeError(`tensor: can't convert negative int to unsigned (${b} into torch.uint64)`);
+    if (b >= UINT64_END) throw new RangeError(`tensor: int too big to convert (${b} is outside the uint64 range)`);
+  } else if (target.isFloatingPoint || target.isComplex) {
+    if (!Number.isFinite(Number(b))) throw new RangeError(`tensor: int too large to convert to float (a BigInt of ${(b < 0n ? -b : b).toString(2).length} bits, for torch.${target.name})`);
+  } else if (target !== bool) {
+    if (b < INT64_MIN || b >= -INT64_MIN) throw new RangeError(`tensor: Overflow when unpacking long (${b} is outside the int64 range)`);
+    const range = INT_RANGES.get(target);
+    if (!range || target === int64) return;
+    const [lo, hi] = [BigInt(range[0]), BigInt(range[1])];
+    if (lo === 0n ? b < -hi || b > hi : b < lo || b > hi) throw overflow(b, target);
   }
 }
+
+// Checks one innermost array against the target dtype, element by element in order as Python converts
+// them, where the flat Float64Array cannot tell the elements apart (BigInts, TypedArray rows, uint64).
+// A TypedArray's elements are NumPy scalars: Float64Array's Python floats, Float32Array's numpy.float32
+// (no integer), the integer arrays' integers, none of them a Python int for uint64.
+function checkRow(values: ArrayLike<unknown>, target: DType): number {
+  const typed = !Array.isArray(values);
+  if (typed && values.length) {
+    const name = describe(values);
+    if (target === uint64) throw new TypeError(`tensor: an integer is required (${name} elements are NumPy scalars, no Python ints, for torch.uint64)`);
+    if (values instanceof Float32Array && (target === bool || INT_RANGES.has(target)))
+      throw new TypeError(`tensor: 'numpy.float32' object cannot be interpreted as an integer (Float32Array elements, for torch.${target.name})`);
+  }
+  const floats = values instanceof Float64Array || values instanceof Float32Array;
+  const range = INT_RANGES.get(target);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'bigint') checkBigInt(v, target);
+    else if (typeof v !== 'number') continue; // a boolean
+    else if (target === uint64) {
+      if (!isIntNumber(v)) throw new TypeError(`tensor: an integer is required (${v} is a Python float, for torch.uint64)`);
+      if (v < 0) throw new RangeError(`tensor: can't convert negative int to unsigned (${v} into torch.uint64)`);
+    } else if (range && !fitsRange(v, !floats && Number.isInteger(v), target, range)) throw overflow(v, target);
+  }
+  return 0;
+}
+
+// Reads nested arrays (or a single element) into flat row-major values in the dtype `targetOf` picks from the
+// element kinds seen: a Float64Array, or a BigInt64Array (BigUint64Array) for an int64 (uint64) target when
+// BigInts are present, each element checked as Python converts it. (Python warns that a list of NumPy arrays is
+// slow to read; TypedArray rows are copied whole here, so there is no such warning.)
+function readData(data: unknown, targetOf: (kinds: number) => DType): { shape: number[]; values: Float64Array | BigInt64Array | BigUint64Array; target: DType } {
+  const shape = nestedShape(data);
+  const numel = shape.reduce((a, b) => a * b, 1);
+  const numbers = new Float64Array(numel);
+  const kinds = forEachRow(data, shape, (row, offset) => fillNumbers(row, numbers, offset));
+  const target = targetOf(kinds);
+  if (kinds & (SEEN_BIGINT | SEEN_TYPED) || target === uint64) forEachRow(data, shape, (row) => checkRow(row, target));
+  else checkRange(numbers, target);
+  if (!(kinds & SEEN_BIGINT) || (target !== int64 && target !== uint64)) return { shape, values: numbers, target };
+  const bigints = target === uint64 ? new BigUint64Array(numel) : new BigInt64Array(numel);
+  forEachRow(data, shape, (row, offset) => fillBigInts(row, bigints, offset));
+  return { shape, values: bigints, target };
+}
+
+// Python's inference for plain elements: all bools -> bool, all ints -> int64, else the default float dtype.
+const inferredFromKinds = (kinds: number): DType =>
+  kinds & SEEN_FLOAT ? getDefaultDtype() : kinds & (SEEN_INT | SEEN_BIGINT) ? int64 : kinds & SEEN_BOOL ? bool : getDefaultDtype();
 
 function requiresGradOption(options: { requiresGrad?: unknown }, fn: string): boolean {
   const rg = options.requiresGrad;
@@ -218,7 +282,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
   if (isTensor(data)) {
     t = data.detach().clone();
   } else if (containsTensor(data)) {
-    return tensor(tensorValues(data) as TensorData, { ...options, dtype: options.dtype ?? inferredDtype(data) });
+    return tensorWithTensors(data, options);
   } else if (ArrayBuffer.isView(data)) {
     if (!typedArrayDtype(data)) throw new TypeError(`tensor: unsupported TypedArray ${describe(data)}`);
     // Node-API cannot read a SharedArrayBuffer's memory: a private copy (slice) first, as this copies anyway
@@ -226,12 +290,8 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     t = new Tensor(native.fromTypedArray(view, [view.length], options.dtype === undefined ? null : toDType(options.dtype, 'tensor').code));
   } else {
     const explicit = options.dtype === undefined ? null : toDType(options.dtype, 'tensor');
-    const { shape, values, kinds } = flatten(data, explicit === uint64);
-    // Python's inference: all bools -> bool, all ints -> int64, else the default float dtype.
-    const inferred =
-      kinds & SEEN_FLOAT ? getDefaultDtype() : kinds & (SEEN_INT | SEEN_BIGINT) ? int64 : kinds & SEEN_BOOL ? bool : getDefaultDtype();
-    const target = explicit ?? inferred;
-    if (values instanceof Float64Array) checkRange(values, target);
+    // TypedArray rows join the inference with their own dtypes, as NumPy arrays in a Python list do.
+    const { shape, values, target } = readData(data, (kinds) => explicit ?? (kinds & SEEN_TYPED ? inferredDtype(data) : inferredFromKinds(kinds)));
     t = new Tensor(native.fromTypedArray(values, shape, target.code));
   }
   return finish(t, options, isTensor(data)); // TypedArray and nested data are made in the target dtype
@@ -241,9 +301,7 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
  * element is a bool, else int64, fractional values truncated toward zero (x[[0.5]] is x[[0]]). */
 export function indexingTensorFromData(data: NestedArray<number | bigint | boolean>, fn: string): Tensor {
   try {
-    const { shape, values, kinds } = flatten(data, false);
-    const target = kinds === SEEN_BOOL ? bool : int64;
-    if (values instanceof Float64Array) checkRange(values, target);
+    const { shape, values, target } = readData(data, (kinds) => (kinds === SEEN_BOOL ? bool : int64));
     return new Tensor(native.fromTypedArray(values, shape, target.code));
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('tensor: ')) e.message = `${fn}: ${e.message.slice('tensor: '.length)}`; // the caller's name, as elsewhere
@@ -253,7 +311,7 @@ export function indexingTensorFromData(data: NestedArray<number | bigint | boole
 
 // torch.tensor([torch.tensor(1), torch.tensor(2)]): as in Python, a tensor inside the data is one
 // element (its single value; more raise), and its dtype joins the inference.
-// Iterative, visiting each array once: cyclic or too-deep data is left for flatten() to refuse.
+// Iterative, visiting each array once: cyclic or too-deep data is refused later (readData, or the depth checks).
 function containsTensor(data: unknown): boolean {
   const seen = new Set<unknown>();
   const todo: unknown[] = [data];
@@ -267,21 +325,77 @@ function containsTensor(data: unknown): boolean {
   }
   return false;
 }
-// Python's infer_scalar_type: the promotion of every element's type, a tensor's being its dtype.
-function inferredDtype(v: unknown): DType {
-  if (isTensor(v)) return v.dtype;
-  if (Array.isArray(v)) return v.length ? v.map(inferredDtype).reduce((a, b) => dtypeFromCode(aten('promote_types', [a, b]) as number)) : getDefaultDtype();
-  return typeof v === 'boolean' ? bool : typeof v === 'bigint' || isIntNumber(v as number) ? int64 : getDefaultDtype();
+// Python's infer_scalar_type: the promotion of every element's type, a tensor's (or a TypedArray's, a
+// NumPy array's) being its dtype and an empty array's the default dtype.
+function inferredDtype(data: unknown): DType {
+  const dtypes = new Set<DType>();
+  let kinds = 0;
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > MAX_NESTED_DIMS) throw tooDeep();
+    if (isTensor(v)) dtypes.add(v.dtype);
+    else if (isTypedData(v)) dtypes.add(typedArrayDtype(v)!);
+    else if (Array.isArray(v)) {
+      if (!v.length) dtypes.add(getDefaultDtype());
+      for (const e of v) visit(e, depth + 1);
+    } else kinds |= typeof v === 'boolean' ? SEEN_BOOL : typeof v === 'bigint' || isIntNumber(v as number) ? SEEN_INT : SEEN_FLOAT;
+  };
+  visit(data, 0);
+  if (kinds & SEEN_BOOL) dtypes.add(bool);
+  if (kinds & SEEN_INT) dtypes.add(int64);
+  if (kinds & SEEN_FLOAT) dtypes.add(getDefaultDtype());
+  return [...dtypes].reduce((a, b) => dtypeFromCode(aten('promote_types', [a, b]) as number));
 }
-function tensorValues(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(tensorValues);
+
+// A complex tensor's value inside the data, for a complex target.
+class ComplexElement {
+  constructor(readonly re: number, readonly im: number) {}
+}
+
+// Data with tensors inside: each tensor is replaced by its value, as Python reads it for the target dtype.
+// Complex values are made as two float64 tensors, the real and the imaginary parts, joined.
+function tensorWithTensors(data: unknown, options: TensorOptions): Tensor {
+  const target = options.dtype === undefined ? inferredDtype(data) : toDType(options.dtype, 'tensor');
+  let complex = false;
+  const values = tensorValues(data, target, 0, () => (complex = true));
+  if (!complex) return tensor(values as TensorData, { ...options, dtype: target });
+  const re = tensor(complexPart(values, false) as TensorData, { dtype: float64 });
+  const im = tensor(complexPart(values, true) as TensorData, { dtype: float64 });
+  const joined = aten('complex', [re, im]) as Tensor;
+  re.dispose();
+  im.dispose();
+  return finish(joined, { ...options, dtype: target }, true);
+}
+function tensorValues(v: unknown, target: DType, depth: number, sawComplex: () => void): unknown {
+  if (depth > MAX_NESTED_DIMS) throw tooDeep();
+  if (Array.isArray(v)) return v.map((e) => tensorValues(e, target, depth + 1, sawComplex));
   if (!isTensor(v)) return v;
   if (v.numel() !== 1) throw new RangeError('tensor: only one element tensors can be converted to Python scalars');
-  if (v.dtype.isComplex) throw new TypeError('tensor: complex tensors inside the data are not supported');
+  // Python reads a tensor into an integer dtype through __index__ (integer tensors only), and uint64 takes Python ints only
+  if (target === uint64) throw new TypeError(`tensor: an integer is required (a tensor inside the data, ${v.dtype.name}, is no Python int, for torch.uint64)`);
+  if ((target === bool || INT_RANGES.has(target)) && (v.dtype.isFloatingPoint || v.dtype.isComplex))
+    throw new TypeError(`tensor: only integer tensors of a single element can be converted to an index (a ${v.dtype.name} tensor inside the data, for torch.${target.name})`);
+  if (v.dtype.isComplex) {
+    const c = v.dtype === complex128 ? v : v.to(complex128);
+    const [re, im] = c.toTypedArray() as Float64Array;
+    if (c !== v) c.dispose();
+    if (target.isComplex) {
+      sawComplex();
+      return new ComplexElement(re!, im!);
+    }
+    if (im !== 0) throw new RangeError(`tensor: value cannot be converted to type double without overflow (the complex value ${re}${im! < 0 ? '' : '+'}${im}j, for torch.${target.name})`);
+    return re;
+  }
   const value = v.toTypedArray()[0]!; // exact: a BigInt for int64 (kept only beyond 2^53, where a number would round)
   return typeof value === 'bigint' ? (value <= TWO_53 && value >= -TWO_53 ? Number(value) : value) : v.dtype === bool ? value !== 0 : value;
 }
 const TWO_53 = 2n ** 53n;
+// The real (imag false) or imaginary part of data whose tensors tensorValues has read: 0 for every real element.
+function complexPart(v: unknown, imag: boolean): unknown {
+  if (Array.isArray(v)) return v.map((e) => complexPart(e, imag));
+  if (v instanceof ComplexElement) return imag ? v.im : v.re;
+  if (!imag) return v;
+  return isTypedData(v) ? new Float64Array(v.length) : 0;
+}
 
 // Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
 function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor {

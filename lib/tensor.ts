@@ -22,8 +22,12 @@ export type Scalar = number | boolean | bigint;
 export type TensorOrScalar = Tensor | Scalar;
 /** Nested arrays of numbers/booleans, as returned by `tolist()`. */
 export type NestedArray<T> = T | NestedArray<T>[];
-/** One item of `x.index(...)`: int (number or BigInt), slice string, null (new axis), '...', a boolean, or an index tensor / array / TypedArray. */
-export type IndexItem = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean> | TypedArray;
+/**
+ * One item of `x.index(...)`: int (number or BigInt), slice string, null (new axis), '...', a boolean, or an
+ * index tensor / TypedArray / array (nested, of ints, booleans or one-element tensors; a lone array holding
+ * items is read as those items, as Python 2.13 reads x[[0, None]]).
+ */
+export type IndexItem = number | bigint | boolean | string | null | Tensor | TypedArray | IndexItem[];
 export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array | Uint32Array | BigUint64Array;
 
 export { RemovableHandle };

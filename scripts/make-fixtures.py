@@ -114,8 +114,7 @@ def js(n):
         s = n.slice
         if isinstance(s, ast.Constant) and type(s.value) is int:  # a tuple element, e.g. x.max(1)[0]
             return f"{js(n.value)}[{s.value}]"
-        items = s.elts if isinstance(s, ast.Tuple) else [s]  # tensor indexing
-        return js(n.value) + ".index(" + ", ".join(index_item(i) for i in items) + ")"
+        return js(n.value) + ".index(" + ", ".join(index_items(s)) + ")"
     if isinstance(n, ast.Call):
         f = n.func
         if isinstance(f, ast.Name) and f.id == "float":
@@ -130,13 +129,20 @@ def js(n):
     raise ValueError("cannot translate " + ast.unparse(n))
 
 
+def index_items(s):
+    """A subscript's items in JS. A one-item tuple holding a list, x[[...],], gets a trailing '...' (the same
+    index in Python): alone, a JS array item is read as Python reads a lone list, x[[...]]."""
+    items = s.elts if isinstance(s, ast.Tuple) else [s]
+    out = [index_item(i) for i in items]
+    return out + ["'...'"] if isinstance(s, ast.Tuple) and len(items) == 1 and isinstance(items[0], ast.List) else out
+
+
 def js_block(stmts, declared):
     out = []
     for s in stmts:
         if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript):
             t = s.targets[0]  # x[i, j] = v  ->  x.indexPut_([i, j], v)
-            items = t.slice.elts if isinstance(t.slice, ast.Tuple) else [t.slice]
-            out.append(f"{js(t.value)}.indexPut_([{', '.join(index_item(i) for i in items)}], {js(s.value)});")
+            out.append(f"{js(t.value)}.indexPut_([{', '.join(index_items(t.slice))}], {js(s.value)});")
         elif isinstance(s, ast.Assign):
             assert len(s.targets) == 1 and isinstance(s.targets[0], ast.Name), ast.unparse(s)
             declared.append(s.targets[0].id)

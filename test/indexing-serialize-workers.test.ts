@@ -12,7 +12,7 @@ const roundSource = `
   const { nn, optim } = t;
   const x = t.arange(24, { dtype: t.float32 }).reshape(2, 3, 4);
   const a = x.index([[0, 1], [1, 0]], 0);
-  const b = x.index([[true, false, true], [false, true, true]]);
+  const b = x.index([[true, false, true], [false, true, true]], '...');
   const c = x.index(t.tensor(1), ':', [0.5, 2]);
   const y = x.clone();
   y.indexPut_([[[0, 1]], 2], 2.5);
