@@ -1,13 +1,14 @@
 // torch.func: functional_call, jvp, linearize and jacfwd here; stack_module_state in func_ensemble.ts; functionalize in func_functionalize.ts; grad, gradAndValue, vjp and jacrev in func_reverse.ts; hessian.
 import { dualLevel, makeDual, unpackDual, withFwdGradEnabled } from './autograd_forward_ad.js';
 import { zeros, zerosLike } from './creation.js';
-import { stack } from './generated/functions.js';
-import { contiguousFormat, pySize } from './dtype.js';
+import { pySize } from './dtype.js';
 import { isTensor, type Tensor } from './tensor.js';
 import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
 import type { Module } from './nn/module.js';
 import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateless.js';
-import { jacrev } from './func_reverse.js';
+import { jacrev, positionsOf } from './func_reverse.js';
+import { vmap, type VmapRandomness } from './functional/control.js';
+import { mapTree, sameStructure, treeLeaves, treeSpecRepr, withLeaves } from './pytree.js';
 import { refuseInsideFunctionalize } from './func_functionalize.js';
 
 export { grad, gradAndValue, jacrev, vjp, type GradTransformOptions } from './func_reverse.js';
@@ -50,8 +51,8 @@ const JVP = 'jvp(f, primals, tangents)';
 /** Python's type(x) in functorch's messages. */
 const pyType = (v: unknown): string => `<class '${pyTypeName(v)}'>`;
 
-function tensorList(v: unknown, argname: string): Tensor[] {
-  const list = Array.isArray(v) ? v : [v];
+function tensorList(v: readonly unknown[], argname: string): Tensor[] {
+  const list = treeLeaves(v);
   if (list.length === 0) throw new Error(`${JVP}: Expected ${argname} to contain at least one Tensor.`);
   for (const t of list) if (!isTensor(t)) throw new Error(`${JVP}: Expected ${argname} to only contain Tensors, got ${pyType(t)}`);
   return list as Tensor[];
@@ -67,29 +68,29 @@ export interface JvpOptions {
 /**
  * torch.func.jvp(func, primals, tangents, { strict, hasAux }): [func(...primals), J(primals) tangents],
  * by forward-mode AD (a dual level around the call, as Python's jvp does outside other transforms).
- * primals and tangents are arrays of Tensors of the same length; the outputs keep func's shape (a Tensor
- * or an array of Tensors). Nesting jvp inside jvp or inside forwardAd.dualLevel is refused, as libtorch
- * has one forward AD level.
+ * primals is an array of arguments, each a Tensor or a pytree (arrays, objects) of Tensors, and tangents has the
+ * same structure; the outputs keep func's structure (a Tensor or a pytree of Tensors). Nesting jvp inside jvp or
+ * inside forwardAd.dualLevel is refused, as libtorch has one forward AD level.
  */
-export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly Tensor[], tangents: readonly Tensor[], options: JvpOptions = {}): unknown[] {
+export function jvp(func: (...primals: never[]) => unknown, primals: readonly unknown[], tangents: readonly unknown[], options: JvpOptions = {}): unknown[] {
   const { strict = false, hasAux = false } = readOptions('torch.func.jvp', options, ['strict', 'hasAux']) as JvpOptions;
   if (typeof func !== 'function') throw new TypeError(`torch.func.jvp: func must be a function, got ${describe(func)}`);
   refuseInsideFunctionalize('jvp');
   if (!Array.isArray(primals)) throw new Error(`${JVP}: Expected primals to be a tuple. E.g. it should be valid to call f(*primals).`);
-  if (!Array.isArray(tangents) || tangents.length !== primals.length)
+  if (!Array.isArray(tangents) || !sameStructure(primals, tangents))
     throw new Error(`${JVP}: Expected primals and tangents to have the same python structure. For example, if primals is a tuple of 3 tensors, tangents also must be. ` +
-      `Got primals with ${primals.length} elements and tangents with ${Array.isArray(tangents) ? `${tangents.length} elements` : describe(tangents)}`);
+      `Got primals with structure ${treeSpecRepr(primals, true)} and tangents with structure ${Array.isArray(tangents) ? treeSpecRepr(tangents, true) : treeSpecRepr(tangents)}`);
   const flatPrimals = tensorList(primals, 'primals');
   const flatTangents = tensorList(tangents, 'tangents');
   return withFwdGradEnabled(true, () => dualLevel(() => {
     const duals = flatPrimals.map((p, i) => makeDual(p, flatTangents[i]!));
-    let result = func(...duals);
+    let result = (func as (...a: unknown[]) => unknown)(...(withLeaves(primals, duals) as unknown[]));
     let aux: unknown;
     if (hasAux) {
       if (!(Array.isArray(result) && result.length === 2)) throw new Error(`${JVP}: output of function f should be a tuple: (output, aux) if has_aux is True`);
       [result, aux] = result as [unknown, unknown];
     }
-    const outputs = Array.isArray(result) ? result : [result];
+    const outputs = treeLeaves(result);
     if (outputs.length === 0 || (outputs.length === 1 && (outputs[0] === null || outputs[0] === undefined)))
       throw new Error(`${JVP}: Expected f to be a function that has non-empty output (got output = ${describe(result)})`);
     for (const o of outputs) if (!isTensor(o)) throw new Error(`${JVP}: expected f(*primals) to return only tensors, got unsupported type ${pyType(o)}`);
@@ -102,7 +103,7 @@ export function jvp(func: (...primals: Tensor[]) => unknown, primals: readonly T
       if (strict) throw new Error('jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.');
       return [unwrap(primal), zerosLike(primal)] as const;
     });
-    const shaped = (k: 0 | 1): unknown => (Array.isArray(result) ? pairs.map((p) => p[k]) : pairs[0]![k]);
+    const shaped = (k: 0 | 1): unknown => withLeaves(result, pairs.map((p) => p[k]));
     return hasAux ? [shaped(0), shaped(1), aux] : [shaped(0), shaped(1)];
   }));
 }
@@ -136,74 +137,80 @@ export function linearize(func: (...primals: Tensor[]) => unknown, ...primals: T
 }
 
 export interface JacfwdOptions {
-  /** func returns [output, aux]; the Jacobian function then returns [jacobian, aux] */
+  /** func returns [output, aux]; the Jacobian function then returns [jacobian, aux] (aux a pytree of Tensors) */
   hasAux?: boolean;
+  /** what random operations in func do across the jvps, as vmap's randomness ('error' by default: refused) */
+  randomness?: VmapRandomness;
 }
 
 /**
- * torch.func.jacfwd(func, argnums = 0, { hasAux }): a function computing the Jacobian of func with respect to
- * the argument(s) argnums by forward-mode AD, one jvp per element of those arguments (Python pushes the same basis
- * through vmap). Each Jacobian has shape output.shape + input.shape; with an array argnums, one per argument.
+ * torch.func.jacfwd(func, argnums = 0, { hasAux, randomness }): a function computing the Jacobian of func with
+ * respect to the argument(s) argnums by forward-mode AD: as Python, it pushes the standard basis of the
+ * differentiated arguments (Tensors or pytrees of them) through vmap, one jvp per element here (vmap is a loop).
+ * Each Jacobian has shape output.shape + input.shape, in func's output structure outside and the arguments'
+ * structure inside (one per argnum when argnums is an array).
  */
-export function jacfwd(func: (...args: Tensor[]) => unknown, argnums: number | readonly number[] = 0, options: JacfwdOptions = {}): (...args: Tensor[]) => unknown {
-  const { hasAux = false } = readOptions('torch.func.jacfwd', options, ['hasAux']) as JacfwdOptions;
+export function jacfwd(func: (...args: never[]) => unknown, argnums: number | readonly number[] = 0, options: JacfwdOptions = {}): (...args: unknown[]) => unknown {
+  const { hasAux = false, randomness = 'error' } = readOptions('torch.func.jacfwd', options, ['hasAux', 'randomness']) as JacfwdOptions;
   if (typeof func !== 'function') throw new TypeError(`torch.func.jacfwd: func must be a function, got ${describe(func)}`);
   const nums = Array.isArray(argnums) ? (argnums as number[]) : [argnums as number];
   if (nums.length === 0 || nums.some((n) => !Number.isInteger(n))) throw new Error(`jacfwd: argnums must be an int or a non-empty tuple of ints, got ${describe(argnums)}`);
-  return (...args: Tensor[]): unknown => {
+  return (...args: unknown[]): unknown => {
     refuseInsideFunctionalize('jacfwd');
-    const positions = nums.map((n) => {
-      const p = n < 0 ? n + args.length : n;
-      if (p < 0 || p >= args.length) throw new RangeError(`jacfwd: Got argnums=${n} but only ${args.length} positional inputs`);
-      return p;
+    const positions = positionsOf('jacfwd', argnums, args.length);
+    // Python's _slice_argnums: the differentiated arguments, as jvp's primals
+    const primals = positions.map((p) => args[p]);
+    const flat = tensorList(primals, 'primals');
+    const call = (...diff: unknown[]): unknown => (func as (...a: unknown[]) => unknown)(...args.map((a, i) => (positions.includes(i) ? diff[positions.indexOf(i)] : a)));
+    const numels = flat.map((p) => p.numel());
+    const total = numels.reduce((a, b) => a + b, 0);
+    // the Jacobian of one output leaf: [total, ...outShape] -> per input leaf [...outShape, ...input.shape], in argnums' structure
+    const perInput = (stacked: Tensor): unknown => {
+      const moved = stacked.movedim(0, -1);
+      const outShape = moved.shape.slice(0, -1);
+      let offset = 0;
+      const jacs = flat.map((p, i) => {
+        const piece = moved.narrow(-1, offset, numels[i]!);
+        offset += numels[i]!;
+        return piece.reshape([...outShape, ...p.shape]);
+      });
+      const tree = withLeaves(primals, jacs) as unknown[];
+      return Array.isArray(argnums) ? tree : tree[0];
+    };
+    if (total === 0) {
+      // nothing to push through vmap (Python fails here): zero Jacobians in the shapes of func's output
+      const r = call(...primals);
+      const out = hasAux ? (r as unknown[])[0] : r;
+      const result = mapTree(out, (o) => perInput(zeros([0, ...(o as Tensor).shape], { dtype: (o as Tensor).dtype })));
+      return hasAux ? [result, (r as unknown[])[1]] : result;
+    }
+    // the standard basis: row k is one-hot at element k of the concatenated differentiated leaves
+    let offset = 0;
+    const flatBasis = flat.map((p, i) => {
+      const n = numels[i]!;
+      const b = p.newZeros([total, n]);
+      if (n > 0) b.narrow(0, offset, n).diagonal().fill_(1);
+      offset += n;
+      return b.reshape([total, ...p.shape]);
     });
-    const primals = positions.map((p) => args[p]!);
-    const call = (...diff: Tensor[]): unknown => func(...args.map((a, i) => (positions.includes(i) ? diff[positions.indexOf(i)]! : a)));
-    // one jvp per element of the concatenated arguments, tangent one-hot there and zero elsewhere
-    const columns: unknown[][] = primals.map(() => []);
-    let aux: unknown;
-    // func's own output, for its structure and shapes when an argument has no elements (no jvp runs for it)
-    let plain: unknown;
-    const plainOutput = (): unknown => {
-      if (plain === undefined) {
-        const r = call(...primals);
-        plain = hasAux ? (r as unknown[])[0] : r;
-        if (hasAux && aux === undefined) aux = (r as unknown[])[1];
-      }
-      return plain;
+    const pushJvp = (basis: unknown[]): unknown => {
+      const r = jvp(call, primals, basis, { hasAux });
+      if (!hasAux) return r[1];
+      for (const a of treeLeaves(r[2])) if (!isTensor(a)) throw new Error(`Expected tensors, got unsupported type ${pyType(a)}`);
+      return [r[1], r[2]];
     };
-    primals.forEach((primal, j) => {
-      for (let k = 0; k < primal.numel(); k++) {
-        const tangents = primals.map((p) => zerosLike(p, { memoryFormat: contiguousFormat }));
-        tangents[j]!.view(-1).narrow(0, k, 1).fill_(1);
-        const r = jvp(call, primals, tangents, { hasAux });
-        if (hasAux) aux = r[2];
-        columns[j]!.push(r[1]);
-      }
-    });
-    const jacobianOf = (perArg: (out: unknown) => Tensor, primal: Tensor, cols: unknown[]): Tensor => {
-      if (cols.length === 0) {
-        const out = perArg(plainOutput());
-        return zeros([...out.shape, ...primal.shape], { dtype: out.dtype });
-      }
-      const stacked = stack(cols.map(perArg));   // [input numel, ...output shape]
-      const outShape = stacked.shape.slice(1);
-      return stacked.reshape([primal.numel(), ...outShape]).movedim(0, -1).reshape([...outShape, ...primal.shape]);
-    };
-    const first = columns.find((cols) => cols.length > 0)?.[0] ?? plainOutput();
-    const perOutput = (pick: (out: unknown) => Tensor): Tensor | Tensor[] => {
-      const jacs = primals.map((p, j) => jacobianOf(pick, p, columns[j]!));
-      return Array.isArray(argnums) ? jacs : jacs[0]!;
-    };
-    const result = Array.isArray(first) ? first.map((_, o) => perOutput((c) => (c as Tensor[])[o]!)) : perOutput((c) => c as Tensor);
-    return hasAux ? [result, aux] : result;
+    const pushed = vmap(pushJvp, { randomness })(withLeaves(primals, flatBasis) as unknown[]);
+    const jacOut = hasAux ? (pushed as unknown[])[0] : pushed;
+    const result = mapTree(jacOut, (o) => perInput(o as Tensor));
+    // aux was computed once per basis row: the first row's is func's own, as Python takes
+    return hasAux ? [result, mapTree((pushed as unknown[])[1], (a) => (a as Tensor).select(0, 0))] : result;
   };
 }
 
 /** torch.func.hessian(func, argnums = 0): jacfwd(jacrev(func, argnums), argnums), as functorch composes it. */
-export function hessian(func: (...args: never[]) => unknown, argnums: number | readonly number[] = 0): (...args: Tensor[]) => unknown {
-  const inner = jacfwd(jacrev(func, argnums) as (...args: Tensor[]) => unknown, argnums);
+export function hessian(func: (...args: never[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => unknown {
+  const inner = jacfwd(jacrev(func, argnums) as (...args: unknown[]) => unknown, argnums);
   // jacrev keeps its graph for jacfwd's tangents; at the outermost level the result is detached, as functorch's
-  const detached = (v: unknown): unknown => (isTensor(v) ? v.detach() : Array.isArray(v) ? v.map(detached) : v);
-  return (...args: Tensor[]) => (args.some((a) => isTensor(a) && a.requiresGrad) ? inner(...args) : detached(inner(...args)));
+  const detached = (v: unknown): unknown => mapTree(v, (t) => (isTensor(t) ? t.detach() : t));
+  return (...args: unknown[]) => (treeLeaves(args).some((a) => isTensor(a) && a.requiresGrad) ? inner(...args) : detached(inner(...args)));
 }

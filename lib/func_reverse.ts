@@ -8,14 +8,17 @@ import { currentDualLevel, unpackDual } from './autograd_forward_ad.js';
 import { onesLike, zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
 import { refuseInsideFunctionalize } from './func_functionalize.js';
-import { describe, readOptions } from './options.js';
-import { mapTree, treeLeaves } from './pytree.js';
+import { describe, pyTypeName, readOptions } from './options.js';
+import { mapTree, sameStructure, treeLeaves, treeSpecPprint } from './pytree.js';
 import { isTensor, type Tensor } from './tensor.js';
 
 type Argnums = number | readonly number[];
+/** Python's type(x) in functorch's messages. */
+const pyType = (v: unknown): string => `<class '${pyTypeName(v)}'>`;
 type Fn = (...args: never[]) => unknown;
 
-function positionsOf(api: string, argnums: Argnums, count: number): number[] {
+/** The positions argnums names among `count` arguments (negative ones from the end), checked as functorch checks them. */
+export function positionsOf(api: string, argnums: Argnums, count: number): number[] {
   const nums = Array.isArray(argnums) ? (argnums as number[]) : [argnums as number];
   if (nums.length === 0 || nums.some((n) => !Number.isInteger(n))) throw new Error(`${api}: argnums must be an int or a non-empty tuple of ints, got ${describe(argnums)}`);
   const positions = nums.map((n) => {
@@ -23,7 +26,7 @@ function positionsOf(api: string, argnums: Argnums, count: number): number[] {
     if (p < 0 || p >= count) throw new RangeError(`${api}: Got argnums=${n}, but only ${count} positional inputs`);
     return p;
   });
-  if (new Set(positions).size !== positions.length) throw new Error(`${api}: argnums elements must be unique, got (${nums.join(', ')})`);
+  if (new Set(positions).size !== positions.length) throw new Error(`${api}: argnums elements must be unique, got (${positions.join(', ')})`);
   return positions;
 }
 
@@ -54,6 +57,9 @@ function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux:
   const outer = args.some((a) => leavesOf(a).some((t) => t.requiresGrad || hasTangent(t)));
   const called = args.map((a, i) => {
     if (!positions.includes(i)) return a;
+    // functorch's _create_differentiable: every leaf of a differentiated argument must be a tensor (Python's ValueError)
+    const bad = treeLeaves(a).filter((v) => !isTensor(v));
+    if (bad.length > 0) throw new RangeError(`Thing passed to transform API must be Tensor, got ${pyType(bad[0])}`);
     const leaves = leavesOf(a);
     if (leaves.length === 0) throw new TypeError(`${api}: argument ${i} to be differentiated must be a Tensor or a pytree (arrays, objects) of Tensors, got ${describe(a)}`);
     return rebuild(a, leaves.map(differentiable));
@@ -93,6 +99,16 @@ function checkDifferentiableOutputs(outputs: Tensor[]): void {
   for (const o of outputs)
     if (!o.dtype.isFloatingPoint && !o.dtype.isComplex)
       throw new TypeError(`vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got Tensor with dtype ${String(o.dtype)}`);
+}
+
+// The tensor leaves of f's output, as Python's _vjp_with_argnums checks them (assert_non_empty_tensor_output, then the dtypes)
+function tensorOutputs(output: unknown): Tensor[] {
+  const leaves = treeLeaves(output);
+  if (leaves.length === 0 || (leaves.length === 1 && (leaves[0] === null || leaves[0] === undefined)))
+    throw new Error(`vjp(f, *primals): Expected f to be a function that has non-empty output (got output = ${describe(output)})`);
+  for (const o of leaves) if (!isTensor(o)) throw new Error(`vjp(f, *primals): expected f(*primals) to return only tensors, got unsupported type ${pyType(o)}`);
+  checkDifferentiableOutputs(leaves as Tensor[]);
+  return leaves as Tensor[];
 }
 
 export interface GradTransformOptions {
@@ -137,12 +153,12 @@ export function vjp(func: Fn, ...primalsAndOptions: unknown[]): unknown[] {
   const { hasAux = false } = hasOptions ? (readOptions('torch.func.vjp', last, ['hasAux']) as GradTransformOptions) : {};
   const primals = hasOptions ? primalsAndOptions.slice(0, -1) : primalsAndOptions;
   const t = trace('vjp', func, primals, primals.map((_, i) => i), hasAux);
-  const outputs = leavesOf(t.output);
-  if (outputs.length === 0) throw new TypeError(`vjp(f, *primals): Expected f to be a function that has non-empty output, got ${describe(t.output)}`);
-  checkDifferentiableOutputs(outputs);
+  const outputs = tensorOutputs(t.output);
   const vjpFn = (cotangents: unknown): unknown[] => {
-    const cots = leavesOf(cotangents);
-    if (cots.length !== outputs.length) throw new RangeError(`vjp: Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function (${outputs.length} tensors, got ${cots.length})`);
+    if (!sameStructure(cotangents, t.output))
+      throw new Error(`Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function. cotangents: ${treeSpecPprint(cotangents)}, primal output: ${treeSpecPprint(t.output)}`);
+    const cots = treeLeaves(cotangents) as Tensor[];
+    for (const c of cots) if (!isTensor(c)) throw new TypeError(`gradients can be either Tensors or None, but got ${pyTypeName(c)}`);
     outputs.forEach((o, i) => {
       const c = cots[i]!;
       if (c.shape.length !== o.shape.length || c.shape.some((d, k) => d !== o.shape[k]))
@@ -164,10 +180,7 @@ export function jacrev(func: Fn, argnums: Argnums = 0, options: GradTransformOpt
   if (!(chunkSize === null || chunkSize > 0)) throw new RangeError('jacrev: `chunk_size` should be greater than 0.');
   return (...args: unknown[]) => {
     const t = trace('jacrev', func, args, argnums, hasAux);
-    const leaves = treeLeaves(t.output);
-    if (leaves.length === 0 || !leaves.every(isTensor)) throw new TypeError(`jacrev(f): Expected f to return a Tensor or a pytree (arrays, objects) of Tensors, got ${describe(t.output)}`);
-    checkDifferentiableOutputs(leaves as Tensor[]);
-    const perOutput = (leaves as Tensor[]).map((out) => {
+    const perOutput = tensorOutputs(t.output).map((out) => {
       // row k: the gradient of output element k, for every differentiated input
       const rows: Tensor[][] = t.inputs.map(() => []);
       for (let k = 0; k < out.numel(); k++) {

@@ -25,3 +25,38 @@ export function withLeaves(tree: unknown, leaves: readonly unknown[]): unknown {
   let i = 0;
   return mapTree(tree, () => leaves[i++]);
 }
+
+/** Whether two pytrees have the same structure (Python's treespec equality: object keys in the same order; leaves of any kind). */
+export function sameStructure(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameStructure(v, b[i]));
+  if (isTreeNode(a) || isTreeNode(b)) {
+    if (!isTreeNode(a) || !isTreeNode(b)) return false;
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameStructure((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return true;
+}
+
+const pyStr = (k: string): string => `'${k.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** torch.utils._pytree.treespec_pprint of a pytree: `*` per leaf, arrays as Python lists, objects as dicts: `{'s': *, 'c': [*, *]}`. */
+export function treeSpecPprint(tree: unknown): string {
+  if (Array.isArray(tree)) return `[${tree.map(treeSpecPprint).join(', ')}]`;
+  if (isTreeNode(tree)) return `{${Object.entries(tree).map(([k, v]) => `${pyStr(k)}: ${treeSpecPprint(v)}`).join(', ')}}`;
+  return '*';
+}
+
+/**
+ * Python's repr of a pytree's TreeSpec, line breaks included: `TreeSpec(dict, ['a', 'b'], [*,\n  *])`. Arrays are
+ * lists, except the outermost one when `topTuple` (the tuple of arguments a transform takes: jvp's primals).
+ */
+export function treeSpecRepr(tree: unknown, topTuple = false, indent = 0): string {
+  if (!isTreeNode(tree)) return '*';
+  const isArray = Array.isArray(tree);
+  const children = isArray ? (tree as unknown[]) : Object.values(tree);
+  const context = isArray ? 'None' : `[${Object.keys(tree).map(pyStr).join(', ')}]`;
+  const inner = indent + 2;
+  const parts = children.map((c, i) => (i === 0 ? '' : `\n${' '.repeat(inner)}`) + treeSpecRepr(c, false, inner));
+  return `TreeSpec(${isArray ? (topTuple ? 'tuple' : 'list') : 'dict'}, ${context}, [${parts.join(',')}])`;
+}

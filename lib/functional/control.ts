@@ -133,6 +133,33 @@ function normalizeDim(dim: number, rank: number, what: () => string): number {
 const sameValue = (a: unknown, b: unknown): boolean =>
   a === b || (isTensor(a) && isTensor(b) && a.dtype === b.dtype && String(a.shape) === String(b.shape) && (aten('equal', [a, b]) as boolean));
 
+// The unbatched tensor inputs (by leaf index) whose in-place changes vmap watches for: those that share no storage
+// with a batched input (an in-place write to a batched slice also bumps the version of a tensor viewing that storage).
+// Tensors without storage or version counter (meta, sparse, inference tensors) are not watched.
+function unbatchedTensors(leaves: readonly unknown[], dims: readonly (number | null)[]): [number, Tensor][] {
+  const storage = (t: Tensor): bigint | null => {
+    try {
+      return t.dataPtr() - BigInt(t.storageOffset() * t.elementSize());
+    } catch {
+      return null;
+    }
+  };
+  const batched = new Set(leaves.filter((l, i) => dims[i] !== null).map((t) => storage(t as Tensor)));
+  return leaves.flatMap((l, i) => {
+    if (dims[i] !== null || !isTensor(l)) return [];
+    const where = storage(l);
+    if (where === null || batched.has(where) || versionOf(l) === null) return [];
+    return [[i, l] as [number, Tensor]];
+  });
+}
+const versionOf = (t: Tensor): number | null => {
+  try {
+    return t._version;
+  } catch {
+    return null;
+  }
+};
+
 /**
  * torch.vmap(fn, { inDims = 0, outDims = 0, randomness = 'error', chunkSize }) (or positionally
  * vmap(fn, inDims, outDims, randomness)): a function that maps fn over a dimension of its inputs.
@@ -184,19 +211,30 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, inDims?: Vma
     if (batch === 0) throw new RangeError(`vmap(${name}): a mapped dimension of size 0 has no element to call ${name} on; this eager vmap cannot infer the output`);
 
     const saved = mode === 'error' || mode === 'same' ? getRngState() : null;
+    const watched = unbatchedTensors(inputLeaves, leafDims);
     const outputs: unknown[] = [];
     for (let b = 0; b < batch; b++) {
       if (mode === 'same' && b > 0) setRngState(saved!);
       const sliced = withLeaves(args, inputLeaves.map((leaf, i) => (leafDims[i] === null ? leaf : (leaf as Tensor).select(leafDims[i]!, b)))) as A;
       const before = mode === 'error' ? (b === 0 ? saved! : getRngState()) : null;
+      const versions = watched.map(([, t]) => versionOf(t));
       outputs.push(fn(...sliced));
+      watched.forEach(([i, t], k) => {
+        if (versionOf(t) !== versions[k])
+          throw new Error(`vmap(${name}, ...): ${name} wrote in place to its input ${i} (flattened; a tensor of shape [${t.shape.join(', ')}]), which is not batched (its inDim is null). ` +
+            'This eager vmap runs fn once per batch element and cannot batch such a write; Python\'s vmap refuses it when batched values flow into it ' +
+            '("vmap: inplace arithmetic(self, *extra_args) is not possible because there exists a Tensor `other` in extra_args that has more elements than `self`", ' +
+            'or a broadcast-shape error). Please use out-of-place operators instead, or batch that input.');
+      });
       if (before && !(aten('equal', [before, getRngState()]) as boolean))
         throw new Error("vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap");
     }
 
     const first = outputs[0];
     const outLeaves = outputs.map((o) => treeLeaves(o));
-    const outDimsOf = specLeaves(outSpec, first, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)})(<inputs>): outDims`);
+    // Python's _unwrap_batched: for a lone tensor output, a one-element tuple of out_dims is its out_dim
+    const outSpecHere = isTensor(first) && Array.isArray(outSpec) && outSpec.length === 1 ? (outSpec[0] as VmapDims) : outSpec;
+    const outDimsOf = specLeaves(outSpecHere, first, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)})(<inputs>): outDims`);
     const stacked = outLeaves[0]!.map((leaf, j) => {
       const column = outLeaves.map((leaves) => {
         if (leaves.length !== outLeaves[0]!.length) throw new Error(`vmap(${name}, ...): ${name} returned outputs of different structures for different batch elements`);
