@@ -337,6 +337,27 @@ describe('torch.save', () => {
     expect([back.v!.tolist(), back.v!.requiresGrad]).toEqual([[3], true]);
   });
 
+  // Python 2.13: m = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2)); m.state_dict()._metadata
+  //   -> OrderedDict([('', {'version': 1}), ('0', {'version': 1}), ('1', {'version': 2})])
+  // sd = m.state_dict(); del sd['1.num_batches_tracked']; m.load_state_dict(sd)
+  //   -> RuntimeError ... Missing key(s) in state_dict: "1.num_batches_tracked".   (BatchNorm's version 2 format)
+  // m.load_state_dict(dict(sd)) (no _metadata: an old checkpoint) -> <All keys matched successfully>
+  // torchvision mnasnet0_5(num_classes=4).load_state_dict of the file JS writes below -> all keys matched
+  //   (without _metadata: ValueError "version shluld be set to 1 or 2 instead of None")
+  it("stateDict records each module's version in _metadata, as Python's, and loadStateDict reads it", () => {
+    const m = new torch.nn.Sequential(new torch.nn.Linear(2, 2), new torch.nn.BatchNorm1d(2));
+    const sd = m.stateDict() as torch.nn.StateDict & { _metadata?: unknown };
+    expect(sd._metadata).toEqual({ '': { version: 1 }, '0': { version: 1 }, '1': { version: 2 } });
+    expect(Object.keys(sd)).not.toContain('_metadata');
+    const back = torch.load(torch.save(sd)!) as { _metadata?: unknown };
+    expect(back._metadata).toEqual(sd._metadata);
+    delete sd['1.num_batches_tracked'];
+    expect(() => m.loadStateDict(sd)).toThrow(/Missing key\(s\) in state_dict: "1\.num_batches_tracked"/);
+    expect(m.loadStateDict({ ...sd })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    const mnasnet = torch.vision.models.mnasnet0_5({ numClasses: 4 }).stateDict() as { _metadata?: Record<string, unknown> };
+    expect(mnasnet._metadata!['']).toEqual({ version: 2 });
+  });
+
   it('refuses what Python cannot load, naming where it is', () => {
     expect(() => torch.save({ a: { f: () => 1 } })).toThrow(/torch\.save: cannot save a function \(at obj\.a\.f\)/);
     expect(() => torch.save([new Float32Array(2)])).toThrow(/Float32Array .*torch\.tensor/);

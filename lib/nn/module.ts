@@ -316,6 +316,9 @@ export class Module extends RegistrationWatch {
     };
   }
 
+  /** Python's Module._version: the state-dict format a class writes (stateDict's _metadata); a class whose format changed raises it. */
+  static _version = 1;
+
   /** Training mode (dropout active, batch statistics); set by train()/eval(). */
   training = true;
   readonly #record = new ModuleRecord();
@@ -931,14 +934,19 @@ export class Module extends RegistrationWatch {
    */
   stateDict(options: { destination?: StateDict; prefix?: string; keepVars?: boolean } = {}): StateDict {
     const o = readOptions('stateDict', options, ['destination', 'prefix', 'keepVars']);
-    const destination = (o.destination as StateDict | undefined) ?? {};
+    const destination = (o.destination as StateDict | undefined) ?? withMetadata({});
     const prefix = (o.prefix as string | undefined) ?? '';
     const keepVars = (o.keepVars as boolean | undefined) ?? false;
+    // Python records each module's _version in destination._metadata under its prefix (a non-enumerable key
+    // here, written by torch.save): modules with a versioned format (MNASNet's) refuse a state dict without it.
+    const localMetadata: LoadMetadata = { version: (this.constructor as typeof Module)._version };
+    const metadata = metadataOf(destination);
+    if (metadata !== undefined) metadata[prefix.slice(0, -1)] = localMetadata;
     for (const h of this.#record.stateDictPre) h.fn(this, prefix, keepVars);
     this._saveToStateDict(destination, prefix, keepVars);
     for (const [name, m] of this.#scan().modules) if (m !== null) m.stateDict({ destination, prefix: `${prefix}${name}.`, keepVars });
     for (const h of this.#record.stateDictPost) {
-      const r = h.fn(this, destination, prefix, {});
+      const r = h.fn(this, destination, prefix, localMetadata);
       if (r !== undefined && r !== null) throw new Error('state_dict post-hook must return None'); // Python's, for hooks of the public API
     }
     return destination;
@@ -1040,6 +1048,8 @@ export class Module extends RegistrationWatch {
     if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict) || isTensor(stateDict))
       throw new TypeError(`Expected state_dict to be dict-like, got ${describe(stateDict)}.`);
     const sd: Record<string, unknown> = { ...stateDict }; // hooks may edit it; the caller's object stays as it was
+    const metadata = metadataOf(stateDict); // the module versions it was saved with (Python's state_dict._metadata)
+    if (metadata !== undefined) withMetadata(sd, metadata);
     const missingKeys: string[] = [];
     const unexpectedKeys: string[] = [];
     const errorMsgs: string[] = [];
@@ -1047,9 +1057,10 @@ export class Module extends RegistrationWatch {
     // Per module with load post-hooks, in the order its subtree finishes: how many missing and unexpected keys there were then.
     const posts: { m: Module; hooks: HookEntry[]; missing: number; unexpected: number }[] = [];
     const load = (m: Module, local: Record<string, unknown>, prefix: string): void => {
-      const metadata: LoadMetadata = { assignToParamsBuffers: assign };
-      pendingCopies.set(metadata, pending);
-      m._loadFromStateDict(local, prefix, metadata, true, missingKeys, unexpectedKeys, errorMsgs);
+      const saved = metadata?.[prefix.slice(0, -1)];
+      const localMetadata: LoadMetadata = { ...(isOptionsObject(saved) ? saved : {}), assignToParamsBuffers: assign };
+      pendingCopies.set(localMetadata, pending);
+      m._loadFromStateDict(local, prefix, localMetadata, true, missingKeys, unexpectedKeys, errorMsgs);
       for (const [name, child] of m.#scan().modules) {
         if (child === null) continue;
         const childPrefix = `${prefix}${name}.`;
@@ -1224,6 +1235,16 @@ export class Module extends RegistrationWatch {
   _hasForwardHooks(): boolean {
     return this.#record.forward.length + this.#record.forwardPre.length > 0;
   }
+}
+
+// A state dict's _metadata (Python's OrderedDict attribute): module prefix -> { version }, not enumerated.
+function metadataOf(stateDict: object): Record<string, unknown> | undefined {
+  const m = (stateDict as { _metadata?: unknown })._metadata;
+  return isOptionsObject(m) ? (m as Record<string, unknown>) : undefined;
+}
+function withMetadata<T extends object>(stateDict: T, metadata: Record<string, unknown> = {}): T {
+  Object.defineProperty(stateDict, '_metadata', { value: metadata, enumerable: false, writable: true, configurable: true });
+  return stateDict;
 }
 
 // The copies a loadStateDict has queued, keyed by the metadata object it hands each module.

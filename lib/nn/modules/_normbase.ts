@@ -44,7 +44,7 @@ export function parseNormArgs(name: string, args: readonly unknown[], lazy: bool
 
 /** Python's _NormBase: weight/bias (affine), running_mean/running_var/num_batches_tracked (trackRunningStats). */
 export abstract class NormBase extends Module {
-  static _version = 2;
+  static override _version = 2;
   numFeatures: number;
   eps: number;
   momentum: number | null;

@@ -21,7 +21,7 @@ export type IntermediateFeatures = Record<string, Tensor>;
  * run one after another; only direct children can be asked for (`layer4`, not `layer4.0`).
  */
 export class IntermediateLayerGetter extends nn.ModuleDict {
-  static _version = 2;
+  static override _version = 2;
   /** The child names asked for and their output names (Python's `return_layers`). */
   declare readonly returnLayers: Readonly<Record<string, string>>;
 

@@ -50,6 +50,7 @@ export interface MNASNetOptions { numClasses?: number; dropout?: number; weights
 
 /** torchvision's MNASNet (version 2 of its stem): depths scaled by alpha, stacks of inverted residuals, global mean and a classifier. */
 export class MNASNet extends nn.Module {
+  static override _version = 2; // torchvision's: its stem's version 2 (a state dict saved without it is refused by Python's MNASNet)
   declare layers: torch.nn.Sequential; declare classifier: torch.nn.Sequential;
   readonly alpha: number;
   readonly numClasses: number;

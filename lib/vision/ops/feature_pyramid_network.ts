@@ -73,7 +73,7 @@ const FPN = signature('FeaturePyramidNetwork', { inChannelsList: REQUIRED, outCh
  * each level's lateral to the nearest-upsampled level above. Feature maps go in in increasing depth order.
  */
 export class FeaturePyramidNetwork extends nn.Module {
-  static _version = 2;
+  static override _version = 2;
   declare inner_blocks: torch.nn.ModuleList; declare layer_blocks: torch.nn.ModuleList; declare extra_blocks: ExtraFPNBlock | null;
   constructor(inChannelsList: readonly number[], outChannels: number, ...args: PyArgs<[extraBlocks: ExtraFPNBlock | null, normLayer: NormLayerFactory | null], FeaturePyramidNetworkOptions>);
   constructor(...args: unknown[]) {

@@ -89,7 +89,7 @@ export class MaskRCNN extends FasterRCNN {
  * keys) load too, as torchvision maps them.
  */
 export class MaskRCNNHeads extends nn.Sequential {
-  static _version = 2;
+  static override _version = 2;
   constructor(inChannels: number, layers: readonly number[], dilation: number, normLayer: NormLayerFactory | null = null) {
     if (!Number.isInteger(inChannels) || inChannels < 1) throw new TypeError(`MaskRCNNHeads: inChannels should be a positive int, got ${describe(inChannels)}`);
     if (!Array.isArray(layers) || !layers.every((v) => Number.isInteger(v))) throw new TypeError(`MaskRCNNHeads: layers should be an array of ints, got ${describe(layers)}`);

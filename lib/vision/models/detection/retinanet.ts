@@ -103,7 +103,7 @@ const CLS_HEAD = signature('RetinaNetClassificationHead', { inChannels: REQUIRED
  * per anchor a logit per class (cls_logits, its bias -log((1 - p) / p) for the prior probability p).
  */
 export class RetinaNetClassificationHead extends nn.Module {
-  static _version = 2;
+  static override _version = 2;
   declare conv: torch.nn.Sequential; declare cls_logits: torch.nn.Conv2d;
   numClasses: number;
   numAnchors: number;
@@ -174,7 +174,7 @@ const REG_HEAD = signature('RetinaNetRegressionHead', { inChannels: REQUIRED, nu
 
 /** RetinaNet's box regression head: four 3x3 Conv2dNormActivation, then per anchor 4 deltas (bbox_reg); its loss l1 unless _lossType says otherwise. */
 export class RetinaNetRegressionHead extends nn.Module {
-  static _version = 2;
+  static override _version = 2;
   declare conv: torch.nn.Sequential; declare bbox_reg: torch.nn.Conv2d;
   boxCoder: BoxCoder;
   /** torchvision's _loss_type: 'l1' (retinanet_resnet50_fpn_v2 sets 'giou'). */

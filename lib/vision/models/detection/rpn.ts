@@ -20,7 +20,7 @@ const F = nn.functional;
 
 /** A 3x3 convolution (+ ReLU) `convDepth` times, then per anchor an objectness logit (cls_logits) and 4 box deltas (bbox_pred). */
 export class RPNHead extends nn.Module {
-  static _version = 2;
+  static override _version = 2;
   declare conv: torch.nn.Sequential; declare cls_logits: torch.nn.Conv2d; declare bbox_pred: torch.nn.Conv2d;
   constructor(inChannels: number, numAnchors: number, convDepth = 1) {
     super();
