@@ -2,14 +2,16 @@
 // synchronous, as in Python: a child Node process downloads (fetch, or a copy for file: URLs) into a
 // `.partial` file it renames when complete, while this thread waits; its progress goes to stderr.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, normalize, relative, resolve, isAbsolute } from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { describe } from './options.js';
 import { bindArgs } from './functional/args.js';
 import type { PyArgs } from './nn/functional/_signature.js';
 import { expandUser, makeDirs } from './paths.js';
 import { load, type MapLocation } from './serialize.js';
+import { warn } from './warnings.js';
 
 // The downloader: ESM run with `node -e`, arguments url, dst, hashPrefix ('' for none), progress ('1'/'0'),
 // the path of cli-progress ('' when absent); it writes { ok, message } as JSON to fd 3.
@@ -21,6 +23,9 @@ import { fileURLToPath } from 'node:url';
 const [url, dst, hashPrefix, progress, cliProgressPath] = process.argv.slice(1);
 const tmp = dst + '.' + randomUUID().replaceAll('-', '') + '.partial';
 const mb = (n) => (n / 2 ** 20).toFixed(1) + ' MiB';
+// failures of the transfer itself (no connection, an HTTP error, a broken body), not of the hash or the disk
+const net = (e) => (e && typeof e === 'object' ? Object.assign(e, { network: true }) : { message: String(e), network: true });
+async function* marked(stream) { try { for await (const chunk of stream) yield chunk; } catch (e) { throw net(e); } }
 let bar = null;
 try {
   let total = null;
@@ -30,10 +35,10 @@ try {
     total = statSync(path).size;
     body = createReadStream(path);
   } else {
-    const res = await fetch(url, { headers: { 'User-Agent': 'torch.hub' } });
-    if (!res.ok) throw new Error('HTTP Error ' + res.status + ': ' + res.statusText);
+    const res = await fetch(url, { headers: { 'User-Agent': 'torch.hub' } }).catch((e) => { throw net(e); });
+    if (!res.ok) throw net(new Error('HTTP Error ' + res.status + ': ' + res.statusText));
     total = Number(res.headers.get('content-length')) || null;
-    body = res.body;
+    body = marked(res.body);
   }
   const hash = hashPrefix ? createHash('sha256') : null;
   const out = createWriteStream(tmp, { flags: 'wx' });
@@ -69,7 +74,7 @@ try {
 } catch (e) {
   bar?.stop();
   try { rmSync(tmp, { force: true }); } catch {}
-  writeSync(3, JSON.stringify({ ok: false, message: String((e && e.cause && e.cause.message) || (e && e.message) || e) }));
+  writeSync(3, JSON.stringify({ ok: false, message: String((e && e.cause && e.cause.message) || (e && e.message) || e), network: Boolean(e && e.network) }));
 }
 `;
 
@@ -103,6 +108,16 @@ function checkUrl(fn: string, url: unknown): string {
  * first, renamed when complete, so a failed download never leaves a broken `dst`. With `hashPrefix`,
  * the file's SHA-256 must start with it. Blocks until done; a progress bar on stderr when `progress`.
  */
+/** A failed download; `network`: the transfer failed (not the hash check or the disk). */
+class DownloadError extends Error {
+  constructor(
+    message: string,
+    readonly network: boolean,
+  ) {
+    super(message);
+  }
+}
+
 export function downloadUrlToFile(url: string, dst: string, ...args: PyArgs<[hashPrefix: string | null, progress: boolean], { hashPrefix?: string | null; progress?: boolean } | undefined>): void {
   const fn = 'torch.hub.downloadUrlToFile';
   const { hashPrefix = null, progress = true } = bindArgs(fn, args, ['hashPrefix', 'progress']) as { hashPrefix?: string | null; progress?: boolean };
@@ -120,13 +135,13 @@ export function downloadUrlToFile(url: string, dst: string, ...args: PyArgs<[has
     { stdio: ['ignore', 'inherit', 'inherit', 'pipe'], windowsHide: true });
   if (r.error) throw new Error(`${fn}: could not start the download of ${url}: ${r.error.message}`);
   const reply = r.output[3]?.toString() ?? '';
-  let result: { ok: boolean; message?: string };
+  let result: { ok: boolean; message?: string; network?: boolean };
   try {
-    result = JSON.parse(reply) as { ok: boolean; message?: string };
+    result = JSON.parse(reply) as { ok: boolean; message?: string; network?: boolean };
   } catch {
     throw new Error(`${fn}: the download of ${url} ended without a result (exit ${r.status ?? r.signal})`);
   }
-  if (!result.ok) throw new Error(`${fn}: ${url}: ${result.message}`);
+  if (!result.ok) throw new DownloadError(`${fn}: ${url}: ${result.message}`, result.network === true);
 }
 
 export interface LoadStateDictFromUrlOptions {
@@ -145,6 +160,8 @@ export interface LoadStateDictFromUrlOptions {
 /**
  * `torch.load` of the file at `url`, downloaded once into the hub cache (Python's
  * torch.hub.load_state_dict_from_url): a cached file is used as it is, without downloading again.
+ * A zip holding one file (a pre-1.6 checkpoint, zipped) is extracted into modelDir and that file
+ * loaded, with Python's FutureWarning.
  */
 export function loadStateDictFromUrl(url: string, ...args: PyArgs<[modelDir: string | null, mapLocation: MapLocation | null, progress: boolean, checkHash: boolean, fileName: string | null, weightsOnly: boolean], LoadStateDictFromUrlOptions | undefined>): unknown {
   const fn = 'torch.hub.loadStateDictFromUrl';
@@ -160,8 +177,134 @@ export function loadStateDictFromUrl(url: string, ...args: PyArgs<[modelDir: str
     try {
       downloadUrlToFile(url, cached, hashPrefix, o.progress ?? true);
     } catch (e) {
-      throw new Error(`${(e as Error).message} (without a network, a copy of the file placed at ${cached} is used as it is)`);
+      if (e instanceof DownloadError && e.network) throw new Error(`${e.message} (without a network, a copy of the file placed at ${cached} is used as it is)`);
+      throw e;
     }
   }
-  return load(cached, { mapLocation: o.mapLocation ?? null, weightsOnly: o.weightsOnly ?? false });
+  const loadOptions = { mapLocation: o.mapLocation ?? null, weightsOnly: o.weightsOnly ?? false };
+  const legacy = legacyZipEntry(cached);
+  if (legacy !== null) {
+    // Python's _legacy_zip_load: extract the one file into modelDir, then torch.load it
+    warn('Falling back to the old format < 1.6. This support will be deprecated in favor of default zipfile format introduced in 1.6. Please redo torch.save() to save it in the new zipfile format.', 'FutureWarning');
+    return load(extractZipEntry(cached, legacy, modelDir), loadOptions);
+  }
+  return load(cached, loadOptions);
+}
+
+// ---- legacy zip checkpoints -------------------------------------------------------------------
+// Before PyTorch 1.6, torch.save wrote no zip, and checkpoints were published zipped: an archive of
+// the one saved file. Python's _is_legacy_zip_format / _legacy_zip_load read them; a minimal zip
+// reader here does the same (stored or deflated entries, zip64 sizes).
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  flags: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  headerOffset: number;
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buf.subarray(0, done);
+}
+
+// The entry of a zip file that holds one (null: not a zip, as Python's zipfile.is_zipfile says, or another count).
+function onlyZipEntry(fd: number): ZipEntry | null {
+  const size = fstatSync(fd).size;
+  const tailStart = Math.max(0, size - (1 << 16) - 22);
+  const tail = readAt(fd, tailStart, size - tailStart);
+  const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0 || end + 22 > tail.length) return null;
+  let count = tail.readUInt16LE(end + 10);
+  let cdSize = tail.readUInt32LE(end + 12);
+  let cdOffset = tail.readUInt32LE(end + 16);
+  const locator = tailStart + end - 20;
+  if (locator >= 0) {
+    const loc = readAt(fd, locator, 20);
+    if (loc.length === 20 && loc.readUInt32LE(0) === 0x07064b50) {
+      const rec = readAt(fd, Number(loc.readBigUInt64LE(8)), 56);
+      if (rec.length === 56 && rec.readUInt32LE(0) === 0x06064b50) {
+        count = Number(rec.readBigUInt64LE(32));
+        cdSize = Number(rec.readBigUInt64LE(40));
+        cdOffset = Number(rec.readBigUInt64LE(48));
+      }
+    }
+  }
+  if (count !== 1) return null;
+  const cd = readAt(fd, cdOffset, cdSize);
+  if (cd.length < 46 || cd.readUInt32LE(0) !== 0x02014b50) return null;
+  const nameLength = cd.readUInt16LE(28);
+  const extraLength = cd.readUInt16LE(30);
+  const flags = cd.readUInt16LE(8);
+  const entry: ZipEntry = {
+    name: cd.subarray(46, 46 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1'),
+    method: cd.readUInt16LE(10),
+    flags,
+    crc: cd.readUInt32LE(16),
+    compressedSize: cd.readUInt32LE(20),
+    size: cd.readUInt32LE(24),
+    headerOffset: cd.readUInt32LE(42),
+  };
+  // zip64: the 32-bit fields that overflowed are in extra field 0x0001, in this order
+  const extra = cd.subarray(46 + nameLength, 46 + nameLength + extraLength);
+  for (let at = 0; at + 4 <= extra.length; at += 4 + extra.readUInt16LE(at + 2)) {
+    if (extra.readUInt16LE(at) !== 1) continue;
+    let field = at + 4;
+    for (const key of ['size', 'compressedSize', 'headerOffset'] as const) {
+      if (entry[key] !== 0xffffffff || field + 8 > extra.length) continue;
+      entry[key] = Number(extra.readBigUInt64LE(field));
+      field += 8;
+    }
+  }
+  return entry;
+}
+
+// Python's _is_legacy_zip_format: a zip of exactly one entry, a file (not a directory).
+function legacyZipEntry(path: string): ZipEntry | null {
+  const fd = openSync(path, 'r');
+  try {
+    const entry = onlyZipEntry(fd);
+    return entry !== null && !entry.name.endsWith('/') ? entry : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Python's _safe_extract_zip of the one entry into dir (zip-slip checks with Python's messages): the extracted path.
+function extractZipEntry(path: string, entry: ZipEntry, dir: string): string {
+  const fn = 'torch.hub.loadStateDictFromUrl';
+  const name = normalize(entry.name);
+  if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) throw new TypeError(`${fn}: Archive entry has absolute path: ${entry.name}`);
+  if (name.split(/[/\\]/).includes('..')) throw new TypeError(`${fn}: Archive entry contains directory traversal: ${entry.name}`);
+  const root = resolve(dir);
+  const out = resolve(root, name);
+  const rel = relative(root, out);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new TypeError(`${fn}: Archive entry escapes target directory: ${entry.name}`);
+  const fd = openSync(path, 'r');
+  let data: Buffer;
+  try {
+    const header = readAt(fd, entry.headerOffset, 30);
+    if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw new Error(`${fn}: ${path}: Bad magic number for file header`);
+    const start = entry.headerOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const raw = readAt(fd, start, entry.compressedSize);
+    if (entry.flags & 0x1) throw new Error(`${fn}: ${path}: File ${entry.name} is encrypted, password required for extraction`);
+    if (entry.method === 0) data = raw;
+    else if (entry.method === 8) data = inflateRawSync(raw);
+    else throw new Error(`${fn}: ${path}: compression method ${entry.method} of ${entry.name} is not supported (only stored and deflated entries are)`);
+  } finally {
+    closeSync(fd);
+  }
+  if (data.length !== entry.size || crc32(data) !== entry.crc) throw new Error(`${fn}: ${path}: Bad CRC-32 for file ${entry.name}`);
+  makeDirs(dirname(out));
+  writeFileSync(out, data);
+  return join(dir, entry.name);
 }

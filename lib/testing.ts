@@ -5,7 +5,7 @@ import { AssertionError } from 'node:assert';
 import { aten } from './call.js';
 import { tensor as makeTensorFrom } from './creation.js';
 import { toDevice, type DeviceLike } from './device.js';
-import { type DType, dtypeFromCode, type DTypeLike, int64, pySize, toDType } from './dtype.js';
+import { type DType, dtypeFromCode, type DTypeLike, int64, pySize, qschemeFromCode, toDType } from './dtype.js';
 import { native } from './native.js';
 import { floatDigits, pyFloat, pyTuple } from './print.js';
 import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
@@ -42,7 +42,7 @@ function pyRepr(v: PyScalar): string {
       const im = v.imag ?? 0;
       if (v.value === 0 && !Object.is(v.value, -0)) return `${floatDigits(im)}j`;
       const imText = floatDigits(im);
-      return `(${floatDigits(v.value)}${imText.startsWith('-') || Number.isNaN(im) ? '' : '+'}${imText}j)`;
+      return `(${floatDigits(v.value)}${imText.startsWith('-') ? '' : '+'}${imText}j)`;
     }
   }
 }
@@ -73,9 +73,17 @@ function percent(x: number): string {
   return `${scaled.toFixed(1)}%`;
 }
 
+/** Python's classes of torchnode's Tensor subclasses (nn.Buffer makes a plain torch.Tensor in Python). */
+const TENSOR_SUBCLASSES: Readonly<Record<string, string>> = {
+  Parameter: 'torch.nn.parameter.Parameter',
+  UninitializedParameter: 'torch.nn.parameter.UninitializedParameter',
+  UninitializedBuffer: 'torch.nn.parameter.UninitializedBuffer',
+};
+const tensorClass = (t: Tensor): string => TENSOR_SUBCLASSES[t.constructor.name] ?? 'torch.Tensor';
+
 /** Python's class name of a value, as `type(x)` prints it. */
 function pyClass(v: unknown): string {
-  return `<class '${isTensor(v) ? 'torch.Tensor' : pyTypeName(v)}'>`;
+  return `<class '${isTensor(v) ? tensorClass(v) : pyTypeName(v)}'>`;
 }
 
 // ---- errors -------------------------------------------------------------------------------------
@@ -192,10 +200,29 @@ const scalarAbs = (v: PyScalar): PyScalar =>
   v.exact !== undefined ? intScalar(v.exact < 0n ? -v.exact : v.exact)
   : v.kind === 'complex' ? { kind: 'float', value: Math.hypot(v.value, v.imag ?? 0) } : { kind: v.kind === 'bool' ? 'int' : v.kind, value: Math.abs(v.value) };
 
+/** Python's int / int: the exact quotient, correctly rounded to a float. */
+function intTrueDiv(a: bigint, b: bigint): number {
+  const negative = a < 0n !== b < 0n;
+  if (a < 0n) a = -a;
+  if (b < 0n) b = -b;
+  if (a === 0n) return negative ? -0 : 0;
+  // A quotient of 55+ bits plus a sticky bit for any remainder rounds to the nearest double exactly.
+  const shift = 55 - (a.toString(2).length - b.toString(2).length);
+  const [num, den] = shift >= 0 ? [a << BigInt(shift), b] : [a, b << BigInt(-shift)];
+  let q = num / den;
+  if (num % den !== 0n) q |= 1n;
+  const value = Number(q) * 2 ** -shift;
+  return negative ? -value : value;
+}
+
 function scalarMismatchMessage(actual: PyScalar, expected: PyScalar, rtol: Tolerance, atol: Tolerance, identifier = 'Scalars'): string {
   const absDiff = scalarAbs(scalarSub(actual, expected));
   const expectedZero = expected.value === 0 && (expected.imag ?? 0) === 0;
-  const relDiff: PyScalar = { kind: 'float', value: expectedZero ? Infinity : absDiff.value / scalarAbs(expected).value };
+  const ints = absDiff.kind === 'int' && expected.kind === 'int';
+  const relDiff: PyScalar = {
+    kind: 'float',
+    value: expectedZero ? Infinity : ints ? intTrueDiv(exactInt(absDiff), exactInt(scalarAbs(expected))) : absDiff.value / scalarAbs(expected).value,
+  };
   return mismatchMessage(identifier, `Expected ${pyRepr(expected)} but got ${pyRepr(actual)}.`, { absDiff, absIdx: null, relDiff, relIdx: null }, rtol, atol);
 }
 
@@ -277,6 +304,8 @@ interface CloseOptions {
   checkDtype: boolean;
   checkLayout: boolean;
   checkStride: boolean;
+  /** false: tensors must be of one Python class (a Parameter is not a Tensor then). */
+  allowSubclasses?: boolean;
   /** Tolerances torchnode computed (assertAllclose's defaults) print as the Python floats they are. */
   tolerancesAreFloats?: boolean;
 }
@@ -317,13 +346,25 @@ function numberPair(actual: unknown, expected: unknown, id: Id, o: CloseOptions)
         'If you are a developer and working on the comparison functions, please except the previous error and raise an expressive `ErrorMeta` instead.',
     );
   }
-  const asScalar = (v: unknown): PyScalar => (typeof v === 'bigint' ? { kind: 'int', value: Number(v) } : numberScalar(v as number));
+  const asScalar = (v: unknown): PyScalar => (typeof v === 'bigint' ? intScalar(v) : numberScalar(v as number));
   const a = asScalar(actual);
   const e = asScalar(expected);
   const [rtol, atol] = getTolerances([a, e].map((v) => (v.kind === 'int' ? 'int64' : 'float64')), o, id);
   return {
     compare(): void {
       if (o.checkDtype && a.kind !== e.kind) throw new ErrorMeta('AssertionError', `The (d)types do not match: <class '${a.kind}'> != <class '${e.kind}'>.`, id);
+      if (a.kind === 'int' && e.kind === 'int') {
+        // Python's ints are exact: compare them as such (the difference an int, the tolerance a float
+        // unless both tolerances are ints).
+        const [ai, ei] = [exactInt(a), exactInt(e)];
+        if (ai === ei) return;
+        const absDiff = ai > ei ? ai - ei : ei - ai;
+        const absExpected = ei < 0n ? -ei : ei;
+        const intTol = (t: Tolerance): boolean => Number.isInteger(t.value) && t.text === pyStr(t.value);
+        const close = intTol(rtol) && intTol(atol) ? absDiff <= BigInt(atol.value) + BigInt(rtol.value) * absExpected : absDiff <= atol.value + rtol.value * Number(absExpected);
+        if (close) return;
+        throw new ErrorMeta('AssertionError', scalarMismatchMessage(a, e, rtol, atol), id);
+      }
       if (a.value === e.value) return;
       if (o.equalNan && Number.isNaN(a.value) && Number.isNaN(e.value)) return;
       const absDiff = Math.abs(a.value - e.value);
@@ -341,8 +382,12 @@ function toTensorLike(v: unknown): Tensor {
 
 function tensorLikePair(actualIn: unknown, expectedIn: unknown, id: Id, o: CloseOptions): Pair {
   // Only directly related types: tensors with tensors, typed arrays of one kind (numpy arrays in Python).
-  const related = (isTensor(actualIn) && isTensor(expectedIn)) || (ArrayBuffer.isView(actualIn) && ArrayBuffer.isView(expectedIn) && actualIn.constructor === expectedIn.constructor);
+  // Typed arrays of any element types are all numpy.ndarray in Python.
+  const typedArray = (v: unknown): boolean => ArrayBuffer.isView(v) && !(v instanceof DataView);
+  const related = (isTensor(actualIn) && isTensor(expectedIn)) || (typedArray(actualIn) && typedArray(expectedIn));
   if (!related) throw new UnsupportedInputs();
+  // allow_subclasses=False: the same Python class (torch.Tensor vs torch.nn.parameter.Parameter)
+  if (o.allowSubclasses === false && isTensor(actualIn) && isTensor(expectedIn) && tensorClass(actualIn) !== tensorClass(expectedIn)) throw new UnsupportedInputs();
   const actual = toTensorLike(actualIn);
   const expected = toTensorLike(expectedIn);
   for (const t of [actual, expected]) if (!SUPPORTED_LAYOUTS.has(layoutOf(t))) throw new ErrorMeta('ValueError', `Unsupported tensor layout torch.${layoutOf(t)}`, id);
@@ -366,6 +411,11 @@ function tensorLikePair(actualIn: unknown, expectedIn: unknown, id: Id, o: Close
     const mismatch = (name: string, a: string, e: string): never => fail(`The values for attribute '${name}' do not match: ${a} != ${e}.`);
     const [aShape, eShape] = [nestedShape(actual), nestedShape(expected)];
     if (aShape !== eShape) mismatch('shape', aShape, eShape);
+    if (actual.isQuantized !== expected.isQuantized) mismatch('is_quantized', pyStr(actual.isQuantized), pyStr(expected.isQuantized));
+    else if (actual.isQuantized) {
+      const [aScheme, eScheme] = [qschemeOf(actual), qschemeOf(expected)];
+      if (aScheme !== eScheme) mismatch('qscheme()', aScheme, eScheme);
+    }
     const [aLayout, eLayout] = [layoutOf(actual), layoutOf(expected)];
     if (aLayout !== eLayout) {
       if (o.checkLayout) mismatch('layout', `torch.${aLayout}`, `torch.${eLayout}`);
@@ -431,6 +481,8 @@ function tensorLikePair(actualIn: unknown, expectedIn: unknown, id: Id, o: Close
   };
 }
 
+const qschemeOf = (t: Tensor): string => `torch.${qschemeFromCode(aten('qscheme', [t]) as number).name}`;
+
 // torch.Size([2, 3]) as Python prints it; nested tensors have no single size.
 function nestedShape(t: Tensor): string {
   return pySize(t.shape);
@@ -475,7 +527,7 @@ function originatePairs(actual: unknown, expected: unknown, o: CloseOptions, id:
 }
 
 export interface AssertCloseOptions {
-  /** Accepted for PyTorch compatibility; JS has no tensor subclasses to tell apart. */
+  /** false: tensors must be of one class (an nn.Parameter is then no match for a plain Tensor). */
   allowSubclasses?: boolean;
   rtol?: number | null;
   atol?: number | null;
@@ -520,8 +572,8 @@ export function assertClose(actual: unknown, expected: unknown, options: AssertC
     checkDtype: flag(opts.checkDtype, 'checkDtype', true),
     checkLayout: flag(opts.checkLayout, 'checkLayout', true),
     checkStride: flag(opts.checkStride, 'checkStride', false),
+    allowSubclasses: flag(opts.allowSubclasses, 'allowSubclasses', true),
   };
-  flag(opts.allowSubclasses, 'allowSubclasses', true);
   assertCloseWith(actual, expected, o, msg);
 }
 
