@@ -14,6 +14,7 @@ import * as torch from '../lib/index.js';
 import { runWithGc, startRoundWorkers } from './run-child.js';
 import { vision } from '../lib/index.js';
 import { cpuModel } from './cpu-model.js';
+import { KeyError } from '../lib/errors.js';
 import { warningsOf } from './warnings-of.js';
 import { legacyPretrained, type WeightsOptions } from '../lib/vision/models/weights.js';
 import { expectTorchvisionState, sha } from './model-fixtures.js';
@@ -357,7 +358,16 @@ describe('vision.models weights enums', () => {
     for (const name of names) expect(M.getModelWeights(M.getModelBuilder(name)), name).toBe(M.getModelWeights(name));
     expect(M.getModelBuilder('ResNet18')).toBe(M.resnet18);
     expect(() => M.getModelBuilder('resnet9')).toThrow(/Unknown model resnet9/);
-    expect(() => M.getWeight('Nope_Weights.X')).toThrow(/Unknown weights enum Nope_Weights/);
+    // torchvision 0.28: get_weight('Foo_Weights.X') -> ValueError "The weight enum 'Foo_Weights' for the specific method couldn't be
+    // retrieved."; get_weight('resnet50') -> ValueError "Invalid weight name provided: 'resnet50'."; get_weight('ResNet50_Weights.FOO')
+    // -> KeyError('FOO'); len(list_models(module=M.segmentation)), (module=M.detection), (module=M) -> 6, 12, 80 (ours: 80 of them
+    // ported, the quantized, video and optical-flow ones not); list_models(includ='x') -> TypeError
+    expect(() => M.getWeight('Nope_Weights.X')).toThrow(new RangeError("The weight enum 'Nope_Weights' for the specific method couldn't be retrieved."));
+    expect(() => M.getWeight('resnet50')).toThrow(new RangeError("Invalid weight name provided: 'resnet50'."));
+    expect(() => M.getWeight('ResNet50_Weights.FOO')).toThrow(KeyError);
+    expect(M.listModels({ module: M.segmentation })).toEqual(['deeplabv3_mobilenet_v3_large', 'deeplabv3_resnet101', 'deeplabv3_resnet50', 'fcn_resnet101', 'fcn_resnet50', 'lraspp_mobilenet_v3_large']);
+    expect([M.listModels({ module: M.detection }).length, M.listModels({ module: M }).length]).toEqual([12, 80]);
+    expect(() => M.listModels({ includ: 'x' } as never)).toThrow(TypeError);
   });
 
   // The table is generated from torchvision by scripts/make-vision-weights.py: checked where the venv has torchvision.

@@ -1,6 +1,6 @@
 // torchvision.models' registry: listModels, getModel, getModelWeights and getWeight, over every builder.
 import type * as torch from '../../index.js';
-import { describe } from '../../options.js';
+import { describe, readOptions } from '../../options.js';
 import * as alexnet from './alexnet.js';
 import * as convnext from './convnext.js';
 import * as densenet from './densenet.js';
@@ -39,13 +39,35 @@ function glob(pattern: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-export interface ListModelsOptions { include?: string | readonly string[] | null; exclude?: string | readonly string[] | null }
+export interface ListModelsOptions {
+  /** Only the builders of this namespace: vision.models (classification), vision.models.detection or vision.models.segmentation. */
+  module?: object | null;
+  include?: string | readonly string[] | null;
+  exclude?: string | readonly string[] | null;
+}
 
-/** The builders' names, sorted; `include`/`exclude` filter them with glob patterns, as torchvision's list_models. */
+// The namespace a builder belongs to, as torchvision's list_models(module) tells them apart by the builder's package.
+const CLASSIFICATION = {};
+const namespaceOf = (name: string): object => ([detection, segmentation] as object[]).find((m) => name in m) ?? CLASSIFICATION;
+// A namespace object is known by its functions (module wrappers need not be the same object): listModels is
+// vision.models' own, and detection and segmentation are known by one of their builders.
+function namespaceOption(module: unknown): object | null {
+  if (module == null) return null;
+  const has = (key: string, fn: unknown): boolean => typeof module === 'object' && (module as Record<string, unknown>)[key] === fn;
+  if (has('fasterrcnn_resnet50_fpn', detection.fasterrcnn_resnet50_fpn)) return detection;
+  if (has('fcn_resnet50', segmentation.fcn_resnet50)) return segmentation;
+  if (has('listModels', listModels)) return CLASSIFICATION;
+  throw new TypeError(`listModels: module must be vision.models, vision.models.detection or vision.models.segmentation, got ${describe(module)}`);
+}
+
+/** The builders' names, sorted; `module` keeps one namespace's, `include`/`exclude` filter them with glob patterns, as torchvision's list_models. */
 export function listModels(options: ListModelsOptions = {}): string[] {
+  const o = readOptions('listModels', options, ['module', 'include', 'exclude']) as ListModelsOptions;
+  const module = namespaceOption(o.module);
   const patterns = (p: string | readonly string[] | null | undefined): RegExp[] => (p == null ? [] : (typeof p === 'string' ? [p] : [...p]).map(glob));
-  const include = patterns(options.include), exclude = patterns(options.exclude);
+  const include = patterns(o.include), exclude = patterns(o.exclude);
   return [...BUILDERS.keys()].sort()
+    .filter((n) => module === null || namespaceOf(n) === module)
     .filter((n) => include.length === 0 || include.some((r) => r.test(n)))
     .filter((n) => !exclude.some((r) => r.test(n)));
 }
@@ -76,9 +98,11 @@ export function getModelWeights(name: string | ((options?: never) => torch.nn.Mo
 
 /** A weights entry by its full name ('ResNet50_Weights.IMAGENET1K_V2', or '.DEFAULT'). */
 export function getWeight(name: string): AnyWeights {
-  if (typeof name !== 'string' || !name.includes('.')) throw new TypeError(`getWeight: expected '<Enum>.<ENTRY>', got ${describe(name)}`);
+  if (typeof name !== 'string') throw new TypeError(`getWeight: expected '<Enum>.<ENTRY>', got ${describe(name)}`);
+  // Python's ValueErrors (RangeErrors here); an unknown entry is verify's KeyError
+  if (!name.includes('.')) throw new RangeError(`Invalid weight name provided: '${name}'.`);
   const [enumName] = name.split('.');
   const e = Object.values(WEIGHTS_BY_BUILDER).find((w) => w.enumName === enumName);
-  if (e === undefined) throw new RangeError(`Unknown weights enum ${enumName}`);
+  if (e === undefined) throw new RangeError(`The weight enum '${enumName}' for the specific method couldn't be retrieved.`);
   return e.verify(name)!;
 }

@@ -6,6 +6,7 @@ import * as torch from '../../index.js';
 import { loadStateDictFromUrl } from '../../hub.js';
 import { describe } from '../../options.js';
 import { warn } from '../../warnings.js';
+import { KeyError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import { ImageClassification, ObjectDetection, SemanticSegmentation } from '../transforms/presets.js';
 import type { InterpolationMode } from '../transforms/functional.js';
@@ -133,7 +134,7 @@ function makeWeightsEnum<N extends string, P extends WeightsTransforms>(row: { n
     if (typeof obj !== 'string') throw new TypeError(`${row.name}: expected a weights entry or its name, got ${describe(obj)}`);
     const name = obj.startsWith(`${row.name}.`) ? obj.slice(row.name.length + 1) : obj;
     const w = name === 'DEFAULT' ? byName.get(row.default) : byName.get(name);
-    if (w === undefined) throw new RangeError(`${row.name} has no entry '${name}' (it has ${[...byName.keys(), 'DEFAULT'].join(', ')})`);
+    if (w === undefined) throw new KeyError(`${row.name} has no entry '${name}' (it has ${[...byName.keys(), 'DEFAULT'].join(', ')})`); // Python: KeyError('FOO')
     return w;
   };
   return Object.freeze(enumObject) as WeightsEnum<N, P>;

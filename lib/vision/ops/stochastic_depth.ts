@@ -1,6 +1,7 @@
 // torchvision.ops.stochastic_depth (Huang et al., 2016): drops whole residual branches at random in training.
 import * as torch from '../../index.js';
 import type { Tensor } from '../../tensor.js';
+import { pyFloat } from '../../print.js';
 
 /** torchvision's stochastic_depth: zeroes the input per row ('row') or entirely ('batch') with probability p, scaling the rest by 1/(1-p). */
 export function stochasticDepth(input: Tensor, p: number, mode: 'row' | 'batch', training = true): Tensor {
@@ -18,5 +19,5 @@ export function stochasticDepth(input: Tensor, p: number, mode: 'row' | 'batch',
 export class StochasticDepth extends torch.nn.Module {
   constructor(readonly p: number, readonly mode: 'row' | 'batch') { super(); }
   override forward(input: Tensor): Tensor { return stochasticDepth(input, this.p, this.mode, this.training); }
-  override extraRepr(): string { return `p=${this.p}, mode=${this.mode}`; }
+  override extraRepr(): string { return `p=${pyFloat(this.p)}, mode=${this.mode}`; } // p is a float in Python's models (p=0.0)
 }
