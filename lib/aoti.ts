@@ -3,12 +3,13 @@
 // AOTIModelPackageLoader (native/src/aoti.cc). `torch.aoti.loadPackage(path)` mirrors Python's
 // torch._inductor.aoti_load_package: a callable whose inputs and outputs keep the exported program's
 // structure, read from the package's pytree call spec (a single tensor, a tuple as an array, a dict as an object).
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { native, type Handle } from './native.js';
 import { Tensor, isTensor, handleOfTensor } from './tensor.js';
 import { readOptions, describe } from './options.js';
 import { __version__ } from './runtime.js';
+import { ZipIndexError, entryDataOffset, readIndexed, readZipIndex } from './zip_index.js';
 
 interface AotiNative {
   aotiLoad(path: string, modelName: string, runSingleThreaded: boolean, deviceIndex: number): object;
@@ -254,13 +255,6 @@ function rename(e: unknown, fn: string): unknown {
   return e;
 }
 
-const SIG_EOCD = 0x06054b50;
-const SIG_EOCD64_LOCATOR = 0x07064b50;
-const SIG_EOCD64 = 0x06064b50;
-const SIG_CENTRAL = 0x02014b50;
-const SIG_LOCAL = 0x04034b50;
-const U32_MAX = 0xffffffff;
-
 /**
  * Checks a .pt2 (a zip) before libtorch opens it: the CRC-32 of every shared object (libtorch's zip
  * reader skips CRC checks, and the dynamic loader aborts the process on a damaged ELF file) and that
@@ -271,68 +265,29 @@ function packageProblem(path: string, modelName: string): string | null {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const read = (pos: number, n: number): Buffer => {
-      const b = Buffer.alloc(n);
-      if (pos < 0 || pos + n > size || readSync(fd, b, 0, n, pos) !== n) throw new RangeError(`the zip index points past the end of the file (${pos + n} > ${size} bytes)`);
-      return b;
-    };
-    // The end-of-central-directory record: in the last 22 + 65535 bytes (its comment may follow it).
-    const tailLength = Math.min(size, 22 + 0xffff);
-    const tail = read(size - tailLength, tailLength);
-    let eocd = -1;
-    for (let i = tailLength - 22; i >= 0; i--) if (tail.readUInt32LE(i) === SIG_EOCD) { eocd = i; break; }
-    if (eocd < 0) return 'not a zip archive (no end of central directory)';
-    let count = tail.readUInt16LE(eocd + 10);
-    let dirOffset = tail.readUInt32LE(eocd + 16);
-    if (dirOffset === U32_MAX || count === 0xffff) {
-      const locatorAt = size - tailLength + eocd - 20;
-      const locator = read(locatorAt, 20);
-      if (locator.readUInt32LE(0) !== SIG_EOCD64_LOCATOR) return 'a zip64 archive without its locator';
-      const eocd64 = read(Number(locator.readBigUInt64LE(8)), 56);
-      if (eocd64.readUInt32LE(0) !== SIG_EOCD64) return 'a damaged zip64 end of central directory';
-      count = Number(eocd64.readBigUInt64LE(32));
-      dirOffset = Number(eocd64.readBigUInt64LE(48));
-    }
-    let at = dirOffset;
     const models = new Set<string>();
-    for (let k = 0; k < count; k++) {
-      const h = read(at, 46);
-      if (h.readUInt32LE(0) !== SIG_CENTRAL) return 'a damaged zip central directory';
-      const [method, crc, nameLength, extraLength, commentLength] = [h.readUInt16LE(10), h.readUInt32LE(16), h.readUInt16LE(28), h.readUInt16LE(30), h.readUInt16LE(32)];
-      let [compressed, local] = [h.readUInt32LE(20), h.readUInt32LE(42)];
-      const uncompressed = h.readUInt32LE(24);
-      const name = read(at + 46, nameLength).toString('utf8');
-      // zip64: the real sizes and offset sit in extra field 0x0001, in this order, for each value that is 0xffffffff.
-      const extra = read(at + 46 + nameLength, extraLength);
-      for (let e = 0; e + 4 <= extra.length; e += 4 + extra.readUInt16LE(e + 2)) {
-        if (extra.readUInt16LE(e) !== 1) continue;
-        let v = e + 4;
-        const next = (): number => { const x = Number(extra.readBigUInt64LE(v)); v += 8; return x; };
-        if (uncompressed === U32_MAX) next();
-        if (compressed === U32_MAX) compressed = next();
-        if (local === U32_MAX) local = next();
-      }
-      at += 46 + nameLength + extraLength + commentLength;
+    for (const entry of readZipIndex(fd)) {
+      // libtorch matches the stored bytes, so they read as UTF-8 whatever the entry's flags say
+      const name = entry.nameBytes.toString('utf8');
       const model = /^[^/]+\/data\/aotinductor\/([^/]+)\//.exec(name)?.[1];
       if (model !== undefined) models.add(model);
       if (!name.endsWith('.so')) continue;
-      if (method !== 0) return `${name} is compressed (method ${method}); packages store their files`;
-      const lh = read(local, 30);
-      if (lh.readUInt32LE(0) !== SIG_LOCAL) return `${name}: damaged local header`;
-      let pos = local + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
+      if (entry.method !== 0) return `${name} is compressed (method ${entry.method}); packages store their files`;
+      let pos = entryDataOffset(fd, entry);
+      if (pos === null) return `${name}: damaged local header`;
       let value = 0;
-      for (let left = compressed; left > 0; ) {
+      for (let left = entry.compressedSize; left > 0; ) {
         const n = Math.min(left, 1 << 22);
-        value = crc32(read(pos, n), value);
+        value = crc32(readIndexed(fd, pos, n, size), value);
         pos += n;
         left -= n;
       }
-      if (value !== crc) return `${name} is damaged (CRC-32 ${value.toString(16)}, the archive says ${crc.toString(16)})`;
+      if (value !== entry.crc) return `${name} is damaged (CRC-32 ${value.toString(16)}, the archive says ${entry.crc.toString(16)})`;
     }
     if (!models.has(modelName)) return `the package has no model '${modelName}' (it has: ${[...models].join(', ') || 'none'})`;
     return null;
   } catch (e) {
-    return e instanceof RangeError ? e.message : `unreadable: ${String(e)}`;
+    return e instanceof RangeError || e instanceof ZipIndexError ? e.message : `unreadable: ${String(e)}`;
   } finally {
     closeSync(fd);
   }

@@ -2,7 +2,7 @@
 // synchronous, as in Python: a child Node process downloads (fetch, or a copy for file: URLs) into a
 // `.partial` file it renames when complete, while this thread waits; its progress goes to stderr.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, normalize, relative, resolve, isAbsolute } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -12,6 +12,7 @@ import type { PyArgs } from './nn/functional/_signature.js';
 import { expandUser, makeDirs } from './paths.js';
 import { load, type MapLocation } from './serialize.js';
 import { warn } from './warnings.js';
+import { ZipIndexError, entryDataOffset, readAt, readZipIndex, type ZipEntry } from './zip_index.js';
 
 // The downloader: ESM run with `node -e`, arguments url, dst, hashPrefix ('' for none), progress ('1'/'0'),
 // the path of cli-progress ('' when absent); it writes { ok, message } as JSON to fd 3.
@@ -193,87 +194,21 @@ export function loadStateDictFromUrl(url: string, ...args: PyArgs<[modelDir: str
 
 // ---- legacy zip checkpoints -------------------------------------------------------------------
 // Before PyTorch 1.6, torch.save wrote no zip, and checkpoints were published zipped: an archive of
-// the one saved file. Python's _is_legacy_zip_format / _legacy_zip_load read them; a minimal zip
-// reader here does the same (stored or deflated entries, zip64 sizes).
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  crc: number;
-  compressedSize: number;
-  size: number;
-  headerOffset: number;
-}
-
-function readAt(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, buf, done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return buf.subarray(0, done);
-}
-
-// The entry of a zip file that holds one (null: not a zip, as Python's zipfile.is_zipfile says, or another count).
-function onlyZipEntry(fd: number): ZipEntry | null {
-  const size = fstatSync(fd).size;
-  const tailStart = Math.max(0, size - (1 << 16) - 22);
-  const tail = readAt(fd, tailStart, size - tailStart);
-  const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0 || end + 22 > tail.length) return null;
-  let count = tail.readUInt16LE(end + 10);
-  let cdSize = tail.readUInt32LE(end + 12);
-  let cdOffset = tail.readUInt32LE(end + 16);
-  const locator = tailStart + end - 20;
-  if (locator >= 0) {
-    const loc = readAt(fd, locator, 20);
-    if (loc.length === 20 && loc.readUInt32LE(0) === 0x07064b50) {
-      const rec = readAt(fd, Number(loc.readBigUInt64LE(8)), 56);
-      if (rec.length === 56 && rec.readUInt32LE(0) === 0x06064b50) {
-        count = Number(rec.readBigUInt64LE(32));
-        cdSize = Number(rec.readBigUInt64LE(40));
-        cdOffset = Number(rec.readBigUInt64LE(48));
-      }
-    }
-  }
-  if (count !== 1) return null;
-  const cd = readAt(fd, cdOffset, cdSize);
-  if (cd.length < 46 || cd.readUInt32LE(0) !== 0x02014b50) return null;
-  const nameLength = cd.readUInt16LE(28);
-  const extraLength = cd.readUInt16LE(30);
-  const flags = cd.readUInt16LE(8);
-  const entry: ZipEntry = {
-    name: cd.subarray(46, 46 + nameLength).toString(flags & 0x800 ? 'utf8' : 'latin1'),
-    method: cd.readUInt16LE(10),
-    flags,
-    crc: cd.readUInt32LE(16),
-    compressedSize: cd.readUInt32LE(20),
-    size: cd.readUInt32LE(24),
-    headerOffset: cd.readUInt32LE(42),
-  };
-  // zip64: the 32-bit fields that overflowed are in extra field 0x0001, in this order
-  const extra = cd.subarray(46 + nameLength, 46 + nameLength + extraLength);
-  for (let at = 0; at + 4 <= extra.length; at += 4 + extra.readUInt16LE(at + 2)) {
-    if (extra.readUInt16LE(at) !== 1) continue;
-    let field = at + 4;
-    for (const key of ['size', 'compressedSize', 'headerOffset'] as const) {
-      if (entry[key] !== 0xffffffff || field + 8 > extra.length) continue;
-      entry[key] = Number(extra.readBigUInt64LE(field));
-      field += 8;
-    }
-  }
-  return entry;
-}
+// the one saved file. Python's _is_legacy_zip_format / _legacy_zip_load read them; zip_index.ts reads
+// the archive's index, and the one entry is extracted here (stored or deflated).
 
 // Python's _is_legacy_zip_format: a zip of exactly one entry, a file (not a directory).
 function legacyZipEntry(path: string): ZipEntry | null {
   const fd = openSync(path, 'r');
   try {
-    const entry = onlyZipEntry(fd);
-    return entry !== null && !entry.name.endsWith('/') ? entry : null;
+    const entries = readZipIndex(fd);
+    const first = entries.next();
+    const only = first.done || !entries.next().done ? null : first.value;
+    return only !== null && !only.name.endsWith('/') ? only : null;
+  } catch (e) {
+    // an unreadable index: not a zip, as Python's zipfile.is_zipfile says
+    if (e instanceof ZipIndexError || e instanceof RangeError) return null;
+    throw e;
   } finally {
     closeSync(fd);
   }
@@ -292,9 +227,8 @@ function extractZipEntry(path: string, entry: ZipEntry, dir: string): string {
   const fd = openSync(path, 'r');
   let data: Buffer;
   try {
-    const header = readAt(fd, entry.headerOffset, 30);
-    if (header.length < 30 || header.readUInt32LE(0) !== 0x04034b50) throw new Error(`${fn}: ${path}: Bad magic number for file header`);
-    const start = entry.headerOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    const start = localDataOffset(fd, entry);
+    if (start === null) throw new Error(`${fn}: ${path}: Bad magic number for file header`);
     const raw = readAt(fd, start, entry.compressedSize);
     if (entry.flags & 0x1) throw new Error(`${fn}: ${path}: File ${entry.name} is encrypted, password required for extraction`);
     if (entry.method === 0) data = raw;
@@ -307,4 +241,14 @@ function extractZipEntry(path: string, entry: ZipEntry, dir: string): string {
   makeDirs(dirname(out));
   writeFileSync(out, data);
   return join(dir, entry.name);
+}
+
+// A local header past the end of the file is as bad as one with the wrong signature (Python: "Bad magic number").
+function localDataOffset(fd: number, entry: ZipEntry): number | null {
+  try {
+    return entryDataOffset(fd, entry);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
 }
