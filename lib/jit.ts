@@ -237,8 +237,14 @@ export class ScriptModule extends Module {
   override dispose(): void {
     if (this.isDisposed) return;
     const modules = this.modules();
+    const parameters = this.parameters();
     super.dispose();
     for (const m of modules) if (m instanceof ScriptModule) jit.jitDispose(m.#h);
+    // the tensors the Parameters replaced, kept only to reserve their keys: freed with them
+    for (const p of parameters) {
+      madeFrom.get(p)?.original.dispose();
+      madeFrom.delete(p);
+    }
   }
 
   // ---- running -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { check, makeTensor, type Enc, type TensorEnc } from './golden-replay.js';
 
 const dir = new URL('./fixtures/jit/', import.meta.url).pathname;
@@ -31,6 +32,15 @@ describe('torch.jit.load: tied parameters and shared buffers (Tied: l2.weight = 
     expect(t.l1.weight).toBeInstanceOf(torch.nn.Parameter);
     expect(py.tied.sameBuffer).toBe(true);
     expect(t.c1.steps).toBe(t.c2.steps);
+  });
+
+  it('dispose frees every tensor the load made, the ones the Parameters replaced included, while the Parameters are held', () => {
+    const before = native.handleStats().tensors;
+    const t = load('parity_tied.pt');
+    const held = t.parameters(); // as an optimizer holds them
+    t.dispose();
+    expect(held.every((p) => p.isDisposed)).toBe(true);
+    expect(native.handleStats().tensors - before).toBe(0);
   });
 
   it('the one parameter gets the whole gradient (the sum of its three uses), as in Python', () => {
