@@ -400,12 +400,18 @@ function complexPart(v: unknown, imag: boolean): unknown {
 // Moves to the requested device/dtype and sets requiresGrad, as the factory's options ask.
 function finish(t: Tensor, options: TensorOptions, applyDtype: boolean): Tensor {
   let out = t;
-  if ((applyDtype && options.dtype !== undefined) || options.device !== undefined) {
-    out = aten('to', [t, { dtype: applyDtype ? (options.dtype ?? null) : null, device: options.device ?? null }]) as Tensor;
-    if (out !== t) t.dispose();
+  try {
+    if ((applyDtype && options.dtype !== undefined) || options.device !== undefined) {
+      out = aten('to', [t, { dtype: applyDtype ? (options.dtype ?? null) : null, device: options.device ?? null }]) as Tensor;
+      if (out !== t) t.dispose();
+    }
+    if (requiresGradOption(options, 'tensor')) out.requiresGrad_(true);
+    return out;
+  } catch (e) {
+    out.dispose(); // t is new here: a failed conversion or flag leaves nothing behind
+    if (!t.isDisposed) t.dispose();
+    throw e;
   }
-  if (requiresGradOption(options, 'tensor')) out.requiresGrad_(true);
-  return out;
 }
 
 // The options a factory takes: its ATen overloads', torchnode's own requiresGrad, and names (which

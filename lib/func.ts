@@ -7,7 +7,7 @@ import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js
 import type { Module } from './nn/module.js';
 import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateless.js';
 import { jacrev, positionsOf } from './func_reverse.js';
-import { vmap, type VmapRandomness } from './functional/control.js';
+import { vmap, vmapOwned, type VmapRandomness } from './functional/control.js';
 import { mapTree, sameStructure, treeLeaves, treeSpecRepr, withLeaves } from './pytree.js';
 import { refuseInsideFunctionalize } from './func_functionalize.js';
 
@@ -84,27 +84,46 @@ export function jvp(func: (...primals: never[]) => unknown, primals: readonly un
   const flatTangents = tensorList(tangents, 'tangents');
   return withFwdGradEnabled(true, () => dualLevel(() => {
     const duals = flatPrimals.map((p, i) => makeDual(p, flatTangents[i]!));
-    let result = (func as (...a: unknown[]) => unknown)(...(withLeaves(primals, duals) as unknown[]));
+    // Freed on the way out (handles only; what they view lives on in the results): the duals, and func's outputs
+    // that carry a tangent at this level (made from the duals here, not captured), unless aux returns them.
+    const temporaries: Tensor[] = [...duals];
     let aux: unknown;
-    if (hasAux) {
-      if (!(Array.isArray(result) && result.length === 2)) throw new Error(`${JVP}: output of function f should be a tuple: (output, aux) if has_aux is True`);
-      [result, aux] = result as [unknown, unknown];
+    try {
+      let result = (func as (...a: unknown[]) => unknown)(...(withLeaves(primals, duals) as unknown[]));
+      if (hasAux) {
+        if (!(Array.isArray(result) && result.length === 2)) throw new Error(`${JVP}: output of function f should be a tuple: (output, aux) if has_aux is True`);
+        [result, aux] = result as [unknown, unknown];
+      }
+      const outputs = treeLeaves(result);
+      if (outputs.length === 0 || (outputs.length === 1 && (outputs[0] === null || outputs[0] === undefined)))
+        throw new Error(`${JVP}: Expected f to be a function that has non-empty output (got output = ${describe(result)})`);
+      for (const o of outputs) if (!isTensor(o)) throw new Error(`${JVP}: expected f(*primals) to return only tensors, got unsupported type ${pyType(o)}`);
+      // at the outermost level (nothing given requires grad) the results carry no graph, as functorch's are unwrapped
+      const outer = flatPrimals.some((t) => t.requiresGrad) || flatTangents.some((t) => t.requiresGrad);
+      const unwrap = (t: Tensor): Tensor => {
+        if (outer) return t;
+        const detached = t.detach();
+        temporaries.push(t);
+        return detached;
+      };
+      const pairs = (outputs as Tensor[]).map((o) => {
+        const { primal, tangent } = unpackDual(o);
+        if (tangent !== null) {
+          temporaries.push(o);
+          return [unwrap(primal), unwrap(tangent)] as const;
+        }
+        if (strict) {
+          primal.dispose();
+          throw new Error('jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.');
+        }
+        return [unwrap(primal), zerosLike(primal)] as const;
+      });
+      const shaped = (k: 0 | 1): unknown => withLeaves(result, pairs.map((p) => p[k]));
+      return hasAux ? [shaped(0), shaped(1), aux] : [shaped(0), shaped(1)];
+    } finally {
+      const keep = new Set(treeLeaves(aux));
+      for (const t of temporaries) if (!keep.has(t)) t.dispose();
     }
-    const outputs = treeLeaves(result);
-    if (outputs.length === 0 || (outputs.length === 1 && (outputs[0] === null || outputs[0] === undefined)))
-      throw new Error(`${JVP}: Expected f to be a function that has non-empty output (got output = ${describe(result)})`);
-    for (const o of outputs) if (!isTensor(o)) throw new Error(`${JVP}: expected f(*primals) to return only tensors, got unsupported type ${pyType(o)}`);
-    // at the outermost level (nothing given requires grad) the results carry no graph, as functorch's are unwrapped
-    const outer = flatPrimals.some((t) => t.requiresGrad) || flatTangents.some((t) => t.requiresGrad);
-    const unwrap = (t: Tensor): Tensor => (outer ? t : t.detach());
-    const pairs = (outputs as Tensor[]).map((o) => {
-      const { primal, tangent } = unpackDual(o);
-      if (tangent !== null) return [unwrap(primal), unwrap(tangent)] as const;
-      if (strict) throw new Error('jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.');
-      return [unwrap(primal), zerosLike(primal)] as const;
-    });
-    const shaped = (k: 0 | 1): unknown => withLeaves(result, pairs.map((p) => p[k]));
-    return hasAux ? [shaped(0), shaped(1), aux] : [shaped(0), shaped(1)];
   }));
 }
 
@@ -172,8 +191,11 @@ export function jacfwd(func: (...args: never[]) => unknown, argnums: number | re
       const jacs = flat.map((p, i) => {
         const piece = moved.narrow(-1, offset, numels[i]!);
         offset += numels[i]!;
-        return piece.reshape([...outShape, ...p.shape]);
+        const jac = piece.reshape([...outShape, ...p.shape]);
+        if (piece !== jac) piece.dispose();
+        return jac;
       });
+      if (!jacs.includes(moved)) moved.dispose();
       const tree = withLeaves(primals, jacs) as unknown[];
       return Array.isArray(argnums) ? tree : tree[0];
     };
@@ -181,7 +203,12 @@ export function jacfwd(func: (...args: never[]) => unknown, argnums: number | re
       // nothing to push through vmap (Python fails here): zero Jacobians in the shapes of func's output
       const r = call(...primals);
       const out = hasAux ? (r as unknown[])[0] : r;
-      const result = mapTree(out, (o) => perInput(zeros([0, ...(o as Tensor).shape], { dtype: (o as Tensor).dtype })));
+      const result = mapTree(out, (o) => {
+        const empty = zeros([0, ...(o as Tensor).shape], { dtype: (o as Tensor).dtype });
+        const jac = perInput(empty);
+        if (!treeLeaves(jac).includes(empty)) empty.dispose();
+        return jac;
+      });
       return hasAux ? [result, (r as unknown[])[1]] : result;
     }
     // the standard basis: row k is one-hot at element k of the concatenated differentiated leaves
@@ -189,21 +216,41 @@ export function jacfwd(func: (...args: never[]) => unknown, argnums: number | re
     const flatBasis = flat.map((p, i) => {
       const n = numels[i]!;
       const b = p.newZeros([total, n]);
-      if (n > 0) b.narrow(0, offset, n).diagonal().fill_(1);
+      if (n > 0) {
+        const block = b.narrow(0, offset, n);
+        const diagonal = block.diagonal();
+        diagonal.fill_(1);
+        diagonal.dispose();
+        block.dispose();
+      }
       offset += n;
-      return b.reshape([total, ...p.shape]);
+      const basis = b.reshape([total, ...p.shape]);
+      if (basis !== b) b.dispose();
+      return basis;
     });
+    // internal temporaries are freed at once: the basis, jvp's outputs (the tangents once vmap stacked them), the stacked Jacobians
     const pushJvp = (basis: unknown[]): unknown => {
       const r = jvp(call, primals, basis, { hasAux });
+      const tangents = treeLeaves(r[1]) as Tensor[];
+      for (const t of tangents) vmapOwned.add(t);
+      for (const p of treeLeaves(r[0]) as Tensor[]) if (!tangents.includes(p) && !treeLeaves(r[2]).includes(p)) p.dispose();
       if (!hasAux) return r[1];
       for (const a of treeLeaves(r[2])) if (!isTensor(a)) throw new Error(`Expected tensors, got unsupported type ${pyType(a)}`);
       return [r[1], r[2]];
     };
-    const pushed = vmap(pushJvp, { randomness })(withLeaves(primals, flatBasis) as unknown[]);
+    let pushed: unknown;
+    try {
+      pushed = vmap(pushJvp, { randomness })(withLeaves(primals, flatBasis) as unknown[]);
+    } finally {
+      for (const b of flatBasis) b.dispose();
+    }
     const jacOut = hasAux ? (pushed as unknown[])[0] : pushed;
     const result = mapTree(jacOut, (o) => perInput(o as Tensor));
     // aux was computed once per basis row: the first row's is func's own, as Python takes
-    return hasAux ? [result, mapTree((pushed as unknown[])[1], (a) => (a as Tensor).select(0, 0))] : result;
+    const auxOut = hasAux ? mapTree((pushed as unknown[])[1], (a) => (a as Tensor).select(0, 0)) : undefined;
+    const returned = new Set([...treeLeaves(result), ...treeLeaves(auxOut)]);
+    for (const t of treeLeaves(pushed) as Tensor[]) if (!returned.has(t)) t.dispose();
+    return hasAux ? [result, auxOut] : result;
   };
 }
 
@@ -211,6 +258,11 @@ export function jacfwd(func: (...args: never[]) => unknown, argnums: number | re
 export function hessian(func: (...args: never[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => unknown {
   const inner = jacfwd(jacrev(func, argnums) as (...args: unknown[]) => unknown, argnums);
   // jacrev keeps its graph for jacfwd's tangents; at the outermost level the result is detached, as functorch's
-  const detached = (v: unknown): unknown => mapTree(v, (t) => (isTensor(t) ? t.detach() : t));
+  const detached = (v: unknown): unknown => mapTree(v, (t) => {
+    if (!isTensor(t)) return t;
+    const d = t.detach();
+    if (d !== t) t.dispose();
+    return d;
+  });
   return (...args: unknown[]) => (treeLeaves(args).some((a) => isTensor(a) && a.requiresGrad) ? inner(...args) : detached(inner(...args)));
 }

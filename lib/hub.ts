@@ -2,7 +2,7 @@
 // synchronous, as in Python: a child Node process downloads (fetch, or a copy for file: URLs) into a
 // `.partial` file it renames when complete, while this thread waits; its progress goes to stderr.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, normalize, relative, resolve, isAbsolute } from 'node:path';
 import { crc32, inflateRawSync } from 'node:zlib';
@@ -229,10 +229,11 @@ function extractZipEntry(path: string, entry: ZipEntry, dir: string): string {
   try {
     const start = localDataOffset(fd, entry);
     if (start === null) throw new Error(`${fn}: ${path}: Bad magic number for file header`);
-    const raw = readAt(fd, start, entry.compressedSize);
+    // never more than the file holds, nor inflated past the size the index gives (a zip bomb stops there)
+    const raw = readAt(fd, start, Math.max(0, Math.min(entry.compressedSize, fstatSync(fd).size - start)));
     if (entry.flags & 0x1) throw new Error(`${fn}: ${path}: File ${entry.name} is encrypted, password required for extraction`);
     if (entry.method === 0) data = raw;
-    else if (entry.method === 8) data = inflateRawSync(raw);
+    else if (entry.method === 8) data = inflateBounded(raw, entry.size, `${fn}: ${path}: Bad CRC-32 for file ${entry.name}`);
     else throw new Error(`${fn}: ${path}: compression method ${entry.method} of ${entry.name} is not supported (only stored and deflated entries are)`);
   } finally {
     closeSync(fd);
@@ -241,6 +242,15 @@ function extractZipEntry(path: string, entry: ZipEntry, dir: string): string {
   makeDirs(dirname(out));
   writeFileSync(out, data);
   return join(dir, entry.name);
+}
+
+// Deflated data that inflates past `size` bytes fails as a bad CRC would, without inflating on.
+function inflateBounded(raw: Buffer, size: number, badCrc: string): Buffer {
+  try {
+    return inflateRawSync(raw, { maxOutputLength: Math.max(1, size) });
+  } catch (e) {
+    throw (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? new Error(badCrc) : e;
+  }
 }
 
 // A local header past the end of the file is as bad as one with the wrong signature (Python: "Bad magic number").

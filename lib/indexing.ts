@@ -99,11 +99,9 @@ function indexingTensorWithTensors(data: NestedArray<number | bigint | boolean |
 
 // Python's indexing_tensor_from_data for a NumPy array: uint8 (a mask) keeps its dtype, any other becomes int64 (fractions truncated).
 function indexingTensorFromTypedArray(data: ArrayBufferView, fn: string): Tensor {
+  const keepsDtype = data instanceof Uint8Array || data instanceof Uint8ClampedArray || data instanceof BigInt64Array; // a mask, or int64 already
   try {
-    const t = tensorFromData(data as TensorData);
-    if (isMask(t) || t.dtype === int64DType) return t;
-    t.dispose();
-    return tensorFromData(data as TensorData, { dtype: int64DType });
+    return tensorFromData(data as TensorData, keepsDtype ? {} : { dtype: int64DType }); // one conversion
   } catch (e) {
     throw renamed(e, 'tensor', fn);
   }
@@ -140,6 +138,7 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
     maskExtraDims += dims - 1;
   };
   const made: Tensor[] = []; // intermediate views and index tensors, disposed at the end
+  let ok = false;
   const step = (t: Tensor): Tensor => {
     if (result !== self) made.push(result);
     return (result = t);
@@ -208,9 +207,11 @@ function applyIndex(self: Tensor, items: IndexItem[], fn: string, finish: (view:
     const out = finish(result, advanced);
     if (result !== out) made.push(result);
     result = out;
+    ok = true;
     return out;
   } finally {
-    for (const t of made) if (t !== result && t !== self) t.dispose();
+    if (!ok && result !== self) made.push(result); // the view reached when an item failed
+    for (const t of made) if ((!ok || t !== result) && t !== self) t.dispose();
   }
 }
 

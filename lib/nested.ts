@@ -54,7 +54,12 @@ export function nestedTensor(tensorList: readonly (Tensor | TensorData)[], optio
       return t;
     });
     const nt = aten('_nested_tensor_from_tensor_list', [items, o.dtype ?? null, null, o.device ?? null, o.pinMemory ?? null]) as Tensor;
-    if (o.requiresGrad) nt.requiresGrad_(true);
+    try {
+      if (o.requiresGrad) nt.requiresGrad_(true);
+    } catch (e) {
+      nt.dispose(); // e.g. integer data: nothing is left behind
+      throw e;
+    }
     return nt;
   } finally {
     for (const t of made) t.dispose();

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
 
 const T = torch.tensor;
 const bad = (data: unknown): torch.TensorData => data as torch.TensorData;
@@ -252,5 +253,22 @@ describe('torch.tensor: tensors inside the data', () => {
     expect(() => T(bad([T(1.5)]), { dtype: torch.int32 })).toThrow('only integer tensors of a single element can be converted to an index');
     expect(() => T(bad([T(1.5)]), { dtype: torch.bool })).toThrow('only integer tensors of a single element can be converted to an index');
     expect(() => T(bad([T(300)]), { dtype: torch.int8 })).toThrow('value 300 cannot be converted to type int8 without overflow');
+  });
+});
+
+describe('torch.tensor errors leave no tensor behind', () => {
+  it('a dtype, device or requiresGrad refused after the data was read frees what was made', () => {
+    const c = torch.complex(torch.tensor(1.5), torch.tensor(2.5));
+    const calls: (() => unknown)[] = [
+      () => T(bad([c, 2]), { dtype: torch.complex64, requiresGrad: bad('x') as never }),
+      () => T(bad([c, 2]), { device: bad('meta:zz') as never }),
+      () => T([1, 2], { requiresGrad: true }),
+      () => torch.nested.nestedTensor([[1, 2], [3]], { requiresGrad: true }),
+    ];
+    for (const call of calls) {
+      const before = native.handleStats().tensors;
+      expect(call).toThrow();
+      expect(native.handleStats().tensors - before).toBe(0);
+    }
   });
 });

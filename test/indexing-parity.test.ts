@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import * as torch from '../lib/index.js';
+import { native } from '../lib/native.js';
 import { warningsOf } from './warnings-of.js';
 
 type Item = Parameters<torch.Tensor['index']>[number];
@@ -193,5 +194,20 @@ describe('indexing parity with Python 2.13', () => {
     expect(() => nt.index(':', 0)).toThrow(/Could not run 'aten::slice.Tensor' with arguments from the 'NestedTensorCPU' backend/);
     // y = nt.clone(); y[1] = 7.  ->  RuntimeError: Internal error: NestedTensorImpl doesn't support sizes. Please file an issue.
     expect(() => nt.clone().indexPut_([1], 7)).toThrow("indexPut_: Internal error: NestedTensorImpl doesn't support sizes. Please file an issue.");
+  });
+});
+
+describe('indexing errors leave no tensor behind', () => {
+  it('a bad item after select/slice views frees those views and the index tensors made so far', () => {
+    const x = torch.arange(24).reshape(2, 3, 4);
+    const calls: (() => unknown)[] = [
+      () => x.index(0, 9), () => x.index('1:2', 9), () => x.index(0, [9]), () => x.index(0, 'a'), () => x.index(0, 1.5),
+      () => x.index([1, 7], 1), () => x.indexPut_([0, [9]], 1),
+    ];
+    for (const call of calls) {
+      const before = native.handleStats().tensors;
+      expect(call).toThrow();
+      expect(native.handleStats().tensors - before).toBe(0);
+    }
   });
 });

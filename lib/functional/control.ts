@@ -160,6 +160,19 @@ const versionOf = (t: Tensor): number | null => {
   }
 };
 
+// Tensors a transform built on vmap (jacfwd) made for vmap to free once stacked, whatever the batch size.
+export const vmapOwned = new WeakSet<Tensor>();
+
+// The per-element outputs vmap may free once stacked: those fn made for one element, told apart from tensors it
+// returns from elsewhere (a captured tensor, an input, a module's buffer), which are the same object in every element.
+// Hence nothing fn returns is freed for a batch of one (unless marked in vmapOwned).
+function ownedOutputs(outLeaves: readonly unknown[][], inputLeaves: readonly unknown[], batch: number): Tensor[] {
+  const seen = new Map<Tensor, number>();
+  for (const leaves of outLeaves) for (const leaf of leaves) if (isTensor(leaf)) seen.set(leaf, (seen.get(leaf) ?? 0) + 1);
+  const inputs = new Set(inputLeaves);
+  return [...seen].filter(([t, n]) => vmapOwned.has(t) || (batch > 1 && n === 1 && !inputs.has(t))).map(([t]) => t);
+}
+
 /**
  * torch.vmap(fn, { inDims = 0, outDims = 0, randomness = 'error', chunkSize }) (or positionally
  * vmap(fn, inDims, outDims, randomness)): a function that maps fn over a dimension of its inputs.
@@ -210,47 +223,74 @@ export function vmap<A extends unknown[], R>(fn: (...args: A) => R, inDims?: Vma
     const batch = batchSizes[0]!;
     if (batch === 0) throw new RangeError(`vmap(${name}): a mapped dimension of size 0 has no element to call ${name} on; this eager vmap cannot infer the output`);
 
+    // Internal temporaries are freed at once (handles only: a view or the autograd graph keeps its own reference):
+    // the RNG states, the per-element slices (unless fn's output, kept as the result, is one), and the per-element
+    // outputs once stacked (see ownedOutputs).
     const saved = mode === 'error' || mode === 'same' ? getRngState() : null;
-    const watched = unbatchedTensors(inputLeaves, leafDims);
+    const slices: Tensor[] = [];
     const outputs: unknown[] = [];
-    for (let b = 0; b < batch; b++) {
-      if (mode === 'same' && b > 0) setRngState(saved!);
-      const sliced = withLeaves(args, inputLeaves.map((leaf, i) => (leafDims[i] === null ? leaf : (leaf as Tensor).select(leafDims[i]!, b)))) as A;
-      const before = mode === 'error' ? (b === 0 ? saved! : getRngState()) : null;
-      const versions = watched.map(([, t]) => versionOf(t));
-      outputs.push(fn(...sliced));
-      watched.forEach(([i, t], k) => {
-        if (versionOf(t) !== versions[k])
-          throw new Error(`vmap(${name}, ...): ${name} wrote in place to its input ${i} (flattened; a tensor of shape [${t.shape.join(', ')}]), which is not batched (its inDim is null). ` +
-            'This eager vmap runs fn once per batch element and cannot batch such a write; Python\'s vmap refuses it when batched values flow into it ' +
-            '("vmap: inplace arithmetic(self, *extra_args) is not possible because there exists a Tensor `other` in extra_args that has more elements than `self`", ' +
-            'or a broadcast-shape error). Please use out-of-place operators instead, or batch that input.');
-      });
-      if (before && !(aten('equal', [before, getRngState()]) as boolean))
-        throw new Error("vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap");
-    }
-
-    const first = outputs[0];
-    const outLeaves = outputs.map((o) => treeLeaves(o));
-    // Python's _unwrap_batched: for a lone tensor output, a one-element tuple of out_dims is its out_dim
-    const outSpecHere = isTensor(first) && Array.isArray(outSpec) && outSpec.length === 1 ? (outSpec[0] as VmapDims) : outSpec;
-    const outDimsOf = specLeaves(outSpecHere, first, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)})(<inputs>): outDims`);
-    const stacked = outLeaves[0]!.map((leaf, j) => {
-      const column = outLeaves.map((leaves) => {
-        if (leaves.length !== outLeaves[0]!.length) throw new Error(`vmap(${name}, ...): ${name} returned outputs of different structures for different batch elements`);
-        return leaves[j];
-      });
-      const d = outDimsOf[j];
-      if (d === null) {
-        if (!column.every((v) => sameValue(v, leaf))) throw new Error(`vmap(${name}, ...): ${name} can not return a BatchedTensor when outDim is null (its output ${j} differs between batch elements)`);
-        return leaf;
+    let result: R | undefined;
+    try {
+      const watched = unbatchedTensors(inputLeaves, leafDims);
+      for (let b = 0; b < batch; b++) {
+        if (mode === 'same' && b > 0) setRngState(saved!);
+        const sliced = withLeaves(args, inputLeaves.map((leaf, i) => {
+          if (leafDims[i] === null) return leaf;
+          const slice = (leaf as Tensor).select(leafDims[i]!, b);
+          slices.push(slice);
+          return slice;
+        })) as A;
+        const before = mode === 'error' ? (b === 0 ? saved! : getRngState()) : null;
+        try {
+          const versions = watched.map(([, t]) => versionOf(t));
+          outputs.push(fn(...sliced));
+          watched.forEach(([i, t], k) => {
+            if (versionOf(t) !== versions[k])
+              throw new Error(`vmap(${name}, ...): ${name} wrote in place to its input ${i} (flattened; a tensor of shape [${t.shape.join(', ')}]), which is not batched (its inDim is null). ` +
+                'This eager vmap runs fn once per batch element and cannot batch such a write; Python\'s vmap refuses it when batched values flow into it ' +
+                '("vmap: inplace arithmetic(self, *extra_args) is not possible because there exists a Tensor `other` in extra_args that has more elements than `self`", ' +
+                'or a broadcast-shape error). Please use out-of-place operators instead, or batch that input.');
+          });
+          if (before) {
+            const after = getRngState();
+            const same = aten('equal', [before, after]) as boolean;
+            after.dispose();
+            if (!same) throw new Error("vmap: called random operation while in randomness error mode. Please either use the 'same' or 'different' randomness flags on vmap or perform the randomness operation out of vmap");
+          }
+        } finally {
+          if (before && before !== saved) before.dispose();
+        }
       }
-      if (!column.every(isTensor)) throw new TypeError(`vmap(${name}, ...): ${name} must only return Tensors, got ${describe(column.find((v) => !isTensor(v)))}. Did you mean to set outDims to null for output?`);
-      if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`vmap(${name}, ..., outDims=${JSON.stringify(outSpec)}): outDims must be an int, null or an array of ints representing where in the outputs the vmapped dimension should appear.`);
-      const rank = (leaf as Tensor).dim() + 1;
-      return aten('stack', [column, normalizeDim(d, rank, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)}): outDim ${d} is out of range for an output of dimensionality ${rank - 1}`)]);
-    });
-    return withLeaves(first, stacked) as R;
+
+      const first = outputs[0];
+      const outLeaves = outputs.map((o) => treeLeaves(o));
+      // Python's _unwrap_batched: for a lone tensor output, a one-element tuple of out_dims is its out_dim
+      const outSpecHere = isTensor(first) && Array.isArray(outSpec) && outSpec.length === 1 ? (outSpec[0] as VmapDims) : outSpec;
+      const outDimsOf = specLeaves(outSpecHere, first, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)})(<inputs>): outDims`);
+      const stacked = outLeaves[0]!.map((leaf, j) => {
+        const column = outLeaves.map((leaves) => {
+          if (leaves.length !== outLeaves[0]!.length) throw new Error(`vmap(${name}, ...): ${name} returned outputs of different structures for different batch elements`);
+          return leaves[j];
+        });
+        const d = outDimsOf[j];
+        if (d === null) {
+          if (!column.every((v) => sameValue(v, leaf))) throw new Error(`vmap(${name}, ...): ${name} can not return a BatchedTensor when outDim is null (its output ${j} differs between batch elements)`);
+          return leaf;
+        }
+        if (!column.every(isTensor)) throw new TypeError(`vmap(${name}, ...): ${name} must only return Tensors, got ${describe(column.find((v) => !isTensor(v)))}. Did you mean to set outDims to null for output?`);
+        if (typeof d !== 'number' || !Number.isInteger(d)) throw new TypeError(`vmap(${name}, ..., outDims=${JSON.stringify(outSpec)}): outDims must be an int, null or an array of ints representing where in the outputs the vmapped dimension should appear.`);
+        const rank = (leaf as Tensor).dim() + 1;
+        return aten('stack', [column, normalizeDim(d, rank, () => `vmap(${name}, ..., outDims=${JSON.stringify(outSpec)}): outDim ${d} is out of range for an output of dimensionality ${rank - 1}`)]);
+      });
+      result = withLeaves(first, stacked) as R;
+      const kept = new Set(treeLeaves(result));
+      for (const t of ownedOutputs(outLeaves, inputLeaves, batch)) if (!kept.has(t)) t.dispose();
+      return result;
+    } finally {
+      saved?.dispose();
+      const kept = new Set(result === undefined ? [] : treeLeaves(result));
+      for (const s of slices) if (!kept.has(s)) s.dispose();
+    }
   };
   Object.defineProperty(mapped, 'name', { value: `vmap(${fnName(fn)})` });
   return mapped;
