@@ -104,11 +104,6 @@ function checkUrl(fn: string, url: unknown): string {
   throw new TypeError(`${fn}: '${url}' is not an http(s) or file URL`);
 }
 
-/**
- * Downloads `url` to the file `dst` (Python's torch.hub.download_url_to_file): into a `.partial` file
- * first, renamed when complete, so a failed download never leaves a broken `dst`. With `hashPrefix`,
- * the file's SHA-256 must start with it. Blocks until done; a progress bar on stderr when `progress`.
- */
 /** A failed download; `network`: the transfer failed (not the hash check or the disk). */
 class DownloadError extends Error {
   constructor(
@@ -119,6 +114,11 @@ class DownloadError extends Error {
   }
 }
 
+/**
+ * Downloads `url` to the file `dst` (Python's torch.hub.download_url_to_file): into a `.partial` file
+ * first, renamed when complete, so a failed download never leaves a broken `dst`. With `hashPrefix`,
+ * the file's SHA-256 must start with it. Blocks until done; a progress bar on stderr when `progress`.
+ */
 export function downloadUrlToFile(url: string, dst: string, ...args: PyArgs<[hashPrefix: string | null, progress: boolean], { hashPrefix?: string | null; progress?: boolean } | undefined>): void {
   const fn = 'torch.hub.downloadUrlToFile';
   const { hashPrefix = null, progress = true } = bindArgs(fn, args, ['hashPrefix', 'progress']) as { hashPrefix?: string | null; progress?: boolean };

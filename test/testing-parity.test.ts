@@ -8,17 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as torch from '../lib/index.js';
+import { errorOf as thrown } from './golden-replay.js';
 
 const ac = torch.testing.assertClose;
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('assertClose: ints beyond 2^53 are exact', () => {
   // >>> ac(2**62, 2**62+1)
