@@ -8,6 +8,7 @@ import { currentDualLevel, unpackDual } from './autograd_forward_ad.js';
 import { onesLike, zeros, zerosLike } from './creation.js';
 import { stack } from './generated/functions.js';
 import { refuseInsideFunctionalize } from './func_functionalize.js';
+import { recordCreated, type Disposable } from './scope.js';
 import { describe, pyTypeName, readOptions } from './options.js';
 import { mapTree, sameStructure, treeLeaves, treeSpecPprint } from './pytree.js';
 import { isTensor, type Tensor } from './tensor.js';
@@ -40,7 +41,13 @@ function differentiable(t: Tensor): Tensor {
   if (t.requiresGrad) return t.viewAs(t);
   return (hasTangent(t) ? t.clone() : t.detach()).requiresGrad_();
 }
-const hasTangent = (t: Tensor): boolean => currentDualLevel() >= 0 && unpackDual(t).tangent !== null;
+function hasTangent(t: Tensor): boolean {
+  if (currentDualLevel() < 0) return false;
+  const { primal, tangent } = unpackDual(t);
+  if (primal !== t) primal.dispose();
+  tangent?.dispose();
+  return tangent !== null;
+}
 
 interface Traced {
   output: unknown;
@@ -48,6 +55,15 @@ interface Traced {
   inputs: Tensor[];     // the differentiated leaves, as the function saw them
   shapes: unknown[];    // per differentiated argument, its structure (to rebuild the gradients)
   outer: boolean;       // an argument required grad or carried a tangent: results keep their graph
+  created: ReadonlySet<Disposable>; // the tensors func made (its outputs among them are ours to free once replaced)
+}
+
+// Frees what a transform made and does not return: the inputs' differentiable copies, and the tensors of func's
+// output and aux that func made (the transform returns detached ones instead, at the outermost level).
+function release(t: Traced, returned: unknown): void {
+  const keep = new Set(treeLeaves(returned));
+  for (const c of t.inputs) if (!keep.has(c)) c.dispose();
+  for (const o of [...treeLeaves(t.output), ...treeLeaves(t.aux)]) if (isTensor(o) && t.created.has(o) && !keep.has(o)) o.dispose();
 }
 
 function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux: boolean): Traced {
@@ -66,9 +82,19 @@ function trace(api: string, func: Fn, args: unknown[], argnums: Argnums, hasAux:
   });
   // the differentiated leaves in argnums' order
   const inputs = positions.flatMap((p) => leavesOf(called[p]));
-  const result = enableGrad(() => (func as (...a: unknown[]) => unknown)(...called));
-  if (hasAux && !(Array.isArray(result) && result.length === 2)) throw new Error(`${api}(f, ...): output of function f should be a tuple: (output, aux) if has_aux is True`);
-  return { output: hasAux ? (result as unknown[])[0] : result, aux: hasAux ? (result as unknown[])[1] : undefined, inputs, shapes: positions.map((p) => args[p]), outer };
+  let result: unknown, created: ReadonlySet<Disposable>;
+  try {
+    [result, created] = recordCreated(() => enableGrad(() => (func as (...a: unknown[]) => unknown)(...called)));
+  } catch (e) {
+    for (const c of inputs) c.dispose();
+    throw e;
+  }
+  const traced = { output: hasAux ? (result as unknown[])[0] : result, aux: hasAux ? (result as unknown[])[1] : undefined, inputs, shapes: positions.map((p) => args[p]), outer, created };
+  if (hasAux && !(Array.isArray(result) && result.length === 2)) {
+    release({ ...traced, output: result, aux: undefined }, undefined);
+    throw new Error(`${api}(f, ...): output of function f should be a tuple: (output, aux) if has_aux is True`);
+  }
+  return traced;
 }
 
 // Gradients of `outputs` (weighted by `cotangents`) with respect to the traced inputs; zeros where an input is unused.
@@ -79,7 +105,10 @@ function gradients(t: Traced, outputs: Tensor[], cotangents: Tensor[]): Tensor[]
     : autogradGrad(live.map(([o]) => o), t.inputs, { gradOutputs: live.map(([, c]) => c), createGraph: true, retainGraph: true, allowUnused: true });
   return grads.map((g, i) => {
     const value = g ?? zerosLike(t.inputs[i]!);
-    return t.outer ? value : value.detach();
+    if (t.outer) return value;
+    const detached = value.detach();
+    value.dispose();
+    return detached;
   });
 }
 
@@ -118,27 +147,38 @@ export interface GradTransformOptions {
 /** torch.func.gradAndValue(func, argnums = 0, { hasAux }): a function returning [gradients, func's value] (value [output, aux] with hasAux). */
 export function gradAndValue(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => [unknown, unknown] {
   const { hasAux = false } = readOptions('torch.func.gradAndValue', options, ['hasAux']) as GradTransformOptions;
-  return (...args: unknown[]) => {
-    const t = trace('grad_and_value', func, args, argnums, hasAux);
+  return (...args: unknown[]) => gradAndValueOf(func, args, argnums, hasAux, true) as [unknown, unknown];
+}
+
+// grad's and gradAndValue's work: [gradients, value] (value [output, aux] with hasAux); without withValue only the
+// gradients ([gradients, aux] with hasAux), so that func's output is freed rather than returned detached.
+function gradAndValueOf(func: Fn, args: unknown[], argnums: Argnums, hasAux: boolean, withValue: boolean): unknown {
+  const t = trace('grad_and_value', func, args, argnums, hasAux);
+  let result: unknown;
+  try {
     const out = t.output;
     if (!isTensor(out)) throw new TypeError(`grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got ${describe(out)}`);
     if (out.dim() !== 0)
       throw new RangeError(`grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with ${out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?`);
     if (out.dtype.isComplex) throw new Error(`grad can be implicitly created only for real scalar outputs but got ${String(out.dtype)}`);
-    const grads = structured(t, gradients(t, [out], [onesLike(out)]), argnums);
-    const value = finish(t, out);
-    return [grads, hasAux ? [value, finishAux(t)] : value];
-  };
+    const ones = onesLike(out);
+    const flat = gradients(t, [out], [ones]);
+    ones.dispose();
+    const grads = structured(t, flat, argnums);
+    if (withValue) {
+      const value = finish(t, out);
+      result = [grads, hasAux ? [value, finishAux(t)] : value];
+    } else result = hasAux ? [grads, finishAux(t)] : grads;
+    return result;
+  } finally {
+    release(t, result);
+  }
 }
 
 /** torch.func.grad(func, argnums = 0, { hasAux }): a function returning func's gradient ([gradient, aux] with hasAux). */
 export function grad(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => unknown {
-  const inner = gradAndValue(func, argnums, options);
-  const { hasAux = false } = options;
-  return (...args: unknown[]) => {
-    const [grads, value] = inner(...args);
-    return hasAux ? [grads, (value as unknown[])[1]] : grads;
-  };
+  const { hasAux = false } = readOptions('torch.func.grad', options, ['hasAux']) as GradTransformOptions;
+  return (...args: unknown[]) => gradAndValueOf(func, args, argnums, hasAux, false);
 }
 
 /**
@@ -153,7 +193,14 @@ export function vjp(func: Fn, ...primalsAndOptions: unknown[]): unknown[] {
   const { hasAux = false } = hasOptions ? (readOptions('torch.func.vjp', last, ['hasAux']) as GradTransformOptions) : {};
   const primals = hasOptions ? primalsAndOptions.slice(0, -1) : primalsAndOptions;
   const t = trace('vjp', func, primals, primals.map((_, i) => i), hasAux);
-  const outputs = tensorOutputs(t.output);
+  let outputs: Tensor[];
+  try {
+    outputs = tensorOutputs(t.output);
+  } catch (e) {
+    release(t, undefined);
+    throw e;
+  }
+  // the inputs' copies and func's outputs stay alive with vjpFn (its graph starts there), and go with it to the GC
   const vjpFn = (cotangents: unknown): unknown[] => {
     if (!sameStructure(cotangents, t.output))
       throw new Error(`Expected pytree structure of cotangents to be the same as pytree structure of outputs to the function. cotangents: ${treeSpecPprint(cotangents)}, primal output: ${treeSpecPprint(t.output)}`);
@@ -170,6 +217,17 @@ export function vjp(func: Fn, ...primalsAndOptions: unknown[]): unknown[] {
   return hasAux ? [output, vjpFn, finishAux(t)] : [output, vjpFn];
 }
 
+// A tensor of out's shape and dtype that is one at flat position k and zero elsewhere (a cotangent for jacrev's row k).
+function oneHot(out: Tensor, k: number): Tensor {
+  const cot = zerosLike(out);
+  const flat = cot.view(-1);
+  const element = flat.narrow(0, k, 1);
+  element.fill_(1);
+  element.dispose();
+  flat.dispose();
+  return cot;
+}
+
 /**
  * torch.func.jacrev(func, argnums = 0, { hasAux, chunkSize }): the Jacobian by reverse mode, one vjp per output
  * element; output shape then input shape, in the structure of func's output (a pytree) and of the arguments.
@@ -180,20 +238,32 @@ export function jacrev(func: Fn, argnums: Argnums = 0, options: GradTransformOpt
   if (!(chunkSize === null || chunkSize > 0)) throw new RangeError('jacrev: `chunk_size` should be greater than 0.');
   return (...args: unknown[]) => {
     const t = trace('jacrev', func, args, argnums, hasAux);
-    const perOutput = tensorOutputs(t.output).map((out) => {
-      // row k: the gradient of output element k, for every differentiated input
-      const rows: Tensor[][] = t.inputs.map(() => []);
-      for (let k = 0; k < out.numel(); k++) {
-        const cot = zerosLike(out).view(-1);
-        cot.narrow(0, k, 1).fill_(1);
-        gradients(t, [out], [cot.view(out.shape)]).forEach((g, j) => rows[j]!.push(g));
-      }
-      const jac = t.inputs.map((input, j) =>
-        rows[j]!.length === 0 ? zeros([...out.shape, ...input.shape], { dtype: input.dtype }) : stack(rows[j]!).reshape([...out.shape, ...input.shape]));
-      return structured(t, jac, argnums);
-    });
-    let k = 0;
-    const result = mapTree(t.output, () => perOutput[k++]);
-    return hasAux ? [result, finishAux(t)] : result;
+    let returned: unknown;
+    try {
+      const perOutput = tensorOutputs(t.output).map((out) => {
+        // row k: the gradient of output element k, for every differentiated input
+        const rows: Tensor[][] = t.inputs.map(() => []);
+        for (let k = 0; k < out.numel(); k++) {
+          const cot = oneHot(out, k);
+          gradients(t, [out], [cot]).forEach((g, j) => rows[j]!.push(g));
+          cot.dispose();
+        }
+        const jac = t.inputs.map((input, j) => {
+          if (rows[j]!.length === 0) return zeros([...out.shape, ...input.shape], { dtype: input.dtype });
+          const stacked = stack(rows[j]!);
+          for (const r of rows[j]!) r.dispose();
+          const shaped = stacked.reshape([...out.shape, ...input.shape]);
+          if (shaped !== stacked) stacked.dispose();
+          return shaped;
+        });
+        return structured(t, jac, argnums);
+      });
+      let k = 0;
+      const result = mapTree(t.output, () => perOutput[k++]);
+      returned = hasAux ? [result, finishAux(t)] : result;
+      return returned;
+    } finally {
+      release(t, returned);
+    }
   };
 }

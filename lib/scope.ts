@@ -122,6 +122,24 @@ export function tidy<T>(fn: () => T): T {
 }
 
 /**
+ * Runs fn and returns its result with the set of tensors it created (none disposed): a transform that replaces
+ * fn's outputs by detached ones frees the originals only when fn made them, never a tensor fn returned from elsewhere.
+ * The tensors stay recorded in the enclosing tidy scope, if any.
+ */
+export function recordCreated<T>(fn: () => T): [T, ReadonlySet<Disposable>] {
+  const outer = stacks.getStore() ?? [];
+  const scope = new Scope();
+  openScopes++;
+  try {
+    return [stacks.run([...outer, scope], fn), new Set(scope.tracked)];
+  } finally {
+    openScopes--;
+    const parent = outer[outer.length - 1];
+    if (parent) for (const t of scope.tracked) parent.tracked.push(t);
+  }
+}
+
+/**
  * Runs fn outside every tidy scope: the tensors it makes belong to whoever keeps them (the autograd graph,
  * for saved-tensors hooks), or to the GC.
  */
