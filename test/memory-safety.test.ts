@@ -143,6 +143,64 @@ describe('frombuffer', () => {
   });
 });
 
+describe('set_ and x.data = y over a frombuffer storage', () => {
+  it('a tensor set_ to (or given the data of) a frombuffer tensor throws once the buffer is detached', () => {
+    const data = new Float32Array([1, 2, 3, 4]);
+    const src = torch.frombuffer(data);
+    const viaSet = torch.empty(0).set_(src);
+    const viaData = torch.empty(0);
+    viaData.data = src;
+    expect(viaSet.sum().item()).toBe(10);
+    expect(viaData.sum().item()).toBe(10);
+    structuredClone(data.buffer, { transfer: [data.buffer] });
+    expect(() => viaSet.sum()).toThrow(/detached/);
+    expect(() => viaSet.fill_(1)).toThrow(/detached/);
+    expect(() => viaData.sum()).toThrow(/detached/);
+  });
+
+  it('set_ back to a plain storage stops the check', () => {
+    const t = torch.empty(0).set_(torch.frombuffer(new Float32Array([5, 6])));
+    t.set_(torch.ones(3));
+    expect(t.sum().item()).toBe(3);
+  });
+
+  // Python 2.13: y = torch.empty(0, dtype=torch.int64); y.set_(torch.arange(6.))
+  //   RuntimeError: Could not set tensor of type float to a tensor of type long int
+  // (the storage form set_(src, offset, size) is not checked there, nor here)
+  it('set_(source) refuses another dtype, as Python\'s method does', () => {
+    const x = torch.arange(6, { dtype: torch.float32 });
+    expect(() => torch.empty(0, { dtype: torch.int64 }).set_(x)).toThrow('Could not set tensor of type float to a tensor of type long int');
+    expect(() => torch.empty(0, { dtype: torch.bool }).set_(torch.tensor([3, 7], { dtype: torch.uint8 }))).toThrow('Could not set tensor of type unsigned char to a tensor of type bool');
+    expect(x.untypedStorage().nbytes()).toBe(24); // not grown
+    expect(torch.empty(0).set_(x, 2, [2]).tolist()).toEqual([2, 3]);
+  });
+});
+
+describe('shareMemory_ and shared TypedArrays', () => {
+  it('collecting a shared array of a tensor in shared memory does not abort; resize_ is an error there', () => {
+    const r = runChild(
+      `const x = torch.zeros(4); x.shareMemory_();
+       let a = x.toTypedArray({ share: true }); a[1] = 5; a = null;
+       for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 5)); torch.ones(1); }
+       console.log(x.sum().item());
+       try { x.resize_(100); console.log('resized'); } catch (e) { console.log(String(e.message)); }`,
+      { nodeFlags: ['--expose-gc'] },
+    );
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^5\n.*not resizable/);
+  });
+
+  it('shareMemory_ is refused while a shared array views the memory (the array would read freed memory)', () => {
+    const y = torch.ones(4);
+    const a = y.toTypedArray({ share: true }) as Float32Array;
+    expect(() => y.shareMemory_()).toThrow(/toTypedArray\(\{ share: true \}\)/);
+    expect(y.isShared()).toBe(false);
+    a[0] = 7;
+    expect(y.tolist()).toEqual([7, 1, 1, 1]);
+  });
+});
+
 describe('handles', () => {
   it('values that are not handles are TypeErrors, not crashes', () => {
     expect(() => native.shape(null as never)).toThrow(TypeError);

@@ -274,6 +274,11 @@ at::Tensor& LiveTensor(napi_env env, Box* b, const char* what) {
   return b->t;
 }
 
+void RefreshBorrowed(Box* b) {
+  b->borrowed = b->t.defined() && b->t.has_storage() &&
+                b->t.storage().unsafeGetStorageImpl()->_mutable_data_ptr_no_checks().get_deleter() == &DeleteBorrowed;
+}
+
 void DisposeBox(napi_env env, Box* b) {
   EnvState& s = *EnvStateOf(env);
   Empty(s, b);

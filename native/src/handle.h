@@ -115,6 +115,8 @@ at::Tensor& LiveTensor(napi_env env, Box* b, const char* what);
 // The tensor of a Box (or nullptr) when LiveTensor has nothing to check or report: callers whose
 // error label costs something to build (optimStep's "params[3]") build it only when this is null.
 inline at::Tensor* PlainLiveTensor(Box* b) { return b && b->t.defined() && !b->borrowed ? &b->t : nullptr; }
+// Recomputes b->borrowed after an op gave the handle's tensor another storage in place (set_, x.data = y).
+void RefreshBorrowed(Box* b);
 // Frees the tensor of a handle now (idempotent).
 void DisposeBox(napi_env env, Box* b);
 

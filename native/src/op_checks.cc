@@ -1416,6 +1416,14 @@ void CheckLogSoftmaxBackwardSizes(const Arguments& a) {
              " does not match " + Join(output.sizes()) + " (while checking arguments for log_softmax_backward)");
 }
 
+// x.set_(source): Python's method checks the dtypes (python_variable_methods.cpp); the kernel would reinterpret
+// the bytes and grow the source's storage to the new element size.
+void CheckSetSourceDtype(const Arguments& a) {
+  at::Tensor self = a.Tensor("self"), source = a.Tensor("source");
+  if (a.Has("storage_offset") || !self.defined() || !source.defined() || self.scalar_type() == source.scalar_type()) return;
+  ThrowError(std::string("Could not set tensor of type ") + std::string(source.dtype().name()) + " to a tensor of type " + std::string(self.dtype().name()));
+}
+
 struct CheckEntry {
   OpCheck check;
   const char* requiredArgument;  // the check applies to the overloads that have it (nullptr: all)
@@ -1430,6 +1438,7 @@ void Run(const c10::FunctionSchema& schema, const std::vector<c10::IValue>& stac
 const std::unordered_map<std::string, CheckEntry>& Checks() {
   static const auto* table = new std::unordered_map<std::string, CheckEntry>{
       {"aten::div", {Run<CheckTruncDivision>, "rounding_mode"}},
+      {"aten::set_", {Run<CheckSetSourceDtype>, "source"}},
       {"aten::div_", {Run<CheckTruncDivision>, "rounding_mode"}},
       {"aten::divide", {Run<CheckTruncDivision>, "rounding_mode"}},
       {"aten::divide_", {Run<CheckTruncDivision>, "rounding_mode"}},

@@ -823,6 +823,9 @@ Napi::Value RunOverload(Napi::Env env, const Overload& o, const Slots& slots, co
     guard.Restore();
     throw;
   }
+  // set_ and set_data may have given a written tensor an ArrayBuffer's storage (torch.frombuffer), or taken it away
+  for (size_t i : o.written)
+    if (Box* b = slots[i].IsEmpty() ? nullptr : BoxOf(env, slots[i])) RefreshBorrowed(b);
   if (stack.empty()) return env.Null();  // a schema that returns nothing: Python's None
   if (stack.size() == 1) return FromIValue(env, stack[0], &aliases);
   Napi::Array arr = Napi::Array::New(env, stack.size());

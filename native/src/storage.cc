@@ -60,10 +60,15 @@ Napi::Value ShareMemory(const Napi::CallbackInfo& info) {
   if (IsSharedStorage(storage)) return env.Undefined();
   // A frombuffer storage's DataPtr holds the JS ArrayBuffer: replacing it would lose that link.
   if (box->borrowed) ThrowError("a Tensor made by torch.frombuffer uses a JS ArrayBuffer's memory, which cannot move to shared memory");
+  // Such an array would go on reading the old memory, freed by the move.
+  if (SharedWithArrays(storage.unsafeGetStorageImpl()))
+    ThrowError("a TypedArray from toTypedArray({ share: true }) views this tensor's memory, which cannot move to shared memory while it lives");
   at::Storage shm(at::new_shm_fd_storage(storage.nbytes()));
   at::storage_copy(shm, storage);
   storage.set_data_ptr(std::move(shm.mutable_data_ptr()));
+  // A segment has no allocator to resize with (PyTorch 2.13 crashes on resize_ here): resize_ is an error instead.
   storage.unsafeGetStorageImpl()->set_allocator(shm.allocator());
+  storage.unsafeGetStorageImpl()->set_resizable(false);
   return env.Undefined();
 }
 

@@ -17,6 +17,7 @@
 #include "dtypes.h"
 #include "functionalize.h"
 #include "ops.h"
+#include "storage.h"
 
 namespace tn {
 namespace {
@@ -161,17 +162,27 @@ struct SharedArrayHolder {
       impl->set_resizable(false);
     }
   }
-  // May run on any thread and must not touch V8: only native bookkeeping.
+  // May run on any thread and must not touch V8: only native bookkeeping. A storage without an allocator
+  // (moved to shared memory since) cannot be resizable: c10 asserts, and this runs inside the GC.
   ~SharedArrayHolder() {
     c10::StorageImpl* impl = t.storage().unsafeGetStorageImpl();
     std::lock_guard<std::mutex> lock(g_sharedMutex);
     auto it = g_shared.find(impl);
     if (it != g_shared.end() && --it->second.arrays == 0) {
-      if (it->second.wasResizable) impl->set_resizable(true);
+      if (it->second.wasResizable && impl->allocator() != nullptr) impl->set_resizable(true);
       g_shared.erase(it);
     }
   }
 };
+
+}  // namespace
+
+bool SharedWithArrays(const c10::StorageImpl* impl) {
+  std::lock_guard<std::mutex> lock(g_sharedMutex);
+  return g_shared.count(const_cast<c10::StorageImpl*>(impl)) > 0;
+}
+
+namespace {
 
 // The tensor a shared array can view as is, or a TypeError naming why it cannot.
 void CheckShareable(const at::Tensor& t, c10::ScalarType holds) {
