@@ -20,6 +20,14 @@ function checkIndex(i: unknown, size: number, fn: string): number {
   return j;
 }
 
+// The byte an UntypedStorage stores for v: Python takes ints (and bools) and keeps their low byte; anything else is refused.
+function toByte(v: unknown, message: (what: string) => string): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return Number(BigInt.asUintN(8, v));
+  if (typeof v === 'number' && Number.isInteger(v)) return Number(BigInt.asUintN(8, BigInt(v)));
+  throw new Error(message(typeof v === 'number' ? 'float' : describe(v)));
+}
+
 /** torch.StorageBase: the base class of torch.UntypedStorage (Python's torch._C.StorageBase). */
 export class StorageBase {}
 
@@ -102,15 +110,17 @@ export class UntypedStorage extends StorageBase {
   get(i: number): number {
     return this.#bytes.index(checkIndex(i, this.size(), 'UntypedStorage.get')).item() as number;
   }
-  /** storage[i] = v (v wraps modulo 256, as Python). */
-  set(i: number, v: number): void {
-    this.#bytes.index(checkIndex(i, this.size(), 'UntypedStorage.set')).fill_(v);
+  /** storage[i] = v: an integer (or boolean), kept modulo 256 as Python (300 -> 44, -1 -> 255). */
+  set(i: number, v: number | boolean): void {
+    const byte = toByte(v, (what) => `can only set storage content with a int types, but got ${what} instead`);
+    this.#bytes.index(checkIndex(i, this.size(), 'UntypedStorage.set')).fill_(byte);
   }
   tolist(): number[] {
     return this.#bytes.tolist() as number[];
   }
-  fill_(v: number): this {
-    this.#bytes.fill_(v);
+  /** Every byte = v: an integer (or boolean), kept modulo 256 as Python. */
+  fill_(v: number | boolean | bigint): this {
+    this.#bytes.fill_(toByte(v, (what) => `fill_ expects int, but got ${what}`));
     return this;
   }
   /** Copies the bytes of another storage of the same size. */

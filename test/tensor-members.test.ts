@@ -343,3 +343,25 @@ describe('torch.asarray requiresGrad', () => {
     expect([e === b, b.requiresGrad]).toEqual([true, false]);
   });
 });
+
+// s = torch.UntypedStorage(2); s[0] = 300; s[1] = -1; s.tolist()  -> [44, 255]
+// s.fill_(-2); s.tolist() -> [254, 254];  s[0] = True -> [1, 254];  s.fill_(2**40) -> [0, 0]
+// s[0] = 1.5 -> RuntimeError: can only set storage content with a int types, but got float instead
+// s.fill_(1.5) -> RuntimeError: fill_ expects int, but got float
+describe('UntypedStorage writes', () => {
+  it('keep the low byte of an integer and refuse a float, as Python 2.13', () => {
+    const s = new torch.UntypedStorage(2);
+    s.set(0, 300);
+    s.set(1, -1);
+    expect(s.tolist()).toEqual([44, 255]);
+    s.fill_(-2);
+    expect(s.tolist()).toEqual([254, 254]);
+    s.set(0, true);
+    expect(s.tolist()).toEqual([1, 254]);
+    s.fill_(2 ** 40);
+    expect(s.tolist()).toEqual([0, 0]);
+    expect(() => s.set(0, 1.5)).toThrow('can only set storage content with a int types, but got float instead');
+    expect(() => s.fill_(1.5)).toThrow('fill_ expects int, but got float');
+    expect(s.tolist()).toEqual([0, 0]);
+  });
+});
