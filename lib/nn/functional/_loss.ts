@@ -505,10 +505,12 @@ export function tripletMarginWithDistanceLossImpl(anchor: Tensor, positive: Tens
   const loss = ops.clampMin(distPos.add(margin).sub(distNeg), 0);
   return reduceBy(fn, loss, reduction);
 }
+// Python's `f(a, b, c, *, ...)`: a fourth positional argument is a TypeError, not an option silently lost.
+const KEYWORD_ONLY_AFTER_3 = { count: 0, leading: 3 } as const;
 /** F.triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False, reduction='mean') */
-export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options: { distanceFunction?: DistanceFunction | null; margin?: number; swap?: boolean; reduction?: Reduction } = {}): Tensor {
+export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...options: [{ distanceFunction?: DistanceFunction | null; margin?: number; swap?: boolean; reduction?: Reduction }?]): Tensor {
   const fn = 'triplet_margin_with_distance_loss';
-  const a = bindArgs(fn, [options], ARGS.tripletMarginWithDistanceLoss) as Args<'tripletMarginWithDistanceLoss'>; // keyword-only in PyTorch
+  const a = bindArgs(fn, options, ARGS.tripletMarginWithDistanceLoss, KEYWORD_ONLY_AFTER_3) as Args<'tripletMarginWithDistanceLoss'>;
   const dist = a.distanceFunction ?? null;
   if (dist !== null && typeof dist !== 'function') throw new TypeError(`${fn}: distanceFunction must be a function or null, got ${describe(dist)}`);
   return tripletMarginWithDistanceLossImpl(
@@ -614,9 +616,9 @@ export function linearCrossEntropyImpl(
  * `options` (an nn.LinearCrossEntropyOptions) takes the chunked path, which never materialises the whole
  * logits; a call it cannot take (label smoothing, probability targets, out_features) warns and falls back.
  */
-export function linearCrossEntropy(input: Tensor, linearWeight: Tensor, target: Tensor, options: LinearCrossEntropyOptions = {}): Tensor {
+export function linearCrossEntropy(input: Tensor, linearWeight: Tensor, target: Tensor, ...options: [LinearCrossEntropyOptions?]): Tensor {
   const fn = 'linear_cross_entropy';
-  const a = bindArgs(fn, [options], ['linearBias', 'weight', 'reduction', 'ignoreIndex', 'labelSmoothing', 'options']) as Partial<Record<keyof LinearCrossEntropyOptions, unknown>>;
+  const a = bindArgs(fn, options, ['linearBias', 'weight', 'reduction', 'ignoreIndex', 'labelSmoothing', 'options'], KEYWORD_ONLY_AFTER_3) as Partial<Record<keyof LinearCrossEntropyOptions, unknown>>;
   const chunked = linearCrossEntropyOptionsArg(fn, a.options);
   const ignoreIndex = a.ignoreIndex === undefined || a.ignoreIndex === null ? null : intArg(fn, 'ignoreIndex', a.ignoreIndex, -100);
   return linearCrossEntropyImpl(

@@ -150,16 +150,17 @@ export function localResponseNormImpl(input: Tensor, size: number, alpha: number
 }
 
 /** F.normalize(input, p=2.0, dim=1, eps=1e-12, out=None) */
-export function normalize(input: Tensor, ...args: Call<[number, number, number, Tensor | null], { p?: number; dim?: number; eps?: number; out?: Tensor | null }>): Tensor {
+export function normalize(input: Tensor, ...args: Call<[number | 'fro' | 'nuc', number | number[] | null, number, Tensor | null], { p?: number | 'fro' | 'nuc'; dim?: number | number[] | null; eps?: number; out?: Tensor | null }>): Tensor {
   const fn = 'normalize';
   checkTensor(fn, input);
   const a = bindArgs(fn, args, ['p', 'dim', 'eps', 'out']);
-  const p = numArg(fn, 'p', a.p, 2);
-  const dim = numArg(fn, 'dim', a.dim, 1);
   const eps = numArg(fn, 'eps', a.eps, 1e-12);
   const out = optTensor(fn, 'out', a.out);
-  // norm(p, dim, keepdim) as Tensor.norm: linalg_vector_norm for a number p
-  const norm = aten('linalg_vector_norm', [input, p, [dim], true]) as Tensor;
+  // input.norm(p, dim, keepdim=True) as Python: linalg_vector_norm for a number p over one dim, Tensor.norm's rules otherwise
+  const simple = (a.p === undefined || typeof a.p === 'number') && (a.dim === undefined || typeof a.dim === 'number');
+  const norm = simple
+    ? (aten('linalg_vector_norm', [input, numArg(fn, 'p', a.p, 2), [numArg(fn, 'dim', a.dim, 1)], true]) as Tensor)
+    : input.norm(a.p === undefined ? 2 : (a.p as number | 'fro' | 'nuc'), a.dim === undefined ? 1 : (a.dim as number | number[] | null), true);
   if (out === null) return input.div(norm.clampMin(eps).expandAs(input));
   return aten('div', [input, norm.clampMin_(eps).expandAs(input), { out }]) as Tensor;
 }

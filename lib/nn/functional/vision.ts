@@ -78,11 +78,11 @@ function interpolateImpl(input: Tensor, size: unknown, scaleFactor: unknown, mod
   if (dim >= 1 && dim <= 3) {
     if (mode === 'nearest' || mode === 'nearest-exact') return aten(UPSAMPLE[mode + dim]!, [input, outputSize, scaleFactors]) as Tensor;
     if (mode === 'area') return aten(`adaptive_avg_pool${dim}d`, [input, outputSize]) as Tensor;
-    if (antialias && dim === 2) return aten(ANTIALIASED[mode]!, [input, outputSize, alignCorners, scaleFactors]) as Tensor;
     if (mode === 'lanczos' && dim === 2) {
       if (alignCorners) throw new RangeError('interpolate: Lanczos mode does not support align_corners=True');
-      throw new RangeError('interpolate: Lanczos mode requires antialias=True');
+      if (!antialias) throw new RangeError('interpolate: Lanczos mode requires antialias=True');
     }
+    if (antialias && dim === 2) return aten(ANTIALIASED[mode]!, [input, outputSize, alignCorners, scaleFactors]) as Tensor;
     const op = UPSAMPLE[mode + dim];
     if (op) return aten(op, [input, outputSize, alignCorners, scaleFactors]) as Tensor;
     if (NEEDS[mode]) throw new Error(`interpolate: Got ${input.dim()}D input, but ${mode} mode needs ${NEEDS[mode]} input`);
