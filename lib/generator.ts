@@ -25,7 +25,7 @@ export class Generator {
   }
   /** Seeds this generator; returns it, as PyTorch does. */
   manualSeed(seed: number | bigint): this {
-    native.generatorManualSeed(this.#h, seedValue(seed, 'Generator.manualSeed'));
+    native.generatorManualSeed(this.#h, seedValue(seed, 'Generator.manualSeed', true));
     return this;
   }
   /** Seeds from a non-deterministic source; returns the seed. */
@@ -43,6 +43,13 @@ export class Generator {
     native.generatorSetState(this.#h, toHandle(state, 'Generator.setState: state'));
     return this;
   }
+  /** Python's g.clone_state(): a new Generator on the same device with this one's state (seed included). */
+  cloneState(): Generator {
+    const g = new Generator(this.device);
+    const state = native.generatorGetState(this.#h) as Handle;
+    native.generatorSetState(g.#h, state);
+    return g;
+  }
 }
 
 /** The native handle of a Generator, for the generic call path. */
@@ -50,9 +57,16 @@ export function generatorHandle(g: Generator): Handle {
   return handleOfGenerator(g);
 }
 
-/** Checks a seed the way Python does (any int in [-2^63, 2^64)) and gives its 64 bits. */
-export function seedValue(seed: unknown, fn: string): bigint {
-  if (typeof seed === 'number' && !Number.isSafeInteger(seed)) throw new TypeError(`${fn}: seed must be an integer, got ${seed}`);
+/**
+ * Checks a seed the way Python does (any int in [-2^63, 2^64)) and gives its 64 bits. A float is truncated
+ * as torch.manual_seed's int(seed) does, except when strict (Generator.manual_seed takes ints only).
+ */
+export function seedValue(seed: unknown, fn: string, strict = false): bigint {
+  if (typeof seed === 'number' && !Number.isInteger(seed)) {
+    if (strict) throw new TypeError(`${fn}: seed must be an integer, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new RangeError(`${fn}: cannot convert float ${Number.isNaN(seed) ? 'NaN' : 'infinity'} to integer`);
+    seed = Math.trunc(seed);
+  }
   if (typeof seed !== 'number' && typeof seed !== 'bigint') throw new TypeError(`${fn}: seed must be an integer, got ${typeof seed}`);
   const big = BigInt(seed);
   if (big < -(2n ** 63n) || big >= 2n ** 64n) throw new RangeError(`${fn}: Overflow when unpacking long (${big})`);

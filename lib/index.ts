@@ -90,6 +90,8 @@ export { save, load, markIntKeys, PickledObject, type LoadOptions, type MapLocat
 export * as jit from './jit.js';
 export * as hub from './hub.js';
 export * as pyrandom from './pyrandom.js';
+/** torch.random: seeding, the CPU generator's state, and forkRng (Python's fork_rng). */
+export * as random from './random.js';
 export { aoti, _inductor, type AOTICompiledModel, type LoadPackageOptions } from './aoti.js';
 export { compile, compiler, _dynamo, OptimizedModule } from './compile.js';
 export type { CompileOptions } from './compile_options.js';

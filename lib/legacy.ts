@@ -26,12 +26,14 @@ export function legacyNew(dtype: DType, device: Device | DeviceLike, args: reado
     if (given != null && toDevice(given, fn).type !== type) throw new Error(`${fn}: legacy constructor expects device type: ${type} but device type: ${toDevice(given, fn).type} was passed`);
     args = args.slice(0, -1);
   }
-  if (args.length === 1 && args[0] instanceof Size) args = [...args[0]];  // torch.FloatTensor(torch.Size([2, 3])): sizes
-  if (args.length === 0) return aten('empty', [[0], { dtype, device }]) as Tensor;
-  if (args.every((a) => typeof a === 'number')) {
-    for (const n of args as number[])
-      if (!Number.isInteger(n) || n < 0) throw new TypeError(`${fn}: sizes must be non-negative integers, got ${describe(n)}; a float is data in a list: [${n}]`);
-    return aten('empty', [args, { dtype, device }]) as Tensor;
+  // torch.FloatTensor(torch.Size([2, 3])): sizes, torch.Size([]) a 0-d tensor; no arguments: shape [0].
+  const sizes = args.length === 1 && args[0] instanceof Size ? [...args[0]] : args.length === 0 ? [0] : args;
+  if (sizes.every((a) => typeof a === 'number')) {
+    for (const n of sizes as number[])
+      if (!Number.isInteger(n)) throw new TypeError(`${fn}: sizes must be integers, got ${describe(n)}; a float is data in a list: [${n}]`);
+    const negative = (sizes as number[]).find((n) => n < 0);
+    if (negative !== undefined) throw new Error(`${fn}: Trying to create tensor with negative dimension ${negative}: [${sizes.join(', ')}]`);
+    return aten('empty', [sizes, { dtype, device }]) as Tensor;
   }
   if (args.length === 1) {
     const data = args[0];

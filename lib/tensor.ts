@@ -48,6 +48,30 @@ export interface ToOptions {
 }
 /** The options of Tensor.to after its positional arguments. */
 export type ToFlags = Omit<ToOptions, 'dtype' | 'device'>;
+/** The options of the conversions x.float(), x.cpu(), ...: Python's memory_format keyword. */
+export interface ConvertOptions {
+  memoryFormat?: MemoryFormatLike;
+}
+/** x.cuda's options: Python's keywords device, non_blocking and memory_format. */
+export interface CudaOptions extends ConvertOptions {
+  device?: number | DeviceLike | null;
+  nonBlocking?: boolean;
+}
+
+/**
+ * x.float({ memoryFormat }) and the other conversions given arguments (name: Python's method name):
+ * only a trailing options object, as Python's methods take no positional argument.
+ */
+export function converted(t: Tensor, name: string, target: DType | 'cpu', args: ArrayLike<unknown>): Tensor {
+  const n = args.length;
+  if (n > 1 || (n === 1 && !isOptionsObject(args[0]) && args[0] !== undefined)) {
+    const given = isOptionsObject(args[n - 1]) ? n - 1 : n;
+    throw new TypeError(`${name}() takes 0 positional arguments but ${given} ${given === 1 ? 'was' : 'were'} given`);
+  }
+  if (args[0] === undefined) return t.to(target as DTypeLike);
+  const { memoryFormat } = readOptions(name, args[0], ['memoryFormat']);
+  return memoryFormat === undefined ? t.to(target as DTypeLike) : t.to(target as DTypeLike, { memoryFormat: memoryFormat as MemoryFormatLike });
+}
 
 let handleOf: (t: Tensor) => Handle;
 let isTensorObject: (v: unknown) => v is Tensor;
@@ -340,22 +364,23 @@ export class Tensor {
 
   // ---- Python properties over ATen ops ----------------------------------------------------
 
-  /** Dims reversed (Python's x.T). */
+  // aten::numpy_T, mT, matrix_H and mH: Python's own ops, with its errors for 1-d (and H's for n-d), its
+  // deprecation warnings and identity (or conj) for 0-d, and its grad_fn names.
+  /** Dims reversed (Python's x.T); warns, as Python does, on tensors that are not 2-d. */
   get T(): Tensor {
-    return aten('permute', [this, Array.from({ length: this.dim() }, (_, i) => this.dim() - 1 - i)]) as Tensor;
+    return aten('numpy_T', [this]) as Tensor;
   }
-  /** The last two dims transposed (x.mT). */
+  /** The last two dims transposed (x.mT); a 1-d tensor raises. */
   get mT(): Tensor {
-    return aten('transpose', [this, -2, -1]) as Tensor;
+    return aten('mT', [this]) as Tensor;
   }
-  /** Conjugate transpose of a matrix (x.H). */
+  /** Conjugate transpose of a matrix (x.H); other than 0-d or 2-d raises. */
   get H(): Tensor {
-    if (this.dim() !== 2) throw new RangeError(`H: tensor.H is only supported on matrices (2-D tensors). Got ${this.dim()}-D tensor.`);
-    return aten('adjoint', [this]) as Tensor;
+    return aten('matrix_H', [this]) as Tensor;
   }
-  /** Conjugate transpose of the last two dims (x.mH). */
+  /** Conjugate transpose of the last two dims (x.mH); a 1-d tensor raises. */
   get mH(): Tensor {
-    return aten('adjoint', [this]) as Tensor;
+    return aten('mH', [this]) as Tensor;
   }
   /** Dimension names (null for unnamed dims), as Python's x.names. */
   get names(): (string | null)[] {
@@ -431,42 +456,49 @@ export class Tensor {
     return callOp(opId('to.dtype_layout'), [this, opts]) as Tensor;
   }
 
-  cuda(device: number | DeviceLike = 'cuda'): Tensor {
-    return this.to(typeof device === 'number' ? `cuda:${device}` : device);
+  /**
+   * Python's x.cuda(device=None, non_blocking=False, memory_format=torch.preserve_format): the device (a
+   * CUDA device, its index, or null for the current one) then nonBlocking, positionally or as options,
+   * or all as options: x.cuda({ device, nonBlocking, memoryFormat }).
+   */
+  cuda(device?: number | DeviceLike | null | CudaOptions, nonBlocking?: boolean | ConvertOptions & { nonBlocking?: boolean }, options?: ConvertOptions & { nonBlocking?: boolean }): Tensor {
+    let dev: unknown = device;
+    let flags: Record<string, unknown> = {};
+    const args = [...arguments] as unknown[];
+    if (isOptionsObject(args[args.length - 1])) flags = readOptions('cuda', args.pop(), args.length === 0 ? ['device', 'nonBlocking', 'memoryFormat'] : args.length === 1 ? ['nonBlocking', 'memoryFormat'] : ['memoryFormat']);
+    if (args.length > 2) throw new TypeError(`cuda() takes from 0 to 2 positional arguments but ${args.length} were given`);
+    if (args.length === 0) dev = flags.device;
+    if (args.length === 2) {
+      if (typeof args[1] !== 'boolean') throw new TypeError(`cuda: nonBlocking must be a boolean, got ${describe(args[1])}`);
+      flags.nonBlocking = args[1];
+    }
+    delete flags.device;
+    const target = dev == null ? 'cuda' : typeof dev === 'number' ? `cuda:${dev}` : (dev as DeviceLike);
+    return this.to(target, flags as ToFlags);
   }
-  cpu(): Tensor {
-    return this.to('cpu');
-  }
-  float(): Tensor {
-    return this.to(float32);
-  }
-  double(): Tensor {
-    return this.to(float64);
-  }
-  half(): Tensor {
-    return this.to(float16);
-  }
-  bfloat16(): Tensor {
-    return this.to(bfloat16);
-  }
-  long(): Tensor {
-    return this.to(int64);
-  }
-  int(): Tensor {
-    return this.to(int32);
-  }
-  short(): Tensor {
-    return this.to(int16);
-  }
-  char(): Tensor {
-    return this.to(int8);
-  }
-  byte(): Tensor {
-    return this.to(uint8);
-  }
-  bool(): Tensor {
-    return this.to(boolDType);
-  }
+  // Python's conversions, each x.to(target) with an optional { memoryFormat } (installed from CONVERSIONS below).
+  /** x.to('cpu'). */
+  declare cpu: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.float32). */
+  declare float: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.float64). */
+  declare double: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.float16). */
+  declare half: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.bfloat16). */
+  declare bfloat16: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.int64). */
+  declare long: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.int32). */
+  declare int: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.int16). */
+  declare short: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.int8). */
+  declare char: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.uint8). */
+  declare byte: (options?: ConvertOptions) => Tensor;
+  /** x.to(torch.bool). */
+  declare bool: (options?: ConvertOptions) => Tensor;
 
   // ---- hot arithmetic (direct native bindings) --------------------------------------------
 
@@ -532,6 +564,15 @@ export class Tensor {
   }
 }
 
+// The conversion methods: the no-argument call (the hot one) is a single to(); options go through converted().
+const CONVERSIONS: Record<string, DType | 'cpu'> = { cpu: 'cpu', float: float32, double: float64, half: float16, bfloat16, long: int64, int: int32, short: int16, char: int8, byte: uint8, bool: boolDType };
+for (const [name, target] of Object.entries(CONVERSIONS)) {
+  const method = function (this: Tensor): Tensor {
+    return arguments.length === 0 ? this.to(target as DTypeLike) : converted(this, name, target, arguments);
+  };
+  Object.defineProperty(method, 'name', { value: name });
+  Object.defineProperty(Tensor.prototype, name, { value: method, writable: true, configurable: true });
+}
 
 const TWO_53 = 2n ** 53n;
 

@@ -12,7 +12,7 @@ import { native, type Handle } from '../native.js';
 import { UntypedStorage } from '../storage.js';
 import { nativeStream, type Stream } from '../stream.js';
 import { RemovableHandle } from '../hooks.js';
-import { handleOfTensor, Tensor } from '../tensor.js';
+import { converted, handleOfTensor, Tensor } from '../tensor.js';
 import { installMethods } from './args.js';
 import { tracerWarn } from '../jit_tracing.js';
 
@@ -53,6 +53,10 @@ declare module '../tensor.js' {
   interface Tensor {
     /** Python's x.type(): the legacy type string, e.g. 'torch.FloatTensor'. */
     type(): string;
+    /** Python's keyword form x.type(dtype=..., non_blocking=...); without dtype (or with null), the type string. */
+    type(options: { dtype: DTypeLike | TensorType | typeof LegacyTensor; nonBlocking?: boolean }): Tensor;
+    type(options: { dtype?: null; nonBlocking?: boolean }): string;
+    // Last: Parameters<Tensor['type']> (Module.type) reads the last overload.
     /** x.type(dtype) converts (x itself if it already is that type); a type string may name the device: 'torch.cuda.FloatTensor'. */
     type(dtype: DTypeLike | TensorType | typeof LegacyTensor, nonBlocking?: boolean | { nonBlocking?: boolean }): Tensor;
     /** A new tensor from data with this tensor's dtype and device unless the options say otherwise. */
@@ -76,10 +80,10 @@ declare module '../tensor.js' {
     map_(other: Tensor, fn: (a: number | boolean | bigint, b: number | boolean | bigint) => number | boolean | bigint): Tensor;
     /** x.map2_(a, b, fn): every element v of x becomes fn(v, a_i, b_i). */
     map2_(a: Tensor, b: Tensor, fn: (v: number | boolean | bigint, a: number | boolean | bigint, b: number | boolean | bigint) => number | boolean | bigint): Tensor;
-    /** x.to(torch.complex64). */
-    cfloat(): Tensor;
-    /** x.to(torch.complex128). */
-    cdouble(): Tensor;
+    /** x.to(torch.complex64); `{ memoryFormat }` as Python's memory_format. */
+    cfloat(options?: ConvertOptions): Tensor;
+    /** x.to(torch.complex128); `{ memoryFormat }` as Python's memory_format. */
+    cdouble(options?: ConvertOptions): Tensor;
     /** The address of the first element as a BigInt (0n for a tensor without memory). */
     dataPtr(): bigint;
     /** The same as dataPtr(). */
@@ -133,10 +137,13 @@ declare module '../tensor.js' {
 
 installMethods({
   type(this: Tensor, dtype?: unknown, nonBlocking?: unknown): string | Tensor {
-    if (dtype === undefined || isOptionsObject(dtype)) {
-      if (isOptionsObject(dtype)) readOptions('type', dtype, []);
-      return typeString(this);
+    // Python's type(dtype=None, non_blocking=False): both may come as options, x.type({ dtype, nonBlocking }).
+    if (isOptionsObject(dtype)) {
+      if (nonBlocking !== undefined) throw new TypeError(`type: expected no argument after the options object, got ${describe(nonBlocking)}`);
+      ({ dtype, nonBlocking } = readOptions('type', dtype, ['dtype', 'nonBlocking']));
+      if (dtype === null) dtype = undefined;
     }
+    if (dtype === undefined) return typeString(this);
     const nb = isOptionsObject(nonBlocking) ? (readOptions('type', nonBlocking, ['nonBlocking']).nonBlocking ?? false) : (nonBlocking ?? false);
     if (typeof nb !== 'boolean') throw new TypeError(`type: nonBlocking must be a boolean, got ${describe(nb)}`);
     const target = typeTarget(dtype);
@@ -318,10 +325,10 @@ installMethods({
     return mapElements(this, [a, b], fn, 'map2_');
   },
   cfloat(this: Tensor): Tensor {
-    return aten('to', [this, { dtype: complex64 }]) as Tensor;
+    return arguments.length === 0 ? (aten('to', [this, { dtype: complex64 }]) as Tensor) : converted(this, 'cfloat', complex64, arguments);
   },
   cdouble(this: Tensor): Tensor {
-    return aten('to', [this, { dtype: complex128 }]) as Tensor;
+    return arguments.length === 0 ? (aten('to', [this, { dtype: complex128 }]) as Tensor) : converted(this, 'cdouble', complex128, arguments);
   },
   dataPtr(this: Tensor): bigint {
     return native.dataPtr(handleOfTensor(this));
