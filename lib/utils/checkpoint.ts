@@ -17,6 +17,7 @@ import type { DType } from '../dtype.js';
 import { TorchError } from '../errors.js';
 import { Function, type FunctionCtx } from '../function.js';
 import { getRngState, setRngState } from '../generator.js';
+import { forkRng } from '../random.js';
 import { native, type Handle } from '../native.js';
 import { Module } from '../nn/module.js';
 import { overloadOf, type OpFunction } from '../ops.js';
@@ -305,16 +306,11 @@ function stashRng(args: readonly unknown[]): RngStash {
 // Python's fork_rng + set_rng_state: runs fn from the stashed state and puts the surrounding state back after.
 function withRng<T>(stash: RngStash | null, fn: () => T): T {
   if (stash === null) return fn();
-  const outer = untracked(() => ({ cpu: getRngState(), cuda: cudaStates(stash.cudaIds) }));
-  setRngState(stash.cpu);
-  setCudaStates(stash.cudaIds, stash.cudaStates);
-  try {
+  return forkRng({ devices: stash.cudaIds, deviceType: 'cuda' }, () => {
+    setRngState(stash.cpu);
+    setCudaStates(stash.cudaIds, stash.cudaStates);
     return fn();
-  } finally {
-    setRngState(outer.cpu);
-    setCudaStates(stash.cudaIds, outer.cuda);
-    outer.cpu.dispose();
-  }
+  });
 }
 
 // The autocast state of the forward (CPU, and CUDA where it is available), re-entered for the recomputation.
