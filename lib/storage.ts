@@ -134,6 +134,14 @@ export class UntypedStorage extends StorageBase {
   clone(): UntypedStorage {
     return UntypedStorage.of(this.#bytes.clone());
   }
+  /** This storage itself (Python's s.untyped()). */
+  untyped(): this {
+    return this;
+  }
+  /** This storage when it is on the CPU, else a CPU copy of its bytes. */
+  cpu(): UntypedStorage {
+    return this.device.type === 'cpu' ? this : UntypedStorage.of(this.#bytes.cpu());
+  }
   override toString(): string {
     return `[torch.storage.UntypedStorage(device=${this.device.toString()}) of size ${this.size()}]`;
   }
@@ -156,6 +164,10 @@ export class TypedStorage {
 
   constructor(sizeOrData: number | number[] = 0, options: TypedStorageOptions = {}) {
     warnTypedStorage();
+    if (wrapping) {
+      this.#elements = sizeOrData as unknown as Tensor;
+      return;
+    }
     const o = readOptions('TypedStorage', options, ['dtype', 'device']);
     const dtype = o.dtype === undefined ? toDType('float32', 'TypedStorage') : toDType(o.dtype as DTypeLike, 'TypedStorage');
     const device = o.device === undefined ? 'cpu' : toDevice(o.device as DeviceLike, 'TypedStorage');
@@ -166,6 +178,20 @@ export class TypedStorage {
       this.#elements = keep(tensor(sizeOrData, { dtype, device }));
     } else {
       throw new TypeError(`TypedStorage: expected a size or a list of values, got ${describe(sizeOrData)}`);
+    }
+  }
+  /** @internal x.storage(): t's whole storage read as elements of t's dtype (Python's deprecated TypedStorage). */
+  static of(t: Tensor): TypedStorage {
+    const bytes = new Tensor(native.storageBytes(handleOfTensor(t)));
+    const whole = bytes.narrow(0, 0, bytes.numel() - (bytes.numel() % t.dtype.itemsize));
+    const elements = keep(whole.view(t.dtype));
+    whole.dispose();
+    bytes.dispose();
+    wrapping = true;
+    try {
+      return new TypedStorage(elements as unknown as number);
+    } finally {
+      wrapping = false;
     }
   }
   get dtype(): DType {

@@ -365,3 +365,32 @@ describe('UntypedStorage writes', () => {
     expect(s.tolist()).toEqual([0, 0]);
   });
 });
+
+// x = torch.arange(6.)
+// torch.empty(0).set_(x.untyped_storage()) -> tensor([0., 1., 2., 3., 4., 5.])
+// torch.empty(0).set_(x.untyped_storage(), 2, (2,), (1,)) -> tensor([2., 3.]); without the stride the same
+// torch.empty(0, dtype=torch.float64).set_(x.untyped_storage()).tolist() -> [0.0078125, 32.00000762939453, 2048.0004920959473]
+// torch.empty(0, dtype=torch.int64).set_(x.storage())
+//   -> RuntimeError: Expected a Storage of type long int or an UntypedStorage, but got type Float for argument 1 'storage'
+// s = x.storage() -> TypedStorage, s.dtype torch.float32, s.size() 6, s[2] 2.0 (and the TypedStorage deprecation warning)
+// torch.empty(0).set_(x.storage(), 1, (3,)) -> tensor([1., 2., 3.]);  u = x.untyped_storage(): u.untyped() is u, u.cpu() is u
+// torch.empty(0).set_(torch.UntypedStorage(7)).shape -> torch.Size([1])
+describe('set_ with a storage, x.storage()', () => {
+  it('as Python 2.13', () => {
+    const x = torch.arange(6, { dtype: torch.float32 });
+    expect(torch.empty(0).set_(x.untypedStorage()).tolist()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(torch.empty(0).set_(x.untypedStorage(), 2, [2], [1]).tolist()).toEqual([2, 3]);
+    expect(torch.empty(0).set_(x.untypedStorage(), 2, [2]).tolist()).toEqual([2, 3]);
+    expect(torch.empty(0, { dtype: torch.float64 }).set_(x.untypedStorage()).tolist()).toEqual([0.0078125, 32.00000762939453, 2048.0004920959473]);
+    const s = x.storage();
+    expect([s instanceof torch.TypedStorage, s.dtype, s.size(), s.get(2)]).toEqual([true, torch.float32, 6, 2]);
+    expect(() => torch.empty(0, { dtype: torch.int64 }).set_(s)).toThrow(/Expected a Storage of type torch.int64 or an UntypedStorage, but got type torch.float32/);
+    expect(torch.empty(0).set_(s, 1, [3]).tolist()).toEqual([1, 2, 3]);
+    const u = x.untypedStorage();
+    expect([u.untyped() === u, u.cpu() === u]).toEqual([true, true]);
+    expect(torch.empty(0).set_(new torch.UntypedStorage(7)).shape).toEqual([1]);
+    const shared = torch.empty(0).set_(x.untypedStorage());
+    shared.fill_(9);
+    expect(x.tolist()).toEqual([9, 9, 9, 9, 9, 9]); // the same memory
+  });
+});

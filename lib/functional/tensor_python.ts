@@ -9,7 +9,7 @@ import { describe, isOptionsObject, readOptions } from '../options.js';
 import { complex128, complex64, MemoryFormat, strided } from '../dtype.js';
 import { legacyNew, Tensor as LegacyTensor, type LegacyArgs, type TensorType } from '../legacy.js';
 import { native, type Handle } from '../native.js';
-import { UntypedStorage } from '../storage.js';
+import { TypedStorage, UntypedStorage } from '../storage.js';
 import { nativeStream, type Stream } from '../stream.js';
 import { RemovableHandle } from '../hooks.js';
 import { converted, handleOfTensor, Tensor } from '../tensor.js';
@@ -110,6 +110,10 @@ declare module '../tensor.js' {
     registerPostAccumulateGradHook(fn: (tensor: Tensor) => void): RemovableHandle;
     /** The storage (memory) under the tensor. */
     untypedStorage(): UntypedStorage;
+    /** Python's deprecated x.storage(): the storage read as elements of x's dtype (warns once, as Python). */
+    storage(): TypedStorage;
+    /** x.set_(storage, storageOffset = 0, size?, stride?): x now views that storage (a TypedStorage of x's dtype, or an UntypedStorage). */
+    set_(source: UntypedStorage | TypedStorage, storageOffset?: number, size?: number[] | number, stride?: number[] | number): this;
     /** The dtype autograd casts a leaf's grad to (null: any); settable. Leaf tensors only. */
     gradDtype: DType | null;
     readonly isIpu: boolean;
@@ -134,6 +138,9 @@ declare module '../tensor.js' {
     readonly [Symbol.iterator]: () => Iterator<Tensor>;
   }
 }
+
+// The generated set_ (tensor sources), which the storage-aware set_ below calls.
+const setFromTensor = Tensor.prototype.set_ as (this: Tensor, ...args: unknown[]) => Tensor;
 
 installMethods({
   type(this: Tensor, dtype?: unknown, nonBlocking?: unknown): string | Tensor {
@@ -368,6 +375,18 @@ installMethods({
   },
   untypedStorage(this: Tensor): UntypedStorage {
     return UntypedStorage.of(this);
+  },
+  storage(this: Tensor): TypedStorage {
+    return TypedStorage.of(this);
+  },
+  set_(this: Tensor, source?: unknown, ...rest: unknown[]): Tensor {
+    if (!(source instanceof UntypedStorage || source instanceof TypedStorage)) return setFromTensor.call(this, source, ...rest);
+    // Python's set_(Storage, offset=0, size=None, stride=None): the storage's bytes as a source tensor, read in x's dtype
+    if (source instanceof TypedStorage && source.dtype !== this.dtype)
+      throw new Error(`set_: Expected a Storage of type ${this.dtype.toString()} or an UntypedStorage, but got type ${source.dtype.toString()} for argument 1 'storage'`);
+    const untyped = source.untyped();
+    const [offset = 0, size = [Math.floor(untyped.nbytes() / this.dtype.itemsize)], stride] = rest;
+    return setFromTensor.call(this, untyped.bytes, offset, size, ...(stride === undefined ? [] : [stride]));
   },
 } as unknown as Record<string | symbol, (this: Tensor, ...args: never[]) => unknown>);
 
