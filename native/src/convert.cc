@@ -312,7 +312,9 @@ Napi::Value AliasMap::Find(const at::Tensor& t) const {
   return Napi::Value();
 }
 
-Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const AliasMap* aliases) {
+Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const AliasMap* aliases, IValueLeaf leaf) {
+  if (leaf)
+    if (Napi::Value own = leaf(env, v); !own.IsEmpty()) return own;
   if (v.isTensor()) {
     const at::Tensor& t = v.toTensor();
     if (aliases && t.defined())
@@ -339,7 +341,7 @@ Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const AliasMap* alia
       items = v.toListRef().vec();
     }
     Napi::Array arr = Napi::Array::New(env, items.size());
-    for (size_t i = 0; i < items.size(); ++i) arr.Set(static_cast<uint32_t>(i), FromIValue(env, items[i], aliases));
+    for (size_t i = 0; i < items.size(); ++i) arr.Set(static_cast<uint32_t>(i), FromIValue(env, items[i], aliases, leaf));
     return arr;
   }
   if (v.isGenericDict()) {
@@ -350,7 +352,7 @@ Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const AliasMap* alia
       std::string key = k.isString() ? k.toStringRef() : k.isInt() ? std::to_string(k.toInt()) : "";
       if (!k.isString() && !k.isInt()) ThrowType("dict with keys of type " + k.tagKind() + " is not supported yet");
       // Defined, not assigned: a key '__proto__' is a key like any other.
-      obj.DefineProperty(Napi::PropertyDescriptor::Value(key, FromIValue(env, item.value(), aliases), napi_default_jsproperty));
+      obj.DefineProperty(Napi::PropertyDescriptor::Value(key, FromIValue(env, item.value(), aliases, leaf), napi_default_jsproperty));
     }
     return obj;
   }

@@ -36,6 +36,11 @@ struct AliasMap {
   c10::SmallVector<std::pair<const c10::TensorImpl*, Napi::Value>, 4> inputs;
   Napi::Value Find(const at::Tensor& t) const;  // empty when t is no input
 };
-Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const AliasMap* aliases);
+// A caller's own conversion of some values (TorchScript's modules and devices), tried on every value of a
+// result before the usual one; an empty Value leaves it to the usual one.
+using IValueLeaf = Napi::Value (*)(Napi::Env env, const c10::IValue& v);
+// A result as JS: tensors as handles (aliases: inputs returned as themselves), tuples and lists as
+// arrays, dicts as objects with their keys in order, devices as strings.
+Napi::Value FromIValue(Napi::Env env, const c10::IValue& v, const AliasMap* aliases, IValueLeaf leaf = nullptr);
 
 }  // namespace tn

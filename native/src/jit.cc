@@ -297,52 +297,18 @@ c10::IValue Infer(const Napi::Value& v) {
   ThrowType("cannot pass a value of type " + PyTypeName(v) + " to TorchScript");
 }
 
-// Whether a result holds a submodule or a device (which FromScript converts itself).
-bool HoldsScriptValue(const c10::IValue& v) {
-  if (v.isModule() || v.isDevice()) return true;
-  if (v.isTuple())
-    return std::any_of(v.toTupleRef().elements().begin(), v.toTupleRef().elements().end(), HoldsScriptValue);
-  if (v.isList()) {
-    for (const c10::IValue& item : v.toListRef())
-      if (HoldsScriptValue(item)) return true;
-    return false;
-  }
-  if (v.isGenericDict()) {
-    for (const auto& item : v.toGenericDict())
-      if (HoldsScriptValue(item.value())) return true;
-  }
-  return false;
+// FromScript's own values: a submodule becomes a ScriptModule handle, a device a { torchDevice: 'cpu' } object
+// without prototype (lib/jit.ts makes it a torch.device).
+Napi::Value ScriptLeaf(Napi::Env env, const c10::IValue& v) {
+  if (v.isModule()) return WrapModule(env, Module(v.toObject()));
+  if (!v.isDevice()) return Napi::Value();
+  Napi::Object o = env.Global().Get("Object").As<Napi::Object>().Get("create").As<Napi::Function>().Call({env.Null()}).As<Napi::Object>();
+  o.Set("torchDevice", v.toDevice().str());
+  return o;
 }
 
-// A result: a submodule becomes a ScriptModule handle, a device a { torchDevice: 'cpu' } object without
-// prototype (lib/jit.ts makes it a torch.device), everything else as the op results are.
-Napi::Value FromScript(Napi::Env env, const c10::IValue& v) {
-  if (!HoldsScriptValue(v)) return FromIValue(env, v, nullptr);
-  if (v.isModule()) return WrapModule(env, Module(v.toObject()));
-  if (v.isDevice()) {
-    Napi::Object o = env.Global().Get("Object").As<Napi::Object>().Get("create").As<Napi::Function>().Call({env.Null()}).As<Napi::Object>();
-    o.Set("torchDevice", v.toDevice().str());
-    return o;
-  }
-  if (v.isTuple() || v.isList()) {
-    std::vector<Napi::Value> items;
-    if (v.isTuple()) {
-      for (const c10::IValue& item : v.toTupleRef().elements()) items.push_back(FromScript(env, item));
-    } else {
-      for (const c10::IValue& item : v.toListRef()) items.push_back(FromScript(env, item));
-    }
-    return NewArray(env, items);
-  }
-  // a dict, as FromIValue makes it (keys in order, int keys as strings)
-  Napi::Object obj = Napi::Object::New(env);
-  for (const auto& item : v.toGenericDict()) {
-    const c10::IValue& k = item.key();
-    if (!k.isString() && !k.isInt()) ThrowType("dict with keys of type " + k.tagKind() + " is not supported yet");
-    std::string key = k.isString() ? k.toStringRef() : std::to_string(k.toInt());
-    obj.DefineProperty(Napi::PropertyDescriptor::Value(key, FromScript(env, item.value()), napi_default_jsproperty));
-  }
-  return obj;
-}
+// A result, as the op results are but for ScriptLeaf's values, at any depth.
+Napi::Value FromScript(Napi::Env env, const c10::IValue& v) { return FromIValue(env, v, nullptr, ScriptLeaf); }
 
 // A ScriptModule's method called while torch.jit.trace runs (a scripted submodule of a traced JS
 // module): recorded as one call of the method, as Python's tracer does (runAndInsertCall), then run
