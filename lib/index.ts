@@ -26,6 +26,7 @@ export { lobpcg, LobpcgWorker, type LobpcgOptions } from './functional/lobpcg.js
 export { Tensor, BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor, setDefaultTensorType, type TensorType, type LegacyTensorConstructor } from './legacy.js';
 export { StorageBase, TypedStorage, UntypedStorage, type StorageOptions, type TypedStorageOptions } from './storage.js';
 import './functional/tensor_python.js';
+import './functional/tensor_resize.js';
 export * from './generated/functions.js';
 export * as linalg from './namespaces/linalg.js';
 export * as nn from './nn/index.js';

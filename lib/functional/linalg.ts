@@ -44,6 +44,7 @@ export function cdist(x1: Tensor, x2: Tensor, p?: number | { p?: number; compute
   const o = bindArgs('cdist', [p, computeMode], ['p', 'computeMode']);
   const mode = (o.computeMode ?? 'use_mm_for_euclid_dist_if_necessary') as string;
   if (!(typeof mode === 'string' && mode in COMPUTE_MODES)) throw new RangeError(`cdist: ${String(mode)} is not a valid value for compute_mode`);
+  if (o.p === null) throw new TypeError("cdist(): argument 'p' (position 3) must be float, not null");
   return aten('cdist', [x1, x2, o.p ?? 2, COMPUTE_MODES[mode]]) as Tensor;
 }
 

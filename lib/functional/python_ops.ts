@@ -1,7 +1,6 @@
 // torch.norm and torch.numel as torch/functional.py writes them over ATen operators, and the Tensor
 // methods whose operator does not take `self` first (where, polygamma, norm, rename).
 import { type DTypeLike } from '../dtype.js';
-import { readOptions } from '../options.js';
 import { bindArgs } from './args.js';
 import { requireNamedTensors, version } from '../runtime.js';
 import { aten } from '../call.js';
@@ -15,24 +14,27 @@ export interface NormOptions {
   out?: Tensor | null;
 }
 
+/** Tensor.norm's options: torch.norm's without out. */
+export type TensorNormOptions = Omit<NormOptions, 'out'>;
+
 // The devices whose strided tensors take the linalg path (torch/functional.py's list; not MPS).
 const LINALG_NORM_DEVICES = new Set(['cpu', 'cuda', 'xpu', 'meta']);
 
 /**
- * torch.norm(input, p='fro', dim=null, keepdim=false, { dtype, out }), as torch/functional.py (2.x) does
+ * torch.norm(input, p='fro', dim=null, keepdim=false, out=null, dtype=null), as torch/functional.py (2.x) does
  * it: for strided tensors, vector norms through linalg.vector_norm and 'nuc' and matrix p through
  * matrix_norm; for the others (sparse), the older frobenius_norm, nuclear_norm and norm operators.
  */
-export function norm(input: Tensor, p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options: NormOptions = {}): Tensor {
-  const args = [p, dim, keepdim];
-  const found = args.find((a): a is NormOptions => typeof a === 'object' && a !== null && !Array.isArray(a)) ?? options;
-  const opts = readOptions('norm', found, ['p', 'dim', 'keepdim', 'dtype', 'out']) as NormOptions;
-  const pos = args.slice(0, args.indexOf(found as never) < 0 ? 3 : args.indexOf(found as never));
-  const pv = pos[0] === undefined ? (opts.p === undefined ? 'fro' : opts.p) : (pos[0] as NormOptions['p']);
-  const dv = (pos[1] as NormOptions['dim']) ?? opts.dim ?? null;
-  const kd = (pos[2] as boolean | undefined) ?? opts.keepdim ?? false;
-  const dtype = opts.dtype ?? null;
-  const out = opts.out ?? null;
+export function norm(input: Tensor, ...args: [p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, out?: Tensor | null | NormOptions, dtype?: DTypeLike | null | NormOptions, options?: NormOptions]): Tensor {
+  return normOf(input, bindArgs('norm', args, ['p', 'dim', 'keepdim', 'out', 'dtype']) as NormOptions);
+}
+
+function normOf(input: Tensor, a: NormOptions): Tensor {
+  const pv = a.p === undefined ? 'fro' : a.p;
+  const dv = a.dim ?? null;
+  const kd = a.keepdim ?? false;
+  const dtype = a.dtype ?? null;
+  const out = a.out ?? null;
   const withOut = (o: Record<string, unknown>): Record<string, unknown> => (out === null ? o : { ...o, out });
   const dims = dv === null ? null : typeof dv === 'number' ? [dv] : dv;
   if (input.layout.name === 'strided' && LINALG_NORM_DEVICES.has(input.device.type)) {
@@ -74,7 +76,7 @@ export function numel(input: Tensor): number {
 
 declare module '../tensor.js' {
   interface Tensor {
-    norm(p?: NormOptions['p'] | NormOptions, dim?: NormOptions['dim'] | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions): Tensor;
+    norm(p?: NormOptions['p'] | TensorNormOptions, dim?: NormOptions['dim'] | TensorNormOptions, keepdim?: boolean | TensorNormOptions, dtype?: DTypeLike | null | TensorNormOptions, options?: TensorNormOptions): Tensor;
     /** x.where(condition, y) is torch.where(condition, x, y). */
     where(condition: Tensor, other: Tensor | number | boolean): Tensor;
     where(condition: Tensor, options: { other: Tensor | number | boolean }): Tensor;
@@ -94,8 +96,9 @@ declare module '../tensor.js' {
 
 // Methods whose ATen operator does not take `self` first.
 const methods: Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
-  norm(this: Tensor, ...args: [NormOptions['p'] | NormOptions, NormOptions['dim'] | NormOptions, boolean | NormOptions, NormOptions]) {
-    return norm(this, ...args);
+  // Tensor.norm(p='fro', dim=None, keepdim=False, dtype=None): dtype 4th, no out (torch.norm's order differs)
+  norm(this: Tensor, ...args: unknown[]) {
+    return normOf(this, bindArgs('norm', args, ['p', 'dim', 'keepdim', 'dtype']) as NormOptions);
   },
   where(this: Tensor, ...args: unknown[]) {
     const { condition, other } = bindArgs('where', args, ['condition', 'other']);

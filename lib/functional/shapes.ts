@@ -102,6 +102,7 @@ export type TensordotDims = number | [number[], number[]] | [number, number] | T
 export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: TensordotDims; out?: Tensor | null }, options?: { out?: Tensor | null }): Tensor {
   checkArity('tensordot', arguments.length, 4);
   const o = bindArgs('tensordot', [dims, options], ['dims', 'out']);
+  if (o.dims === null) throw new Error('tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] containing two lists, but got dims=None');
   const d = o.dims ?? 2;
   let dimsA: number[];
   let dimsB: number[];
@@ -173,12 +174,17 @@ export function unravelIndex(indices: Tensor, shape: number | bigint | (number |
   const coefs = dims.map((_, i) => dims.slice(i + 1).reduce((a, b) => a * b, 1n));
   if (coefs.some((c) => c > 2n ** 63n - 1n)) throw new RangeError(`unravelIndex: the product of 'shape' (${dims.join(', ')}) overflows int64`);
   const longs = { dtype: int64, device: indices.device };
-  const coefT = tensor(BigInt64Array.from(coefs), longs);
-  const shapeT = tensor(BigInt64Array.from(dims), longs);
-  const unsq = aten('unsqueeze', [indices, -1]) as Tensor;
-  const q = aten('floor_divide', [unsq, coefT]) as Tensor;
-  const res = aten('remainder', [q, shapeT]) as Tensor;
-  for (const t of [coefT, shapeT, unsq, q]) t.dispose();
+  const temporaries: Tensor[] = [];
+  const made = (t: Tensor): Tensor => (temporaries.push(t), t);
+  let res: Tensor;
+  try {
+    const coefT = made(tensor(BigInt64Array.from(coefs), longs));
+    const shapeT = made(tensor(BigInt64Array.from(dims), longs));
+    const q = made(aten('floor_divide', [made(aten('unsqueeze', [indices, -1]) as Tensor), coefT]) as Tensor);
+    res = aten('remainder', [q, shapeT]) as Tensor;
+  } finally {
+    for (const t of temporaries) t.dispose();
+  }
   try {
     return aten('unbind', [res, -1]) as Tensor[];
   } finally {

@@ -40,10 +40,17 @@ export function stft(input: Tensor, ...args: unknown[]): Tensor {
     const extended = [...new Array<number>(Math.max(0, 3 - signalDim)).fill(1), ...input.shape];
     const pad = Math.floor(nFft / 2);
     const view = aten('view', [input, extended]) as Tensor;
-    const padded = aten('pad', [view, [pad, pad], o.padMode ?? 'reflect']) as Tensor;
-    signal = aten('view', [padded, padded.shape.slice(-signalDim)]) as Tensor;
-    view.dispose();
-    padded.dispose();
+    let padded: Tensor;
+    try {
+      padded = aten('pad', [view, [pad, pad], o.padMode ?? 'reflect']) as Tensor;
+    } finally {
+      view.dispose();
+    }
+    try {
+      signal = aten('view', [padded, padded.shape.slice(-signalDim)]) as Tensor;
+    } finally {
+      padded.dispose();
+    }
   }
   try {
     // The overload without center, named: the resolver would pick stft.center for these positionals.

@@ -379,8 +379,9 @@ installMethods({
   storage(this: Tensor): TypedStorage {
     return TypedStorage.of(this);
   },
-  set_(this: Tensor, source?: unknown, ...rest: unknown[]): Tensor {
-    if (!(source instanceof UntypedStorage || source instanceof TypedStorage)) return setFromTensor.call(this, source, ...rest);
+  set_(this: Tensor, ...args: unknown[]): Tensor {
+    const [source, ...rest] = args;
+    if (!(source instanceof UntypedStorage || source instanceof TypedStorage)) return setFromTensor.apply(this, args);
     // Python's set_(Storage, offset=0, size=None, stride=None): the storage's bytes as a source tensor, read in x's dtype
     if (source instanceof TypedStorage && source.dtype !== this.dtype)
       throw new Error(`set_: Expected a Storage of type ${this.dtype.toString()} or an UntypedStorage, but got type ${source.dtype.toString()} for argument 1 'storage'`);
