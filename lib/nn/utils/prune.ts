@@ -5,7 +5,7 @@ import { type Tensor, isTensor } from '../../tensor.js';
 import { onesLike, rand, randLike, zerosLike } from '../../creation.js';
 import * as ops from '../../generated/functions.js';
 import { norm } from '../../functional/python_ops.js';
-import { describe, isOptionsObject, readOptions } from '../../options.js';
+import { describe, isOptionsObject } from '../../options.js';
 import { keep } from '../../scope.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -13,6 +13,7 @@ import { parametersToVector } from './convert_parameters.js';
 import { HookRegistry, shapeEqual } from './_common.js';
 import { pyRound } from '../../libm.js';
 import { pySize } from '../../dtype.js';
+import { bind, pythonFunction, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
 
 type Rec = Record<string, unknown>;
 type IndexItem = Parameters<Tensor['index']>[number];
@@ -22,6 +23,10 @@ const pruningHooks = new HookRegistry<BasePruningMethod>();
 
 /** The kind of pruning a method does, which decides how a PruningContainer combines it with earlier masks. */
 export type PruningType = 'unstructured' | 'structured' | 'global';
+
+// Python's signatures, bound as Python binds a call (positionals, then one options object).
+const PRUNE = signature('prune', { t: REQUIRED, defaultMask: null, importanceScores: null });
+const METHOD_REMOVE = signature('remove', { module: REQUIRED });
 
 /** prune.BasePruningMethod: subclasses define computeMask(t, defaultMask) and PRUNING_TYPE. */
 export abstract class BasePruningMethod {
@@ -45,8 +50,10 @@ export abstract class BasePruningMethod {
     return mask.to({ dtype: orig.dtype }).mul(orig);
   }
 
-  /** `t` pruned by this method's mask (without touching any module). */
-  prune(t: Tensor, defaultMask: Tensor | null = null, importanceScores: Tensor | null = null): Tensor {
+  /** `t` pruned by this method's mask (without touching any module): prune(t, defaultMask = null, importanceScores = null). */
+  prune(...args: PyArgs<[t: Tensor, defaultMask: Tensor | null, importanceScores: Tensor | null], { t?: Tensor; defaultMask?: Tensor | null; importanceScores?: Tensor | null }>): Tensor {
+    const [t, defaultMask, scores] = bind(PRUNE, args) as [Tensor, Tensor | null, Tensor | null];
+    let importanceScores = scores;
     if (importanceScores !== null) {
       if (!shapeEqual(importanceScores.shape, t.shape))
         throw new Error(`importance_scores should have the same shape as tensor t, got ${pySize(importanceScores.shape)} vs ${pySize(t.shape)}`);
@@ -55,7 +62,8 @@ export abstract class BasePruningMethod {
   }
 
   /** Makes the pruning permanent: `name` becomes a parameter holding the pruned values; name_orig and name_mask go. */
-  remove(module: Module): void {
+  remove(...args: PyArgs<[module: Module], { module?: Module }>): void {
+    const [module] = bind(METHOD_REMOVE, args) as [Module];
     if (this._tensorName === null) throw new Error(`Module ${String(module)} has to be pruned before pruning can be removed`);
     const weight = this.applyMask(module);
     const m = module as unknown as Rec;
@@ -207,14 +215,40 @@ function channelMask(t: Tensor, dim: number, index: Tensor): Tensor {
   return mask;
 }
 
+type Opt<T> = { [K in keyof T]?: T[K] };
+interface AmountOption { amount: number }
+interface ScoresOption { importanceScores: Tensor | null }
+interface StructuredOptions extends AmountOption { dim: number }
+interface LnOptions extends StructuredOptions { n: number | string }
+interface TargetOptions { module: Module; name: string }
+
+/** A pruning class's apply(module, name, ...): binds `args` to `sig` and prunes with the method `make` builds from the rest. */
+function applyBound<T extends BasePruningMethod>(sig: Signature, args: readonly unknown[], make: (...values: any[]) => T): T {
+  const [module, name, ...rest] = bind(sig, args);
+  const scoresAt = sig.index.get('importanceScores');
+  return BasePruningMethod.applyMethod(module as Module, name as string, () => make(...rest), scoresAt === undefined ? null : (rest[scoresAt - 2] as Tensor | null)) as T;
+}
+
+const IDENTITY_APPLY = signature('Identity.apply', { module: REQUIRED, name: REQUIRED });
+const RANDOM_UNSTRUCTURED_INIT = signature('RandomUnstructured', { amount: REQUIRED });
+const RANDOM_UNSTRUCTURED_APPLY = signature('RandomUnstructured.apply', { module: REQUIRED, name: REQUIRED, amount: REQUIRED });
+const L1_UNSTRUCTURED_INIT = signature('L1Unstructured', { amount: REQUIRED });
+const L1_UNSTRUCTURED_APPLY = signature('L1Unstructured.apply', { module: REQUIRED, name: REQUIRED, amount: REQUIRED, importanceScores: null });
+const RANDOM_STRUCTURED_INIT = signature('RandomStructured', { amount: REQUIRED, dim: -1 });
+const RANDOM_STRUCTURED_APPLY = signature('RandomStructured.apply', { module: REQUIRED, name: REQUIRED, amount: REQUIRED, dim: -1 });
+const LN_STRUCTURED_INIT = signature('LnStructured', { amount: REQUIRED, n: REQUIRED, dim: -1 });
+const LN_STRUCTURED_APPLY = signature('LnStructured.apply', { module: REQUIRED, name: REQUIRED, amount: REQUIRED, n: REQUIRED, dim: REQUIRED, importanceScores: null });
+const CUSTOM_FROM_MASK_INIT = signature('CustomFromMask', { mask: REQUIRED });
+const CUSTOM_FROM_MASK_APPLY = signature('CustomFromMask.apply', { module: REQUIRED, name: REQUIRED, mask: REQUIRED });
+
 /** prune.Identity: a mask of ones (to get the name_orig / name_mask layout without pruning anything). */
 export class Identity extends BasePruningMethod {
   readonly PRUNING_TYPE: PruningType = 'unstructured';
   computeMask(_t: Tensor, defaultMask: Tensor): Tensor {
     return defaultMask;
   }
-  static override apply(module: Module, name: string): Identity {
-    return BasePruningMethod.applyMethod(module, name, () => new Identity()) as Identity;
+  static override apply(...args: PyArgs<[module: Module, name: string], Opt<TargetOptions>>): Identity {
+    return applyBound(IDENTITY_APPLY, args, () => new Identity());
   }
 }
 
@@ -231,39 +265,46 @@ function unstructuredMask(t: Tensor, defaultMask: Tensor, amount: number, topN: 
 /** prune.RandomUnstructured: zeroes `amount` entries chosen at random (torch.rand_like + topk, as PyTorch). */
 export class RandomUnstructured extends BasePruningMethod {
   readonly PRUNING_TYPE: PruningType = 'unstructured';
-  constructor(readonly amount: number) {
+  readonly amount: number;
+  constructor(...args: PyArgs<[amount: number], Opt<AmountOption>>) {
     super();
-    validateAmountInit(amount);
+    [this.amount] = bind(RANDOM_UNSTRUCTURED_INIT, args) as [number];
+    validateAmountInit(this.amount);
   }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
     return unstructuredMask(t, defaultMask, this.amount, (n) => ops.topk(randLike(t).view(-1), n));
   }
-  static override apply(module: Module, name: string, amount: number): RandomUnstructured {
-    return BasePruningMethod.applyMethod(module, name, () => new RandomUnstructured(amount)) as RandomUnstructured;
+  static override apply(...args: PyArgs<[module: Module, name: string, amount: number], Opt<TargetOptions & AmountOption>>): RandomUnstructured {
+    return applyBound(RANDOM_UNSTRUCTURED_APPLY, args, (amount: number) => new RandomUnstructured(amount));
   }
 }
 
 /** prune.L1Unstructured: zeroes the `amount` entries of smallest absolute value. */
 export class L1Unstructured extends BasePruningMethod {
   readonly PRUNING_TYPE: PruningType = 'unstructured';
-  constructor(readonly amount: number) {
+  readonly amount: number;
+  constructor(...args: PyArgs<[amount: number], Opt<AmountOption>>) {
     super();
-    validateAmountInit(amount);
+    [this.amount] = bind(L1_UNSTRUCTURED_INIT, args) as [number];
+    validateAmountInit(this.amount);
   }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
     return unstructuredMask(t, defaultMask, this.amount, (n) => ops.topk(ops.abs(t).view(-1), n, { largest: false }));
   }
-  static override apply(module: Module, name: string, amount: number, importanceScores: Tensor | null = null): L1Unstructured {
-    return BasePruningMethod.applyMethod(module, name, () => new L1Unstructured(amount), importanceScores) as L1Unstructured;
+  static override apply(...args: PyArgs<[module: Module, name: string, amount: number, importanceScores: Tensor | null], Opt<TargetOptions & AmountOption & ScoresOption>>): L1Unstructured {
+    return applyBound(L1_UNSTRUCTURED_APPLY, args, (amount: number) => new L1Unstructured(amount));
   }
 }
 
 /** prune.RandomStructured: zeroes `amount` channels along `dim` chosen at random. */
 export class RandomStructured extends BasePruningMethod {
   readonly PRUNING_TYPE: PruningType = 'structured';
-  constructor(readonly amount: number, readonly dim = -1) {
+  readonly amount: number;
+  readonly dim: number;
+  constructor(...args: PyArgs<[amount: number, dim: number], Opt<StructuredOptions>>) {
     super();
-    validateAmountInit(amount);
+    [this.amount, this.dim] = bind(RANDOM_STRUCTURED_INIT, args) as [number, number];
+    validateAmountInit(this.amount);
   }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
     validateStructured(t);
@@ -278,17 +319,21 @@ export class RandomStructured extends BasePruningMethod {
     mask.mul_(defaultMask.to({ dtype: mask.dtype }));
     return mask;
   }
-  static override apply(module: Module, name: string, amount: number, dim = -1): RandomStructured {
-    return BasePruningMethod.applyMethod(module, name, () => new RandomStructured(amount, dim)) as RandomStructured;
+  static override apply(...args: PyArgs<[module: Module, name: string, amount: number, dim: number], Opt<TargetOptions & StructuredOptions>>): RandomStructured {
+    return applyBound(RANDOM_STRUCTURED_APPLY, args, (amount: number, dim: number) => new RandomStructured(amount, dim));
   }
 }
 
 /** prune.LnStructured: zeroes the `amount` channels along `dim` of smallest L`n` norm. */
 export class LnStructured extends BasePruningMethod {
   readonly PRUNING_TYPE: PruningType = 'structured';
-  constructor(readonly amount: number, readonly n: number | string, readonly dim = -1) {
+  readonly amount: number;
+  readonly n: number | string;
+  readonly dim: number;
+  constructor(...args: PyArgs<[amount: number, n: number | string, dim: number], Opt<LnOptions>>) {
     super();
-    validateAmountInit(amount);
+    [this.amount, this.n, this.dim] = bind(LN_STRUCTURED_INIT, args) as [number, number | string, number];
+    validateAmountInit(this.amount);
   }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
     validateStructured(t);
@@ -307,85 +352,103 @@ export class LnStructured extends BasePruningMethod {
     mask.mul_(defaultMask.to({ dtype: mask.dtype }));
     return mask;
   }
-  static override apply(module: Module, name: string, amount: number, n: number | string, dim: number, importanceScores: Tensor | null = null): LnStructured {
-    return BasePruningMethod.applyMethod(module, name, () => new LnStructured(amount, n, dim), importanceScores) as LnStructured;
+  static override apply(...args: PyArgs<[module: Module, name: string, amount: number, n: number | string, dim: number, importanceScores: Tensor | null], Opt<TargetOptions & LnOptions & ScoresOption>>): LnStructured {
+    return applyBound(LN_STRUCTURED_APPLY, args, (amount: number, n: number | string, dim: number) => new LnStructured(amount, n, dim));
   }
 }
 
 /** prune.CustomFromMask: prunes with a given mask. */
 export class CustomFromMask extends BasePruningMethod {
   readonly PRUNING_TYPE: PruningType = 'global';
-  constructor(readonly mask: Tensor) {
+  readonly mask: Tensor;
+  constructor(...args: PyArgs<[mask: Tensor], { mask?: Tensor }>) {
     super();
+    [this.mask] = bind(CUSTOM_FROM_MASK_INIT, args) as [Tensor];
   }
   computeMask(_t: Tensor, defaultMask: Tensor): Tensor {
     if (!shapeEqual(defaultMask.shape, this.mask.shape))
       throw new Error(`default_mask shape ${pySize(defaultMask.shape)} must match self.mask shape ${pySize(this.mask.shape)}`);
     return defaultMask.mul(this.mask.to({ dtype: defaultMask.dtype }));
   }
-  static override apply(module: Module, name: string, mask: Tensor): CustomFromMask {
-    return BasePruningMethod.applyMethod(module, name, () => new CustomFromMask(mask)) as CustomFromMask;
+  static override apply(...args: PyArgs<[module: Module, name: string, mask: Tensor], Opt<TargetOptions> & { mask?: Tensor }>): CustomFromMask {
+    return applyBound(CUSTOM_FROM_MASK_APPLY, args, (mask: Tensor) => new CustomFromMask(mask));
   }
 }
 
-/** Reads an optional trailing `{ importanceScores }`. */
-function importanceOption(fn: string, options: unknown): Tensor | null {
-  if (options === undefined || options === null) return null;
-  if (isTensor(options)) return options;
-  return (readOptions(fn, options, ['importanceScores'] as const).importanceScores ?? null) as Tensor | null;
+/** A prune.* function: prunes `module` (returned) as Python binds (module, name, ...) — by position, in one trailing options object, or both. */
+export interface PruneFunction<P extends readonly unknown[], O> {
+  <M extends Module>(module: M, ...args: PyArgs<P, Opt<O>>): M;
+  <M extends Module>(options: Opt<O> & { module: M }): M;
+}
+
+/** The prune.* function `fn(module, name, ...params)`, which prunes with `method.apply` and returns the module. */
+function pruneFunction<P extends readonly unknown[], O>(fn: string, params: Record<string, unknown>, method: { apply(...values: unknown[]): BasePruningMethod }): PruneFunction<P, O> {
+  const sig = signature(fn, { module: REQUIRED, name: REQUIRED, ...params });
+  return pythonFunction(sig, (module: Module, ...rest: unknown[]) => {
+    method.apply(module, ...rest);
+    return module;
+  }) as PruneFunction<P, O>;
 }
 
 /** prune.identity(module, name): reparametrizes `name` as name_orig * name_mask with a mask of ones. */
-export function identity<M extends Module>(module: M, name: string): M {
-  Identity.apply(module, name);
-  return module;
-}
+export const identity: PruneFunction<[name: string], { name: string }> = pruneFunction('identity', {}, Identity);
 /** prune.random_unstructured(module, name, amount): prunes `amount` random entries (a count if whole, else a fraction). */
-export function randomUnstructured<M extends Module>(module: M, name: string, amount: number): M {
-  RandomUnstructured.apply(module, name, amount);
-  return module;
-}
-/** prune.l1_unstructured(module, name, amount, { importanceScores }): prunes the entries of smallest |value| (or score). */
-export function l1Unstructured<M extends Module>(module: M, name: string, amount: number, importanceScores?: Tensor | null | { importanceScores?: Tensor | null }): M {
-  L1Unstructured.apply(module, name, amount, importanceOption('l1Unstructured', importanceScores));
-  return module;
-}
+export const randomUnstructured: PruneFunction<[name: string, amount: number], { name: string } & AmountOption> = pruneFunction('randomUnstructured', { amount: REQUIRED }, RandomUnstructured);
+/** prune.l1_unstructured(module, name, amount, importanceScores = null): prunes the entries of smallest |value| (or score). */
+export const l1Unstructured: PruneFunction<[name: string, amount: number, importanceScores: Tensor | null], { name: string } & AmountOption & ScoresOption> = pruneFunction(
+  'l1Unstructured',
+  { amount: REQUIRED, importanceScores: null },
+  L1Unstructured,
+);
 /** prune.random_structured(module, name, amount, dim): prunes random channels along dim. */
-export function randomStructured<M extends Module>(module: M, name: string, amount: number, dim: number): M {
-  RandomStructured.apply(module, name, amount, dim);
-  return module;
-}
-/** prune.ln_structured(module, name, amount, n, dim, { importanceScores }): prunes the channels of smallest Ln norm along dim. */
-export function lnStructured<M extends Module>(module: M, name: string, amount: number, n: number | string, dim: number, importanceScores?: Tensor | null | { importanceScores?: Tensor | null }): M {
-  LnStructured.apply(module, name, amount, n, dim, importanceOption('lnStructured', importanceScores));
-  return module;
-}
+export const randomStructured: PruneFunction<[name: string, amount: number, dim: number], { name: string } & StructuredOptions> = pruneFunction('randomStructured', { amount: REQUIRED, dim: REQUIRED }, RandomStructured);
+/** prune.ln_structured(module, name, amount, n, dim, importanceScores = null): prunes the channels of smallest Ln norm along dim. */
+export const lnStructured: PruneFunction<[name: string, amount: number, n: number | string, dim: number, importanceScores: Tensor | null], { name: string } & LnOptions & ScoresOption> = pruneFunction(
+  'lnStructured',
+  { amount: REQUIRED, n: REQUIRED, dim: REQUIRED, importanceScores: null },
+  LnStructured,
+);
 /** prune.custom_from_mask(module, name, mask). */
-export function customFromMask<M extends Module>(module: M, name: string, mask: Tensor): M {
-  CustomFromMask.apply(module, name, mask);
-  return module;
-}
+export const customFromMask: PruneFunction<[name: string, mask: Tensor], { name: string; mask: Tensor }> = pruneFunction('customFromMask', { mask: REQUIRED }, CustomFromMask);
 
-type UnstructuredMethodClass = new (amount: number) => BasePruningMethod;
+/** An unstructured pruning method class; globalUnstructured constructs it with its extra options (Python's **kwargs), as `new pruningMethod(kwargs)`. */
+type UnstructuredMethodClass = new (...args: any[]) => BasePruningMethod;
+
+/** Scores by (module, name), as a Map keyed by [module, name] arrays or an array of [[module, name], scores] pairs. */
+export type GlobalImportanceScores = Map<readonly [Module, string], Tensor> | readonly (readonly [readonly [Module, string], Tensor])[];
 
 export interface GlobalUnstructuredOptions {
-  /** Scores by (module, name), as a Map keyed by [module, name] arrays or an array of [[module, name], scores] pairs. */
-  importanceScores?: Map<readonly [Module, string], Tensor> | readonly (readonly [readonly [Module, string], Tensor])[] | null;
-  /** How much to prune over all the tensors together: a count if whole, else a fraction. */
-  amount: number;
+  parameters?: Iterable<readonly [Module, string]>;
+  pruningMethod?: UnstructuredMethodClass;
+  importanceScores?: GlobalImportanceScores | null;
+  /** How much to prune over all the tensors together (a count if whole, else a fraction); passed to pruningMethod with any other options. */
+  amount?: number;
+  [kwarg: string]: unknown;
 }
 
+const GLOBAL_UNSTRUCTURED = signature('globalUnstructured', { parameters: REQUIRED, pruningMethod: REQUIRED, importanceScores: null });
+
 /**
- * prune.global_unstructured(parameters, pruningMethod, { importanceScores, amount }): prunes the
- * [module, name] tensors together, as one vector, with an unstructured method (L1Unstructured, RandomUnstructured).
+ * prune.global_unstructured(parameters, pruningMethod, importanceScores = null, { ...kwargs }): prunes the
+ * [module, name] tensors together, as one vector, with an unstructured method (L1Unstructured, RandomUnstructured)
+ * built as `new pruningMethod(kwargs)` (e.g. `{ amount: 0.2 }`).
  */
-export function globalUnstructured(parameters: Iterable<readonly [Module, string]>, pruningMethod: UnstructuredMethodClass, options: GlobalUnstructuredOptions): void {
-  const fn = 'globalUnstructured';
+export function globalUnstructured(
+  ...args: PyArgs<[parameters: Iterable<readonly [Module, string]>, pruningMethod: UnstructuredMethodClass, importanceScores: GlobalImportanceScores | null], GlobalUnstructuredOptions>
+): void {
+  // Python's **kwargs: the options global_unstructured does not name go to the pruning method.
+  const kwargs: Rec = {};
+  const bound: unknown[] = [...args];
+  const last = bound[bound.length - 1];
+  if (isOptionsObject(last)) {
+    const own: Rec = {};
+    for (const [key, value] of Object.entries(last)) (GLOBAL_UNSTRUCTURED.index.has(key) ? own : kwargs)[key] = value;
+    bound[bound.length - 1] = own;
+  }
+  const [parameters, pruningMethod, importanceScores] = bind(GLOBAL_UNSTRUCTURED, bound) as [Iterable<readonly [Module, string]>, UnstructuredMethodClass, GlobalImportanceScores | null];
   if (parameters === null || typeof (parameters as Iterable<unknown>)?.[Symbol.iterator] !== 'function') throw new TypeError('global_unstructured(): parameters is not an Iterable');
-  if (!isOptionsObject(options)) throw new TypeError(`${fn}: expected an options object with amount, got ${describe(options)}`);
-  const { importanceScores, ...kwargs } = options;
   const scoreEntries: (readonly [readonly [Module, string], Tensor])[] =
-    importanceScores === undefined || importanceScores === null ? [] : importanceScores instanceof Map ? [...importanceScores] : Array.isArray(importanceScores) ? [...importanceScores] : (() => {
+    importanceScores === null ? [] : importanceScores instanceof Map ? [...importanceScores] : Array.isArray(importanceScores) ? [...importanceScores] : (() => {
       throw new TypeError('global_unstructured(): importance_scores must be of type dict');
     })();
   const scoreOf = (module: Module, name: string): Tensor | undefined => scoreEntries.find(([[m, n]]) => m === module && n === name)?.[1];
@@ -395,7 +458,8 @@ export function globalUnstructured(parameters: Iterable<readonly [Module, string
   const defaultMask = parametersToVector(list.map(([m, n]) => ((m as unknown as Rec)[`${n}_mask`] as Tensor | undefined) ?? onesLike(get(m, n))));
   const container = new PruningContainer();
   container._tensorName = 'temp';
-  const method = new pruningMethod(...(Object.values(readOptions(fn, kwargs, ['amount'] as const)) as [number]));
+  if (typeof pruningMethod !== 'function') throw new TypeError(`globalUnstructured: pruningMethod must be a pruning method class, got ${describe(pruningMethod)}`);
+  const method = Object.keys(kwargs).length > 0 ? new pruningMethod(kwargs) : new pruningMethod();
   method._tensorName = 'temp';
   if (method.PRUNING_TYPE !== 'unstructured')
     throw new TypeError(`Only "unstructured" PRUNING_TYPE supported for the \`pruning_method\`. Found method ${pruningMethod.name} of type ${method.PRUNING_TYPE}`);
@@ -410,8 +474,14 @@ export function globalUnstructured(parameters: Iterable<readonly [Module, string
   }
 }
 
+const REMOVE = signature('remove', { module: REQUIRED, name: REQUIRED });
+const IS_PRUNED = signature('isPruned', { module: REQUIRED });
+
 /** prune.remove(module, name): makes the pruning of `name` permanent and removes the hook, name_orig and name_mask. */
-export function remove<M extends Module>(module: M, name: string): M {
+export function remove<M extends Module>(module: M, ...args: PyArgs<[name: string], { name?: string }>): M;
+export function remove<M extends Module>(options: { module: M; name: string }): M;
+export function remove(...args: unknown[]): Module {
+  const [module, name] = bind(REMOVE, args) as [Module, string];
   const entry = pruningHooks.entries(module).find((e) => e.hook._tensorName === name);
   if (!entry) throw new Error(`Parameter '${name}' of module ${String(module)} has to be pruned before pruning can be removed`);
   entry.hook.remove(module);
@@ -420,7 +490,8 @@ export function remove<M extends Module>(module: M, name: string): M {
 }
 
 /** prune.is_pruned(module): whether `module` or any submodule has a pruning hook. */
-export function isPruned(module: Module): boolean {
+export function isPruned(...args: [module: Module] | [options: { module: Module }]): boolean {
+  const [module] = bind(IS_PRUNED, args) as [Module];
   for (const [, sub] of module.namedModules()) if (pruningHooks.entries(sub).length > 0) return true;
   return false;
 }

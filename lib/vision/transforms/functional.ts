@@ -132,6 +132,9 @@ export function toPILImage(pic: Tensor, ...args: unknown[]): Image {
   });
 }
 
+/** torchvision's to_pil_image under API.md's camelCase name (snake_case words, acronyms included, as v2's toPilImage); toPILImage is kept as an alias. */
+export { toPILImage as toPilImage };
+
 /** Runs a tensor operation on an Image (through its uint8 CHW tensor) or on a tensor. */
 function onTensor(img: ImageLike, fn: string, op: (t: Tensor) => Tensor): ImageLike {
   checkImageLike(img, fn);
