@@ -159,5 +159,7 @@ describe('vision.transforms.functional.toPilImage (v1)', () => {
     expect(VF.pilToTensor(img).tolist()).toEqual([[[0, 127], [255, 63]]]);
     expect(VF.toPilImage).toBe(VF.toPILImage);
     expect(VF.toPilImage).toBe(vision.transforms.v2.functional.toPilImage);
+    // torchvision.transforms.v2.functional has pil_to_tensor too
+    expect(vision.transforms.v2.functional.pilToTensor).toBe(VF.pilToTensor);
   });
 });

@@ -119,8 +119,8 @@ export const getSizeMask = getSizeImage;
 /** v2's get_size_bounding_boxes: the canvas size of boxes. */
 export const getSizeBoundingBoxes = (boxes: Tensor): [number, number] => boxesMeta(boxes, 'get_size_bounding_boxes').canvasSize;
 
-/** v2's to_pil_image: v1's toPILImage. */
-export { toPILImage as toPilImage } from '../functional.js';
+/** v2's to_pil_image and pil_to_tensor: v1's toPILImage and pilToTensor. */
+export { toPILImage as toPilImage, pilToTensor } from '../functional.js';
 
 // ---- the kernel table of Transform.callKernel (torchvision's _KERNEL_REGISTRY) ------------------------
 
