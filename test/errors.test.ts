@@ -191,9 +191,10 @@ const cases: Case[] = [
   c('randint: NaN high', TypeError, [/^randint: /], () => torch.randint(0, NaN, [2])),
   c('randint: high 0 (empty range)', Error, [/^randint: /, "expects 'from' to be less than 'to'"], () => torch.randint(0, [2])),
   c('randint(low, high, size): low > high', Error, [/^randint: /, "expects 'from' to be less than 'to', but got from=5 >= to=2"], () => torch.randint(5, 2, [2])),
-  s('manualSeed: NaN (RNG stream unchanged)', TypeError, [/^manualSeed: /, 'seed must be an integer, got NaN'], () => rngUnchanged(() => torch.manualSeed(NaN))),
+  // Python: torch.manual_seed(float('nan')) -> ValueError: cannot convert float NaN to integer (manual_seed(1.5) seeds int(1.5))
+  s('manualSeed: NaN (RNG stream unchanged)', RangeError, [/^manualSeed: /, 'cannot convert float NaN to integer'], () => rngUnchanged(() => torch.manualSeed(NaN))),
   s("manualSeed: 'x' (RNG stream unchanged)", TypeError, [/^manualSeed: /, 'seed must be an integer'], () => rngUnchanged(() => torch.manualSeed(bad('x')))),
-  s('manualSeed: 1.5 (RNG stream unchanged)', TypeError, [/^manualSeed: /, 'got 1.5'], () => rngUnchanged(() => torch.manualSeed(1.5))),
+  s('Generator.manualSeed: 1.5 (RNG stream unchanged)', TypeError, [/^Generator.manualSeed: /, 'got 1.5'], () => rngUnchanged(() => torch.defaultGenerator.manualSeed(1.5))),
   s('manualSeed: BigInt beyond 64 bits', RangeError, [/^manualSeed: /], () => rngUnchanged(() => torch.manualSeed(2n ** 64n))),
   s('setNumThreads: 0 (thread count unchanged)', RangeError, [/^setNumThreads: /, 'must be positive, got 0'], () => ({ fn: () => torch.setNumThreads(0), same: () => torch.getNumThreads() })),
   s('setNumThreads: -1', RangeError, [/^setNumThreads: /, 'must be positive'], () => ({ fn: () => torch.setNumThreads(-1), same: () => torch.getNumThreads() })),
