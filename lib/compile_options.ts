@@ -4,6 +4,7 @@ import { describe, readOptions } from './options.js';
 import { warn } from './warnings.js';
 
 export interface CompileOptions {
+  /** Python takes any value here (its truth value). */
   fullgraph?: boolean;
   dynamic?: boolean | null;
   /** A registered backend's name ('inductor', the default; 'eager', 'aot_eager', 'cudagraphs', ...). */
@@ -45,11 +46,15 @@ export class InvalidBackend extends Error {
   override name = 'InvalidBackend';
 }
 
+// Python's bool(v): null, false, 0, '' and an empty array or object are false.
+const pyTruthy = (v: unknown): boolean =>
+  Array.isArray(v) ? v.length > 0 : v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? Object.keys(v).length > 0 : Boolean(v);
+
 /** torch.compile's options, checked as PyTorch checks them. */
 export function checkCompileOptions(what: string, options: unknown): CompileOptions {
   const o = readOptions(what, options ?? {}, OPTION_NAMES) as CompileOptions;
-  for (const key of ['fullgraph', 'disable', 'isolateRecompiles'] as const)
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`${what}: ${key} must be a boolean, got ${describe(o[key])}`);
+  // Python reads fullgraph, disable and isolate_recompiles by their truth value, whatever their type.
+  if (o.disable !== undefined) o.disable = pyTruthy(o.disable);
   if (o.dynamic !== undefined && o.dynamic !== null && typeof o.dynamic !== 'boolean') throw new TypeError(`${what}: dynamic must be a boolean or null, got ${describe(o.dynamic)}`);
   const backend = o.backend ?? 'inductor';
   if (typeof backend === 'function')

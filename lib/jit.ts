@@ -488,6 +488,14 @@ export interface TraceOptions {
   checkInputs?: readonly unknown[] | null;
   /** Python's check_tolerance: the relative tolerance of the output comparison (default 1e-5). */
   checkTolerance?: number;
+  /**
+   * Python's example_kwarg_inputs: the example inputs by parameter name, with exampleInputs null
+   * (`trace(fn, null, { exampleKwargInputs: { x, y } })`). As Python binds them by name, each value
+   * goes to the parameter of that name in the function's (or forward's) source, a parameter left out
+   * gets undefined (its default); the traced result takes the given ones positionally, in the order
+   * of the parameters (Python's order too). checkInputs are then objects with the same keys.
+   */
+  exampleKwargInputs?: Record<string, unknown> | null;
 }
 
 /** What trace needs of a JS module: forward, and optionally nn.Module's named* methods and call(). */
@@ -497,6 +505,20 @@ export interface Traceable {
 
 /** torch.jit.is_tracing(): whether a torch.jit.trace is running (the traced JS code can ask). */
 export { isTracing } from './jit_tracing.js';
+/**
+ * torch.jit.script(obj): TorchScript compiles Python source, and JS code has none, so this throws,
+ * saying what to do instead: torch.jit.trace (a module or function run on example inputs), or
+ * torch.jit.script in Python, saved, and loaded here with torch.jit.load. As in Python, a ScriptModule
+ * (or traced function) comes back as it is.
+ */
+export function script<T>(obj: T, ..._rest: unknown[]): T {
+  if (obj instanceof ScriptModule || functionModules.has(obj as unknown as ScriptFunction)) return obj;
+  throw new Error('torch.jit.script: TorchScript compiles Python source, which JS code does not have, so it cannot script '
+    + `${describe(obj)}. Trace it instead (torch.jit.trace(model, exampleInputs), which records the ops one run makes: data-dependent `
+    + "control flow is fixed to that run's branch), or script it in Python (torch.jit.script(model).save('model.pt')) and load it here "
+    + "with torch.jit.load('model.pt').");
+}
+
 /** torch.jit.is_scripting(): JS code is never compiled by TorchScript. */
 export function isScripting(): boolean {
   return false;
@@ -553,19 +575,53 @@ function adoptMembers(handle: Handle, spec: ModuleSpec, members: Map<ModuleSpec,
   }
 }
 
-// The parameter names of a JS function, when they are plain identifiers (they name the graph's inputs).
-function argumentNames(fn: Function, count: number): string[] {
+// The parameter names of a JS function (a simple default, `y = 2`, cut off), when they are plain identifiers; else null.
+function parameterNames(fn: Function): string[] | null {
   const src = Function.prototype.toString.call(fn);
   const list = /^[^(=]*\(([^)]*)\)/.exec(src)?.[1] ?? /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(src)?.[1] ?? '';
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return names.length === count && names.every((n) => /^[A-Za-z_$][\w$]*$/.test(n)) ? names : [];
+  const names = list.split(',').map((s) => s.replace(/=.*$/s, '').trim()).filter((s) => s !== '');
+  return names.every((n) => /^[A-Za-z_$][\w$]*$/.test(n)) ? names : null;
+}
+
+// The parameter names of a JS function, when they are plain identifiers (they name the graph's inputs).
+function argumentNames(fn: Function, count: number): string[] {
+  const names = parameterNames(fn);
+  return names !== null && names.length === count ? names : [];
+}
+
+// Python's example_kwarg_inputs, bound by name: the parameters given (in the function's order), and
+// `run` taking their values in that order and calling fn with each at its parameter's place.
+interface KwargBinding { names: string[]; values: (given: unknown) => unknown[]; run: (...a: unknown[]) => unknown }
+function bindKwargs(fn: (...a: unknown[]) => unknown, named: Function, kwargs: Record<string, unknown>, isModule: boolean): KwargBinding {
+  const params = parameterNames(named);
+  const label = named.name || 'function';
+  if (params === null) throw new TypeError(`torch.jit.trace: exampleKwargInputs binds by parameter name, and the parameters of ${label} are not plain names`);
+  for (const key of Object.keys(kwargs))
+    if (!params.includes(key)) {
+      // Python: a NameError for a module's forward, a TypeError from calling a function with the key
+      if (isModule) throw Object.assign(new Error(`'${key}' is not in forward() method's arguments,\n                         valid arguments name are [${params.join(',')}]`), { name: 'NameError' });
+      throw new TypeError(`${label}() got an unexpected keyword argument '${key}'`);
+    }
+  const names = params.filter((n) => Object.hasOwn(kwargs, n));
+  const places = names.map((n) => params.indexOf(n));
+  const values = (given: unknown): unknown[] => {
+    if (!isOptionsObject(given) || Object.keys(given).length !== names.length || !names.every((n) => Object.hasOwn(given, n)))
+      throw new TypeError(`torch.jit.trace: with exampleKwargInputs, each check input is an object with its keys (${names.join(', ')}), got ${describe(given)}`);
+    return names.map((n) => given[n]);
+  };
+  const run = (...a: unknown[]): unknown => {
+    const args = new Array<unknown>(places.length === 0 ? 0 : Math.max(...places) + 1).fill(undefined);
+    places.forEach((p, i) => (args[p] = a[i]));
+    return fn(...args);
+  };
+  return { names, values, run };
 }
 
 // Traces fn into the module `handle` as its forward (before any wrapper exists, so that the
 // module's tensors are still the ones fn uses).
-function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, named: Function, inputs: unknown[], strict: boolean): void {
+function runTrace(handle: Handle, fn: (...args: unknown[]) => unknown, names: string[], inputs: unknown[], strict: boolean): void {
   const bridge = (args: unknown[]): unknown => toNative(fn(...args.map(fromNative)));
-  whileTracing(() => jit.jitTrace(handle, 'forward', bridge, inputs.map(toNative), strict, argumentNames(named, inputs.length)));
+  whileTracing(() => jit.jitTrace(handle, 'forward', bridge, inputs.map(toNative), strict, names));
 }
 
 // ---- check_trace ---------------------------------------------------------------------------------
@@ -613,12 +669,12 @@ export class TracingCheckError extends Error {
   }
 }
 
-interface TraceCheck { inputs: readonly unknown[]; rtol: number; strict: boolean }
+interface TraceCheck { inputs: readonly unknown[]; rtol: number; strict: boolean; names: (inputs: unknown[]) => string[] }
 
 // Python's _check_trace, for each check input: trace again (checkHandle), run the trace, the JS code
 // and (when those agree) the second trace on clones of the inputs, without grad. Outputs that differ
 // warn; graphs (canonical, inlined, without shapes) or tensor constants that differ throw.
-function checkTraced(traced: ScriptModule, run: (...a: unknown[]) => unknown, create: () => Handle, named: Function, check: TraceCheck): void {
+function checkTraced(traced: ScriptModule, run: (...a: unknown[]) => unknown, create: () => Handle, check: TraceCheck): void {
   const mangled = /___torch_mangle_[0-9]+\./g;
   for (const given of check.inputs) {
     const inputs = isTensor(given) ? [given] : Array.isArray(given) ? given : [given];
@@ -627,7 +683,7 @@ function checkTraced(traced: ScriptModule, run: (...a: unknown[]) => unknown, cr
       // code runs here and may keep what it makes (a module caching an intermediate); the GC frees those.
       const checkHandle = create();
       try {
-        runTrace(checkHandle, run, named, cloneInputs(inputs) as unknown[], check.strict);
+        runTrace(checkHandle, run, check.names(inputs), cloneInputs(inputs) as unknown[], check.strict);
         checkOnce(moduleHandle(traced), checkHandle, run, inputs, check.rtol, mangled);
       } finally {
         jit.jitDispose(checkHandle);
@@ -731,33 +787,47 @@ export function trace(module: Traceable, exampleInputs: unknown, options?: Trace
 export function trace(fn: (...args: never[]) => unknown, exampleInputs: unknown, options?: TraceOptions): ScriptFunction;
 export function trace(target: unknown, exampleInputs: unknown, options: TraceOptions = {}): ScriptModule | ScriptFunction {
   const fn = 'torch.jit.trace';
-  const inputs = Array.isArray(exampleInputs) ? exampleInputs : [exampleInputs];
   if (target instanceof ScriptModule) return target; // as Python: tracing a ScriptModule is a no-op
-  const { strict = true, checkTrace = true, checkInputs = null, checkTolerance = 1e-5 } = readOptions(fn, options, ['strict', 'checkTrace', 'checkInputs', 'checkTolerance']) as TraceOptions;
+  const { strict = true, checkTrace = true, checkInputs = null, checkTolerance = 1e-5, exampleKwargInputs = null } =
+    readOptions(fn, options, ['strict', 'checkTrace', 'checkInputs', 'checkTolerance', 'exampleKwargInputs']) as TraceOptions;
   for (const [name, value] of [['strict', strict], ['checkTrace', checkTrace]] as const)
     if (typeof value !== 'boolean') throw new TypeError(`${fn}: ${name} must be a boolean, got ${describe(value)}`);
   if (checkInputs !== null && !Array.isArray(checkInputs)) throw new TypeError(`${fn}: checkInputs must be an array of argument lists, got ${describe(checkInputs)}`);
   if (typeof checkTolerance !== 'number' || !(checkTolerance >= 0)) throw new TypeError(`${fn}: checkTolerance must be a non-negative number, got ${describe(checkTolerance)}`);
-  const check = checkTrace ? { inputs: checkInputs ?? [inputs], rtol: checkTolerance, strict } : null;
+  if (exampleKwargInputs !== null) {
+    // Python's message; and where Python takes both (a module traces with example_inputs, a function with the kwargs), one of them here
+    if (!isOptionsObject(exampleKwargInputs)) throw new Error('example_kwarg_inputs should be a dict');
+    if (exampleInputs !== null && exampleInputs !== undefined) throw new TypeError(`${fn}: give exampleInputs or exampleKwargInputs, not both`);
+  }
   const maybeModule = target as Partial<Traceable> & { call?: (...a: unknown[]) => unknown };
-  if (typeof target === 'object' && target !== null && typeof maybeModule.forward === 'function') {
-    // nn.Module's call runs its hooks, as Python's trace calls module(*inputs).
-    const run = (typeof maybeModule.call === 'function' ? maybeModule.call.bind(target) : maybeModule.forward.bind(target)) as (...a: unknown[]) => unknown;
+  const isModule = typeof target === 'object' && target !== null && typeof maybeModule.forward === 'function';
+  if (!isModule && typeof target !== 'function') throw new TypeError(`${fn}: expected a module (an object with forward) or a function, got ${describe(target)}`);
+  // nn.Module's call runs its hooks, as Python's trace calls module(*inputs).
+  const plainRun = (isModule ? (typeof maybeModule.call === 'function' ? maybeModule.call.bind(target) : maybeModule.forward!.bind(target)) : target) as (...a: unknown[]) => unknown;
+  const named = (isModule ? maybeModule.forward : target) as Function;
+  // With exampleKwargInputs, Python's check_trace of a function fails on its own retrace (a TracingCheckError
+  // whatever the function); here the check traces, runs and compares as it does for positional inputs.
+  const kw = exampleKwargInputs === null ? null : bindKwargs(plainRun, named, exampleKwargInputs, isModule);
+  const run = kw?.run ?? plainRun;
+  const inputs = kw ? kw.values(exampleKwargInputs) : Array.isArray(exampleInputs) ? exampleInputs : [exampleInputs];
+  const names = (given: unknown[]): string[] => kw?.names ?? argumentNames(named, given.length);
+  const toArgs = (given: unknown): unknown => (kw ? kw.values(given) : given);
+  const check = checkTrace ? { inputs: checkInputs === null ? [inputs] : checkInputs.map(toArgs), rtol: checkTolerance, strict, names } : null;
+  if (isModule) {
     const members = new Map<ModuleSpec, Members>();
     const spec = moduleSpec(target as Traceable, members);
     const handle = jit.jitCreate(spec);
     adoptMembers(handle, spec, members);
-    runTrace(handle, run, maybeModule.forward, inputs, strict);
+    runTrace(handle, run, names(inputs), inputs, strict);
     const module = wrapModule(handle);
-    if (check) checkTraced(module, run, () => jit.jitCreate(moduleSpec(target as Traceable, new Map())), maybeModule.forward, check);
+    if (check) checkTraced(module, run, () => jit.jitCreate(moduleSpec(target as Traceable, new Map())), check);
     return module;
   }
-  if (typeof target !== 'function') throw new TypeError(`${fn}: expected a module (an object with forward) or a function, got ${describe(target)}`);
   const placeholder = (): Handle => jit.jitCreate({ typeName: 'PlaceholderModule', training: true, parameters: [], buffers: [], children: [] });
   const handle = placeholder();
-  runTrace(handle, target as (...a: unknown[]) => unknown, target, inputs, strict);
+  runTrace(handle, run, names(inputs), inputs, strict);
   const module = wrapModule(handle);
-  if (check) checkTraced(module, target as (...a: unknown[]) => unknown, placeholder, target, check);
+  if (check) checkTraced(module, run, placeholder, check);
   const forward = module.forward.bind(module) as ScriptFunction;
   Object.defineProperties(forward, {
     code: { get: () => module.code },

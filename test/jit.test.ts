@@ -633,3 +633,53 @@ def pick(d: Dict[str, int], key: str) -> int:
     expect(() => new torch.jit.CompilationUnit('def f(x):\n    return y\n')).toThrow(/undefined value y/);
   });
 });
+
+// Python 2.13 (/tmp/fix-compile/p8.py, p9.py):
+//   def fkw(x, y): return x + 2*y
+//   x = torch.ones(2)
+//   torch.jit.trace(fkw, example_kwarg_inputs={'x': x, 'y': x}, check_trace=False)(x, x)      -> tensor([3., 3.])
+//   t2 = torch.jit.trace(fkw, example_kwarg_inputs={'y': x*2, 'x': x}, check_trace=False)
+//   t2 graph inputs: (%x, %y) (the parameters' order); t2(x, x*2)                             -> tensor([5., 5.])
+//   torch.jit.trace(fkw, example_kwarg_inputs={'x': x, 'z': x}, check_trace=False)  -> TypeError: fkw() got an unexpected keyword argument 'z'
+//   (with check_trace=True Python fails on its own retrace: TracingCheckError; torchnode checks as for positional inputs)
+//   class M(nn.Module): def forward(self, x, y=None): return x * 3 if y is None else x - y
+//   torch.jit.trace(M(), example_kwarg_inputs={'x': x, 'y': x * 4})(x, x * 4)  -> tensor([-3., -3.])
+//   torch.jit.trace(M(), example_kwarg_inputs={'x': x})(x)                     -> tensor([3., 3.])
+//   torch.jit.trace(M(), example_kwarg_inputs={'z': x}) -> NameError: 'z' is not in forward() method's arguments, ... valid arguments name are [x,y]
+//   torch.jit.trace(M(), example_kwarg_inputs=[x])       -> RuntimeError: example_kwarg_inputs should be a dict
+//   torch.jit.script(traced) is traced -> True (a ScriptModule or ScriptFunction comes back as it is)
+describe('torch.jit.trace exampleKwargInputs (Python example_kwarg_inputs) and torch.jit.script', () => {
+  const fkw = (first: torch.Tensor, second: torch.Tensor): torch.Tensor => first.add(second.mul(2));
+  class M extends torch.nn.Module {
+    override forward(first: torch.Tensor, second: torch.Tensor | null = null): torch.Tensor {
+      return second === null ? first.mul(3) : first.sub(second);
+    }
+  }
+  // (x, y) in Python; other names here, as vitest's transform renames a parameter that shadows a module-level name (this file's x), and the binding reads the source
+  const one = torch.ones(2);
+
+  it('binds the values by parameter name; the traced result takes them in the parameters’ order', () => {
+    expect(torch.jit.trace(fkw, null, { exampleKwargInputs: { first: one, second: one }, checkTrace: false })(one, one)).toEqual(torch.tensor([3, 3]));
+    const t2 = torch.jit.trace(fkw, null, { exampleKwargInputs: { second: one.mul(2), first: one } });
+    expect(t2.graph).toMatch(/^graph\(%self : .*\n\s+%first : .*\n\s+%second : /);
+    expect((t2(one, one.mul(2)) as torch.Tensor).tolist()).toEqual([5, 5]);
+    expect(() => torch.jit.trace(fkw, null, { exampleKwargInputs: { first: one, third: one }, checkTrace: false })).toThrow("fkw() got an unexpected keyword argument 'third'");
+  });
+
+  it("modules: forward's parameters, one left out gets its default; Python's errors", () => {
+    expect((torch.jit.trace(new M(), null, { exampleKwargInputs: { first: one, second: one.mul(4) } }).call(one, one.mul(4)) as torch.Tensor).tolist()).toEqual([-3, -3]);
+    expect((torch.jit.trace(new M(), undefined, { exampleKwargInputs: { first: one } }).call(one) as torch.Tensor).tolist()).toEqual([3, 3]);
+    expect(() => torch.jit.trace(new M(), null, { exampleKwargInputs: { third: one } })).toThrow("'third' is not in forward() method's arguments,\n                         valid arguments name are [first,second]");
+    expect(() => torch.jit.trace(new M(), null, { exampleKwargInputs: [one] as never })).toThrow('example_kwarg_inputs should be a dict');
+    const checked = torch.jit.trace(new M(), null, { exampleKwargInputs: { first: one, second: one }, checkInputs: [{ first: one.mul(2), second: one }] });
+    expect((checked.call(one, one) as torch.Tensor).tolist()).toEqual([0, 0]);
+  });
+
+  it('torch.jit.script throws, pointing to trace and to load; a ScriptModule or traced function comes back as it is', () => {
+    expect(() => torch.jit.script(new M())).toThrow(/TorchScript compiles Python source.*torch\.jit\.trace\(model, exampleInputs\).*torch\.jit\.load\('model\.pt'\)/s);
+    const traced = torch.jit.trace(fkw, [one, one]);
+    expect(torch.jit.script(traced)).toBe(traced);
+    const tm = torch.jit.trace(new M(), [one]);
+    expect(torch.jit.script(tm)).toBe(tm);
+  });
+});
