@@ -37,10 +37,11 @@ Napi::Value DefaultGenerator(const Napi::CallbackInfo& info) {
   return Napi::Value(info.Env(), WrapGenerator(info.Env(), at::globalContext().defaultGenerator(device)));
 }
 
-// useThreadGenerator(): gives the calling (worker) thread its own default CPU generator, with
-// libtorch's default seed; lib/native.ts calls it once when the addon loads off the main thread.
+// useThreadGenerator(): gives the calling (worker) thread its own default CPU generator, seeded from a
+// non-deterministic source as a new Python process's is; lib/native.ts calls it once when the addon loads
+// off the main thread.
 Napi::Value UseThreadGenerator(const Napi::CallbackInfo& info) {
-  if (!tThreadGenerator) tThreadGenerator = at::detail::createCPUGenerator(c10::default_rng_seed_val);
+  if (!tThreadGenerator) tThreadGenerator = at::detail::createCPUGenerator(c10::detail::getNonDeterministicRandom());
   return info.Env().Undefined();
 }
 

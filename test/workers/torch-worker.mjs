@@ -39,7 +39,13 @@ const tasks = {
     torch.manualSeed(seed);
     const drawn = Array.from(torch.rand([5]).toTypedArray());
     const perm = Array.from(torch.randperm(6).toTypedArray(), Number);
-    return { fresh, drawn, perm, initialSeed: torch.initialSeed().toString() };
+    const initialSeed = torch.initialSeed().toString();
+    // the dropouts' ATen ops take no generator: they must draw from this thread's all the same
+    const F = torch.nn.functional;
+    const ones = torch.ones(2, 3, 4);
+    const dropped = [F.dropout(ones, { p: 0.5 }), F.alphaDropout(ones, { p: 0.3, training: true }), F.dropout2d(ones, { p: 0.5 }),
+      new torch.nn.Dropout(0.4).call(ones)].map((t) => Array.from(t.toTypedArray()));
+    return { fresh, drawn, perm, initialSeed, dropped };
   },
   // Holds tensors of every kind (frombuffer, shared arrays, autograd graphs), says so, and waits.
   hold() {

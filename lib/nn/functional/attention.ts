@@ -10,6 +10,7 @@ import { describe, isOptionsObject, numberArg } from '../../options.js';
 import { pyTuple } from '../../print.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
+import { dropoutOp } from './dropout.js';
 import { CausalBias, CausalVariant } from '../attention_bias.js';
 
 type MaybeTensor = Tensor | null;
@@ -263,7 +264,7 @@ export function _multiHeadAttentionForward(who: string, query: Tensor, key: Tens
     if (isCausal && attnMask === null) fail('FIXME: is_causal not implemented for need_weights');
     let weights = attnMask !== null ? baddbmm(attnMask, qScaled, k.transpose(-2, -1)) : bmm(qScaled, k.transpose(-2, -1));
     weights = weights.softmax(-1);
-    if (dropoutP > 0.0) weights = aten('dropout', [weights, dropoutP, true]) as Tensor;
+    if (dropoutP > 0.0) weights = dropoutOp(weights, dropoutP, true);
     let out = bmm(weights, v);
     out = out.transpose(0, 1).reshape(tgtLen * bsz, embedDim);
     out = linear(out, p.outProjWeight, p.outProjBias);

@@ -1,7 +1,11 @@
 // torch.nn.functional dropouts, as torch/nn/functional.py (2.13) writes them over the _VF ops
 // (dropout, feature_dropout, alpha_dropout, feature_alpha_dropout): same ATen calls, so the same
 // seed gives PyTorch's mask. The `_impl` forms take parsed arguments for lib/nn/modules/dropout.ts.
-import { opFunction } from '../../call.js';
+import { isMainThread } from 'node:worker_threads';
+
+import { aten, opFunction } from '../../call.js';
+import { emptyLike } from '../../creation.js';
+import { tidy } from '../../scope.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, valueError, type Call } from './activation.js';
@@ -40,15 +44,41 @@ function featurePrelude(name: 'dropout1d' | 'dropout2d' | 'dropout3d', input: Te
   return d !== 5;
 }
 
+// The ATen dropouts draw from the process's default generator (their schemas take none), not a worker thread's
+// own: there they run as ATen's CPU _dropout_impl writes them, whose bernoulli_ takes the thread's generator.
+function runDropout(kind: DropoutKind, input: Tensor, p: number, training: boolean, inplace: boolean): Tensor {
+  if (isMainThread || input.device.type !== 'cpu') return OPS[kind][inplace ? 1 : 0](input, p, training);
+  checkDropoutP(p);
+  if (p === 0 || !training || input.numel() === 0) return input;
+  return tidy(() => {
+    const apply = (noise: Tensor): Tensor => (inplace ? input.mul_(noise) : input.mul(noise));
+    if (p === 1) return apply(aten('zeros', [[], { dtype: input.dtype, device: input.device }]) as Tensor);
+    const feature = kind === 'feature_dropout' || kind === 'feature_alpha_dropout';
+    if (feature && input.dim() < 2) throw new Error('Feature dropout requires at least 2 dimensions in the input');
+    // make_feature_noise: one draw per (sample, channel)
+    const noise = feature ? (aten('empty', [input.shape.map((d, i) => (i < 2 ? d : 1)), { dtype: input.dtype, device: input.device }]) as Tensor) : emptyLike(input);
+    noise.bernoulli_(1 - p);
+    if (kind === 'dropout' || kind === 'feature_dropout') return apply(noise.div_(1 - p));
+    const alpha = 1.7580993408473766;
+    const a = 1 / Math.sqrt((alpha * alpha * p + 1) * (1 - p));
+    const b = noise.add(-1).mul_(alpha * a).add_(alpha * a * p);
+    noise.mul_(a);
+    return apply(noise).add_(b);
+  });
+}
+
+/** aten::dropout(input, p, training) as Python's _VF.dropout, drawing from a worker thread's own generator there. */
+export const dropoutOp = (input: Tensor, p: number, training: boolean): Tensor => runDropout('dropout', input, p, training, false);
+
 /** One dropout with parsed arguments (layers call this). */
 export function dropoutImpl(kind: 'dropout' | 'alpha_dropout' | 'feature_alpha_dropout', input: Tensor, p: number, training: boolean, inplace: boolean): Tensor {
-  return OPS[kind][inplace ? 1 : 0](input, p, training);
+  return runDropout(kind, input, p, training, inplace);
 }
 /** dropout1d/2d/3d with parsed arguments. */
 export function featureDropoutImpl(name: 'dropout1d' | 'dropout2d' | 'dropout3d', input: Tensor, p: number, training: boolean, inplace: boolean): Tensor {
   const unbatched = featurePrelude(name, input);
   const x = unbatched ? (inplace ? input.unsqueeze_(0) : input.unsqueeze(0)) : input;
-  const result = OPS.feature_dropout[inplace ? 1 : 0](x, p, training);
+  const result = runDropout('feature_dropout', x, p, training, inplace);
   return unbatched ? (inplace ? result.squeeze_(0) : result.squeeze(0)) : result;
 }
 
