@@ -113,7 +113,7 @@ describe('random numbers in worker threads', () => {
     const F = torch.nn.functional;
     const ones = torch.ones(2, 3, 4);
     const dropped = [F.dropout(ones, { p: 0.5 }), F.alphaDropout(ones, { p: 0.3, training: true }), F.dropout2d(ones, { p: 0.5 }),
-      new torch.nn.Dropout(0.4).call(ones)].map((t) => Array.from(t.toTypedArray()));
+      new torch.nn.Dropout(0.4).call(ones)].map((t) => Array.from(t.toTypedArray() as Float32Array));
     expect(results[0]!.dropped).toEqual(dropped);
     expect(results[1]!.dropped).toEqual(dropped);
     expect(results[2]!.dropped).not.toEqual(dropped);
