@@ -24,6 +24,11 @@ export interface ForkRngOptions {
 let forkRngWarned = false;
 
 const deviceGenerator = (type: string, index: number): Handle => native.defaultGenerator(`${type}:${index}`);
+/** @internal The RNG states of the default generators of devices `ids` of a type (utils.checkpoint's too). */
+export const deviceRngStates = (type: string, ids: readonly number[]): Handle[] => ids.map((d) => native.generatorGetState(deviceGenerator(type, d)) as Handle);
+/** @internal Sets the default generators of devices `ids` of a type to `states`, in order. */
+export const setDeviceRngStates = (type: string, ids: readonly number[], states: readonly Handle[]): void =>
+  ids.forEach((d, i) => native.generatorSetState(deviceGenerator(type, d), states[i]!));
 
 /**
  * Python's torch.random.fork_rng as a function: runs fn, then puts back the CPU generator's state and
@@ -52,10 +57,10 @@ export function forkRng<T>(options: ForkRngOptions | (() => T), fn?: () => T): T
   } else {
     devices = [...o.devices];
   }
-  const saved = untracked(() => ({ cpu: getRngState(), devices: devices.map((d) => native.generatorGetState(deviceGenerator(type, d)) as Handle) }));
+  const saved = untracked(() => ({ cpu: getRngState(), devices: deviceRngStates(type, devices) }));
   return whileRunning(run, () => {
     setRngState(saved.cpu);
-    devices.forEach((d, i) => native.generatorSetState(deviceGenerator(type, d), saved.devices[i]!));
+    setDeviceRngStates(type, devices, saved.devices);
     saved.cpu.dispose();
   });
 }

@@ -20,11 +20,14 @@ function checkIndex(i: unknown, size: number, fn: string): number {
   return j;
 }
 
+// An integer's low byte, as Python stores it in a byte storage (300 -> 44, -1 -> 255).
+const lowByte = (v: number): number => ((v % 256) + 256) % 256;
+
 // The byte an UntypedStorage stores for v: Python takes ints (and bools) and keeps their low byte; anything else is refused.
 function toByte(v: unknown, message: (what: string) => string): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(BigInt.asUintN(8, v));
-  if (typeof v === 'number' && Number.isInteger(v)) return Number(BigInt.asUintN(8, BigInt(v)));
+  if (typeof v === 'number' && Number.isInteger(v)) return lowByte(v);
   throw new Error(message(typeof v === 'number' ? 'float' : describe(v)));
 }
 
@@ -52,8 +55,7 @@ export class UntypedStorage extends StorageBase {
       this.#bytes = keep(aten('empty', [[sizeOrData], { dtype: uint8, device }]) as Tensor);
     } else if (Array.isArray(sizeOrData)) {
       for (const v of sizeOrData) if (!Number.isInteger(v)) throw new TypeError(`UntypedStorage: bytes must be integers, got ${describe(v)}`);
-      // Python keeps the low byte of each value (300 -> 44, -1 -> 255).
-      this.#bytes = keep(tensor(sizeOrData.map((v) => ((v % 256) + 256) % 256), { dtype: uint8, device }));
+      this.#bytes = keep(tensor(sizeOrData.map(lowByte), { dtype: uint8, device }));
     } else {
       throw new TypeError(`UntypedStorage: expected a size or a list of bytes, got ${describe(sizeOrData)}`);
     }

@@ -17,7 +17,7 @@ import type { DType } from '../dtype.js';
 import { TorchError } from '../errors.js';
 import { Function, type FunctionCtx } from '../function.js';
 import { getRngState, setRngState } from '../generator.js';
-import { forkRng } from '../random.js';
+import { deviceRngStates, forkRng, setDeviceRngStates } from '../random.js';
 import { native, type Handle } from '../native.js';
 import { Module } from '../nn/module.js';
 import { overloadOf, type OpFunction } from '../ops.js';
@@ -283,10 +283,8 @@ export function detachVariable(inputs: readonly unknown[]): unknown[] {
 // Python's get_device_states lists them), their states, and setting them.
 const cudaIdsOf = (args: readonly unknown[]): number[] =>
   args.filter((a): a is Tensor => isTensor(a) && a.device.type === 'cuda').map((t) => t.device.index ?? 0);
-const cudaGenerator = (id: number): Handle => native.defaultGenerator(`cuda:${id}`);
-const cudaStates = (ids: readonly number[]): Handle[] => ids.map((id) => native.generatorGetState(cudaGenerator(id)));
-const setCudaStates = (ids: readonly number[], states: readonly Handle[]): void =>
-  ids.forEach((id, i) => native.generatorSetState(cudaGenerator(id), states[i]!));
+const cudaStates = (ids: readonly number[]): Handle[] => deviceRngStates('cuda', ids);
+const setCudaStates = (ids: readonly number[], states: readonly Handle[]): void => setDeviceRngStates('cuda', ids, states);
 
 // The RNG state a checkpoint stashes in forward: the default CPU generator's and, for the CUDA devices of
 // its tensor arguments, theirs (Python's get_device_states; other accelerators are not handled here).
