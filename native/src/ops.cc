@@ -37,6 +37,7 @@ struct Overload {
   std::vector<size_t> written;           // arguments the op may write (Tensor(a!)): their metadata is restored on failure
   std::vector<size_t> outs;              // its out= arguments; several take Python's one `out` tuple (a JS array) as well
   bool takesGenerator = false;           // has a Generator? argument (a worker fills in its own)
+  bool swapsStorage = false;             // set_ and set_data: a written tensor may get or lose an ArrayBuffer's storage
   bool factory = false;                  // makes a new tensor from TensorOptions: runs below ADInplaceOrView (IsFactory)
   OpCheck check = nullptr;               // argument check for input that crashes libtorch (op_checks.cc)
   UnboxedCaller unboxed;                 // set for the common Tensor/Scalar shapes (none written), when there is no check
@@ -174,6 +175,7 @@ Overload MakeOverload(const c10::OperatorHandle& h) {
       o.takesGenerator = true;
   }
   o.factory = IsFactory(h.schema());
+  o.swapsStorage = h.schema().name() == "aten::set_" || h.schema().name() == "aten::set_data";
   if (!o.check) o.unboxed = UnboxedCaller::For(h);  // its shapes leave out written, out= and Generator arguments
   const auto& rets = h.schema().returns();
   bool named = rets.size() > 1;
@@ -823,9 +825,9 @@ Napi::Value RunOverload(Napi::Env env, const Overload& o, const Slots& slots, co
     guard.Restore();
     throw;
   }
-  // set_ and set_data may have given a written tensor an ArrayBuffer's storage (torch.frombuffer), or taken it away
-  for (size_t i : o.written)
-    if (Box* b = slots[i].IsEmpty() ? nullptr : BoxOf(env, slots[i])) RefreshBorrowed(b);
+  if (o.swapsStorage)
+    for (size_t i : o.written)
+      if (Box* b = slots[i].IsEmpty() ? nullptr : BoxOf(env, slots[i])) RefreshBorrowed(b);
   if (stack.empty()) return env.Null();  // a schema that returns nothing: Python's None
   if (stack.size() == 1) return FromIValue(env, stack[0], &aliases);
   Napi::Array arr = Napi::Array::New(env, stack.size());
