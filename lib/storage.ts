@@ -13,6 +13,16 @@ import { handleOfTensor, Tensor } from './tensor.js';
 
 let wrapping = false; // set while the module itself builds a storage around an existing byte tensor
 
+// A storage class's constructor run over an existing tensor (its bytes or elements) instead of new memory.
+function wrap<S>(Storage: new (data: number) => S, t: Tensor): S {
+  wrapping = true;
+  try {
+    return new Storage(t as unknown as number);
+  } finally {
+    wrapping = false;
+  }
+}
+
 function checkIndex(i: unknown, size: number, fn: string): number {
   if (typeof i !== 'number' || !Number.isInteger(i)) throw new TypeError(`${fn}: index must be an integer, got ${describe(i)}`);
   const j = i < 0 ? i + size : i;
@@ -63,13 +73,7 @@ export class UntypedStorage extends StorageBase {
 
   /** @internal The storage of tensor t. */
   static of(t: Tensor): UntypedStorage {
-    const bytes = keep(new Tensor(native.storageBytes(handleOfTensor(t))));
-    wrapping = true;
-    try {
-      return new UntypedStorage(bytes as unknown as number);
-    } finally {
-      wrapping = false;
-    }
+    return wrap(UntypedStorage, keep(new Tensor(native.storageBytes(handleOfTensor(t)))));
   }
 
   /** @internal The uint8 tensor over all the bytes. */
@@ -189,12 +193,7 @@ export class TypedStorage {
     const elements = keep(whole.view(t.dtype));
     whole.dispose();
     bytes.dispose();
-    wrapping = true;
-    try {
-      return new TypedStorage(elements as unknown as number);
-    } finally {
-      wrapping = false;
-    }
+    return wrap(TypedStorage, elements);
   }
   get dtype(): DType {
     return this.#elements.dtype;
