@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import * as torch from '../dist/index.js';
 import { fullGc } from './run-child.js';
+import { layerDropouts } from './workers/layer-dropouts.mjs';
 
 const workerFile = new URL('./workers/torch-worker.mjs', import.meta.url);
 
@@ -91,7 +92,7 @@ describe('random numbers in worker threads', () => {
     const first = torch.rand([4]).tolist() as number[];
     torch.manualSeed(0);
     torch.rand([2]);
-    const results = (await Promise.all([7, 7, 9].map((seed) => startWorker({ task: 'rng', seed }).result))) as { fresh: [string, number[]]; drawn: number[]; perm: number[]; initialSeed: string; dropped: number[][] }[];
+    const results = (await Promise.all([7, 7, 9].map((seed) => startWorker({ task: 'rng', seed }).result))) as { fresh: [string, number[]]; drawn: number[]; perm: number[]; initialSeed: string; dropped: number[][]; layers: number[][] }[];
     // the main thread continues where it was, whatever the workers did meanwhile
     expect(torch.rand([2]).tolist()).toEqual(first.slice(2));
     // a worker's generator behaves as a process's fresh default generator would
@@ -117,6 +118,14 @@ describe('random numbers in worker threads', () => {
     expect(results[0]!.dropped).toEqual(dropped);
     expect(results[1]!.dropped).toEqual(dropped);
     expect(results[2]!.dropped).not.toEqual(dropped);
+    // so do the dropouts inside ATen's multi-layer RNNs and CPU attention: a worker runs those layer by layer
+    // (and attention's math steps) with its own generator, giving the main thread's values after the same seed
+    torch.manualSeed(7);
+    const layers = layerDropouts(torch);
+    expect(layers.length).toBe(28);
+    expect(results[0]!.layers).toEqual(layers);
+    expect(results[1]!.layers).toEqual(layers);
+    expect(results[2]!.layers).not.toEqual(layers);
   });
 });
 

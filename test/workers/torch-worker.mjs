@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 
 const torch = await import(new URL('../../dist/index.js', import.meta.url).href);
+const { layerDropouts } = await import(new URL('./layer-dropouts.mjs', import.meta.url).href);
 
 const tasks = {
   // frombuffer (disposed and dropped), generators and printing, over and over.
@@ -45,7 +46,8 @@ const tasks = {
     const ones = torch.ones(2, 3, 4);
     const dropped = [F.dropout(ones, { p: 0.5 }), F.alphaDropout(ones, { p: 0.3, training: true }), F.dropout2d(ones, { p: 0.5 }),
       new torch.nn.Dropout(0.4).call(ones)].map((t) => Array.from(t.toTypedArray()));
-    return { fresh, drawn, perm, initialSeed, dropped };
+    torch.manualSeed(seed);
+    return { fresh, drawn, perm, initialSeed, dropped, layers: layerDropouts(torch) };
   },
   // Holds tensors of every kind (frombuffer, shared arrays, autograd graphs), says so, and waits.
   hold() {

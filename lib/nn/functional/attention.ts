@@ -1,11 +1,12 @@
 // torch.nn.functional attention: scaledDotProductAttention (the ATen op) and multiHeadAttentionForward,
 // written as torch/nn/functional.py writes multi_head_attention_forward, over the same ATen ops.
+import { isMainThread } from 'node:worker_threads';
 import { isAutocastEnabled } from '../../autocast.js';
 import { aten } from '../../call.js';
 import { zeros, zerosLike } from '../../creation.js';
-import { bool as boolDtype, type DType, pySize } from '../../dtype.js';
+import { bfloat16, bool as boolDtype, float16, float32, type DType, pySize } from '../../dtype.js';
 import { bindArgs, boolArg } from '../../functional/args.js';
-import { baddbmm, bmm, cat } from '../../generated/functions.js';
+import { baddbmm, bmm, cat, matmul, where } from '../../generated/functions.js';
 import { describe, isOptionsObject, numberArg } from '../../options.js';
 import { pyTuple } from '../../print.js';
 import { isTensor, type Tensor } from '../../tensor.js';
@@ -28,6 +29,27 @@ export function _optionalTensor(fn: string, name: string, v: unknown): MaybeTens
 function requireTensor(fn: string, name: string, v: unknown): Tensor {
   if (!isTensor(v)) throw new TypeError(`${fn}: ${name} must be a Tensor, got ${describe(v)}`);
   return v;
+}
+
+/**
+ * aten::scaled_dot_product_attention. With dropout on the CPU that is ATen's math path, whose dropout draws
+ * from the process's generator, not a worker thread's own: there the same steps run with dropoutOp between
+ * (the math op without dropout gives the weights, computed in float32 for float16/bfloat16 as ATen does).
+ */
+function attentionOp(query: Tensor, key: Tensor, value: Tensor, attnMask: MaybeTensor, dropoutP: number, isCausal: boolean, scale: number | null, enableGqa: boolean): Tensor {
+  if (isMainThread || !(dropoutP > 0) || query.device.type !== 'cpu' || query.isNested) {
+    return aten('scaled_dot_product_attention', [query, key, value, attnMask, dropoutP, isCausal, { scale, enableGqa }]) as Tensor;
+  }
+  const dtype = query.dtype;
+  const upcast = dtype === float16 || dtype === bfloat16;
+  const [q, k, v] = upcast ? [query.to(float32), key.to(float32), value.to(float32)] : [query, key, value];
+  let mask = attnMask;
+  if (mask !== null && mask.dtype === boolDtype) mask = where(mask.logicalNot(), -Infinity, zeros([], { dtype: q.dtype }));
+  else if (mask !== null && upcast) mask = mask.to(float32);
+  const weights = (aten('_scaled_dot_product_attention_math', [q, k, v, mask, 0.0, isCausal, { scale, enableGqa }]) as Tensor[])[1]!;
+  const values = enableGqa ? v.repeatInterleave(q.size(-3) / v.size(-3), -3) : v;
+  const out = matmul(dropoutOp(weights, dropoutP, true), values);
+  return upcast ? out.to(dtype) : out;
 }
 
 const SDPA_ARGS = ['attnMask', 'dropoutP', 'isCausal', 'scale', 'enableGqa'] as const;
@@ -55,7 +77,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
     if (causalBias.seqLenQ === causalBias.seqLenKv || causalBias.variant === CausalVariant.UPPER_LEFT) isCausal = true;
     else attnMask = causalBias._materialize(query.device);
   }
-  return aten('scaled_dot_product_attention', [query, key, value, attnMask, dropoutP, isCausal, { scale, enableGqa }]) as Tensor;
+  return attentionOp(query, key, value, attnMask, dropoutP, isCausal, scale, enableGqa);
 }
 
 /** F._canonical_mask: a bool mask becomes a float mask of `targetType` with -inf where it was true. */
@@ -283,7 +305,7 @@ export function _multiHeadAttentionForward(who: string, query: Tensor, key: Tens
   q = q.view(bsz, numHeads, tgtLen, headDim);
   k = k.view(bsz, numHeads, srcLen, headDim);
   v = v.view(bsz, numHeads, srcLen, headDim);
-  let out = aten('scaled_dot_product_attention', [q, k, v, attnMask, dropoutP, isCausal]) as Tensor;
+  let out = attentionOp(q, k, v, attnMask, dropoutP, isCausal, null, false);
   out = out.permute(2, 0, 1, 3).reshape(bsz * tgtLen, embedDim);
   out = linear(out, p.outProjWeight, p.outProjBias);
   out = out.view(tgtLen, bsz, out.size(1));

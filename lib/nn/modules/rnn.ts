@@ -1,15 +1,17 @@
 // torch.nn recurrent layers: RNN, LSTM, GRU (multi-layer, bidirectional, batchFirst, dropout, projSize,
 // packed sequences) and RNNCell/LSTMCell/GRUCell, built and run as torch/nn/modules/rnn.py does: the
 // same parameters in the same order, one ATen call (lstm/gru/rnn_tanh/rnn_relu with the flat weights).
+import { isMainThread } from 'node:worker_threads';
 import { noGrad } from '../../autograd.js';
 import { empty, zeros } from '../../creation.js';
 import type { DType } from '../../dtype.js';
 import type { DeviceLike } from '../../device.js';
 import { bindArgs } from '../../functional/args.js';
-import { gru, gruCell, lstm, lstmCell, rnnRelu, rnnReluCell, rnnTanh, rnnTanhCell } from '../../generated/functions.js';
+import { cat, gru, gruCell, lstm, lstmCell, rnnRelu, rnnReluCell, rnnTanh, rnnTanhCell } from '../../generated/functions.js';
 import { describe, isOptionsObject, pyTypeName, readOptions } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
+import { dropoutOp } from '../functional/dropout.js';
 import { Module } from '../module.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
@@ -223,6 +225,30 @@ export class RNNBase extends Module {
 
 const permute = (t: Tensor, permutation: Tensor | null): Tensor => (permutation === null ? t : t.indexSelect(1, permutation));
 
+// One ATen call (input, states, weights, numLayers, dropout, batchFirst) -> [output, ...final states].
+type LayersCall = (input: Tensor, states: Tensor[], weights: Tensor[], numLayers: number, dropout: number, batchFirst: boolean) => Tensor[];
+
+/**
+ * The ATen op over all layers. Its dropout between layers draws from the process's generator, not a
+ * worker thread's own: there the layers run one call each, seq-first as ATen runs them, with dropoutOp
+ * between (the same masks as the main thread's after the same seed).
+ */
+function runLayers(m: RNNBase, data: Tensor, packed: boolean, states: Tensor[], call: LayersCall): Tensor[] {
+  const weights = m._flatWeights;
+  if (isMainThread || m.dropout === 0 || !m.training || m.numLayers === 1 || data.device.type !== 'cpu') return call(data, states, weights, m.numLayers, m.dropout, m.batchFirst);
+  const transposed = m.batchFirst && !packed;
+  const rows = m.bidirectional ? 2 : 1;
+  const perLayer = weights.length / m.numLayers;
+  let output = transposed ? data.transpose(0, 1) : data;
+  const finals: Tensor[][] = states.map(() => []);
+  for (let l = 0; l < m.numLayers; l++) {
+    const [out, ...last] = call(output, states.map((s) => s.narrow(0, l * rows, rows)), weights.slice(l * perLayer, (l + 1) * perLayer), 1, 0, false);
+    last.forEach((s, i) => finals[i]!.push(s));
+    output = l + 1 < m.numLayers ? dropoutOp(out!, m.dropout, true) : out!;
+  }
+  return [transposed ? output.transpose(0, 1) : output, ...finals.map((f) => cat(f, 0))];
+}
+
 // RNN and GRU: one hidden state tensor.
 abstract class SingleStateRNN extends RNNBase {
   override forward(input: Tensor | PackedSequence, hxOrOptions: Tensor | { hx?: Tensor | null } | null = null, extra?: unknown): [Tensor | PackedSequence, Tensor] {
@@ -242,10 +268,12 @@ abstract class SingleStateRNN extends RNNBase {
     this.checkInput(p.data, p.batchSizes);
     this.checkHiddenSize(hx, this.getExpectedHiddenSize(p.data, p.batchSizes));
     const op = RNN_OPS[this.mode as keyof typeof RNN_OPS] as unknown as (...args: unknown[]) => [Tensor, Tensor];
-    const [output, hidden] =
-      p.batchSizes === null
-        ? op(p.data, hx, this._flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst)
-        : op(p.data, p.batchSizes, hx, this._flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional);
+    const { batchSizes } = p;
+    const [output, hidden] = runLayers(this, p.data, batchSizes !== null, [hx], (input, [h], weights, numLayers, dropout, batchFirst) =>
+      batchSizes === null
+        ? op(input, h, weights, this.bias, numLayers, dropout, this.training, this.bidirectional, batchFirst)
+        : op(input, batchSizes, h, weights, this.bias, numLayers, dropout, this.training, this.bidirectional),
+    ) as [Tensor, Tensor];
     if (p.batchSizes !== null) return [new PackedSequence(output, p.batchSizes, p.sorted, p.unsorted), permute(hidden, p.unsorted)];
     if (!p.isBatched) return [output.squeeze(this.batchFirst ? 0 : 1), hidden.squeeze(1)];
     return [output, hidden];
@@ -331,10 +359,12 @@ export class LSTM extends RNNBase {
     }
     if (hx !== null) state = [permute(state[0], p.sorted), permute(state[1], p.sorted)];
     this._checkState(p.data, p.batchSizes, state);
-    const [output, h, c] =
-      p.batchSizes === null
-        ? lstm(p.data, state, this._flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional, this.batchFirst)
-        : (lstm as unknown as (...args: unknown[]) => [Tensor, Tensor, Tensor])(p.data, p.batchSizes, state, this._flatWeights, this.bias, this.numLayers, this.dropout, this.training, this.bidirectional);
+    const { batchSizes } = p;
+    const [output, h, c] = runLayers(this, p.data, batchSizes !== null, state, (input, [h0, c0], weights, numLayers, dropout, batchFirst) =>
+      batchSizes === null
+        ? lstm(input, [h0!, c0!], weights, this.bias, numLayers, dropout, this.training, this.bidirectional, batchFirst)
+        : (lstm as unknown as (...args: unknown[]) => [Tensor, Tensor, Tensor])(input, batchSizes, [h0, c0], weights, this.bias, numLayers, dropout, this.training, this.bidirectional),
+    ) as [Tensor, Tensor, Tensor];
     if (p.batchSizes !== null) return [new PackedSequence(output, p.batchSizes, p.sorted, p.unsorted), [permute(h, p.unsorted), permute(c, p.unsorted)]];
     if (!p.isBatched) return [output.squeeze(this.batchFirst ? 0 : 1), [h.squeeze(1), c.squeeze(1)]];
     return [output, [h, c]];
