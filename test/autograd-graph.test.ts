@@ -436,6 +436,11 @@ describe('backward from several roots, backward({ inputs }), registerMultiGradHo
     expect(() => torch.autograd.grad(he, r, { gradOutputs: torch.ones([2, 2], f64), isGradsBatched: true, retainGraph: true })).toThrow(o.batched_error);
     expect(() => torch.autograd.grad(h, r, { gradOutputs: torch.ones([2, 2], f64), isGradsBatched: true, retainGraph: true })).toThrow(o.tensor_batched_error);
     expect(() => torch.autograd.grad(new GradientEdge(he.node, 1), r, { gradOutputs: gr, retainGraph: true })).toThrow(RangeError);
+    // as an input, such an edge made libtorch's engine abort the process (Python 2.13 segfaults): a RangeError instead
+    const hs = h.sum();
+    expect(() => torch.autograd.grad(hs, new GradientEdge(he.node, 5), { retainGraph: true })).toThrow(
+      new RangeError('autograd.grad: inputs: GradientEdge outputNr 5 is out of range for PowBackward0, which takes 1 gradient(s)'));
+    expect(() => hs.backward({ inputs: [new GradientEdge(he.node, -1)], retainGraph: true })).toThrow(/inputs: GradientEdge outputNr -1 is out of range/);
     expect(() => torch.autograd.grad([he, 3 as never], r)).toThrow('autograd.grad: outputs[1] must be a Tensor');
     r.grad = null;
     torch.autograd.backward([he, s], [gr, null]);

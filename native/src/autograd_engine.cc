@@ -137,6 +137,17 @@ struct Root {
   torch::autograd::Edge edge;
 };
 
+// A GradientEdge [node, outputNr] whose outputNr is one of the node's gradients (the engine aborts on others).
+torch::autograd::Edge CheckedEdgeOf(napi_env env, const Napi::Value& v, const std::string& what) {
+  int64_t nr = 0;
+  torch::autograd::Edge edge = EdgeOf(env, v, &nr);
+  const auto& node = *edge.function;
+  if (nr < 0 || static_cast<uint64_t>(nr) >= node.num_inputs())
+    ThrowRange(what + ": GradientEdge outputNr " + std::to_string(nr) + " is out of range for " + node.name() + ", which takes " +
+               std::to_string(node.num_inputs()) + " gradient(s)");
+  return edge;
+}
+
 // The outputs of backward or autograd.grad: one tensor, or an array of tensors and GradientEdges;
 // `what` names the argument.
 std::vector<Root> Roots(napi_env env, const Napi::Value& v, const char* what) {
@@ -151,12 +162,7 @@ std::vector<Root> Roots(napi_env env, const Napi::Value& v, const char* what) {
     Napi::Value item = list.Get(i);
     Root root;
     if (item.IsArray()) {
-      int64_t nr = 0;
-      root.edge = EdgeOf(env, item, &nr);
-      const auto& node = *root.edge.function;
-      if (nr < 0 || static_cast<uint64_t>(nr) >= node.num_inputs())
-        ThrowRange(std::string(what) + "[" + std::to_string(i) + "]: GradientEdge outputNr " + std::to_string(nr) + " is out of range for " +
-                   node.name() + ", which takes " + std::to_string(node.num_inputs()) + " gradient(s)");
+      root.edge = CheckedEdgeOf(env, item, std::string(what) + "[" + std::to_string(i) + "]");
     } else {
       root.tensor = TensorOf(env, item, what);
       root.edge = torch::autograd::impl::gradient_edge(root.tensor);
@@ -242,8 +248,7 @@ torch::autograd::edge_list RootEdges(const std::vector<Root>& roots) {
 // `inputs`, `accumulate`: a non-leaf tensor keeps its .grad, as retain_grad) for one input: a
 // tensor's (its grad_fn, or a leaf's grad accumulator), or a GradientEdge's [node handle, outputNr].
 torch::autograd::Edge InputEdge(napi_env env, const Napi::Value& v, bool accumulate) {
-  int64_t nr = 0;
-  if (v.IsArray()) return EdgeOf(env, v, &nr);
+  if (v.IsArray()) return CheckedEdgeOf(env, v, "inputs");
   const at::Tensor& input = TensorOf(env, v, "inputs");
   NodePtr fn = input.grad_fn();
   if (!fn) fn = torch::autograd::impl::try_get_grad_accumulator(input);
