@@ -368,6 +368,9 @@ const cases: Case[] = [
   c('matmul: array', TypeError, [/^matmul: /, "argument 'other' (position 1) must be Tensor, not array"], () => torch.ones(2).matmul(bad([1, 2]))),
   c('torch.add: plain object as input', TypeError, [/^add: /, "argument 'input' (position 1) must be Tensor, not object"], () => T.add({}, torch.ones(2))),
   c('torch.exp: array', TypeError, [/^exp: /, "argument 'input' (position 1) must be Tensor, not number[]"], () => T.exp([1, 2])),
+  // Python: torch.abs_(-7) → abs_(): argument 'input' (position 1) must be Tensor, not int (a number was taken as a temporary tensor, written, and -7 returned)
+  c('torch.abs_: a number where the op writes', TypeError, [/^abs_: /, "argument 'input' (position 1) must be Tensor, not number"], () => T.abs_(-7)),
+  c('F.relu_: a number where the op writes', TypeError, [/^relu_: /, "argument 'input' (position 1) must be Tensor, not number"], () => torch.nn.functional.relu_(bad(-2))),
   c('torch.exp: string', TypeError, [/^exp: /, "argument 'input' (position 1) must be Tensor, not string"], () => T.exp('x')),
   c('cat: string instead of a list', TypeError, [/^cat: /, "argument 'tensors' (position 1) must be Tensor[], not string"], () => T.cat('ab')),
   c('cat: number in the tensor list', TypeError, [/^cat: /, "argument 'tensors' (position 1) must be Tensor[], not [Tensor, number]"], () => T.cat([torch.ones(2, 3), 1])),

@@ -221,7 +221,7 @@ bool TakesNumber(const c10::TypePtr& type) {
 // Which Tensor arguments take a number (a Python-style wrapped number). Python takes one only in the ops
 // PythonAllowsNumbersAsTensors names; torchnode takes one in any op (README: a superset a ported script
 // never meets), except where that would silently run an overload Python would never pick for the call:
-// never for out= (an output must be a tensor), and never at a position where another overload of the
+// never for out= or an argument the op writes (an output must be a tensor), and never at a position where another overload of the
 // family takes a number as an argument of another name, so of another meaning (torch.max(x, 1, { out })
 // misuses max.dim's dim, it is not max.out with other=1: Python says "invalid combination of arguments").
 // The same name is the same argument (clamp.Tensor's max and clamp's Scalar max): a number stays welcome.
@@ -231,7 +231,8 @@ void SetNumberAsTensor(std::vector<Overload>& overloads) {
     const bool python = PythonAllowsNumbersAsTensors(o.handle.schema().name());
     o.numberAsTensor.assign(args.size(), false);
     for (size_t i = 0; i < args.size(); ++i) {
-      if (!o.tensor[i] || args[i].is_out()) continue;
+      const bool written = args[i].alias_info() && args[i].alias_info()->isWrite();  // abs_(-7) would write a temporary
+      if (!o.tensor[i] || args[i].is_out() || written) continue;
       bool ok = true;
       if (!python)
         for (const Overload& other : overloads) {
