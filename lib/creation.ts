@@ -529,15 +529,23 @@ export function frombuffer(buffer: ArrayBuffer | ArrayBufferView, options: Fromb
   if (!(ab instanceof ArrayBuffer)) throw new TypeError(`frombuffer: expected an ArrayBuffer, a TypedArray or a Buffer, got ${describe(buffer)}`);
   const dtype = options.dtype !== undefined ? toDType(options.dtype, 'frombuffer') : view ? typedArrayDtype(view) : undefined;
   if (!dtype) throw new TypeError('frombuffer: pass { dtype } for a plain ArrayBuffer or a DataView');
-  const offset = (view ? view.byteOffset : 0) + (options.offset ?? 0);
-  const end = view ? view.byteOffset + view.byteLength : ab.byteLength;
+  // A TypedArray view limits the tensor to its own bytes: offset and count are checked against those.
+  const length = view ? view.byteLength : ab.byteLength;
+  const offset = options.offset ?? 0;
   const count = options.count ?? -1;
-  if (!Number.isInteger(count) || !Number.isInteger(options.offset ?? 0)) throw new TypeError('frombuffer: count and offset must be integers');
-  // A TypedArray view limits the tensor to its own bytes.
-  const fit = count >= 0 ? count : Math.floor((end - offset) / dtype.itemsize);
-  if (count < 0 && (end - offset) % dtype.itemsize) throw new RangeError(`frombuffer: buffer length (${end - offset} bytes after skipping offset) must be a multiple of the element size (${dtype.itemsize})`);
-  if (offset + fit * dtype.itemsize > end) throw new RangeError(`frombuffer: requested ${fit * dtype.itemsize} bytes but the view has ${end - offset} after offset`);
-  const t = new Tensor(native.fromBuffer(ab, offset, fit, dtype.code));
+  if (!Number.isInteger(count) || !Number.isInteger(offset)) throw new TypeError('frombuffer: count and offset must be integers');
+  if (length === 0 || count === 0) throw new RangeError(`frombuffer: both buffer length (${length}) and count (${count}) must not be 0`);
+  if (offset < 0 || offset >= length) {
+    throw new RangeError(`frombuffer: offset (${offset} bytes) must be non-negative and no greater than buffer length (${length} bytes) minus 1`);
+  }
+  if (count < 0 && (length - offset) % dtype.itemsize) {
+    throw new RangeError(`frombuffer: buffer length (${length - offset} bytes) after offset (${offset} bytes) must be a multiple of element size (${dtype.itemsize})`);
+  }
+  const fit = count >= 0 ? count : (length - offset) / dtype.itemsize;
+  if (offset + fit * dtype.itemsize > length) {
+    throw new RangeError(`frombuffer: requested buffer length (${fit} * ${dtype.itemsize} bytes) after offset (${offset} bytes) must not be greater than actual buffer length (${length} bytes)`);
+  }
+  const t = new Tensor(native.fromBuffer(ab, (view ? view.byteOffset : 0) + offset, fit, dtype.code));
   if (requiresGradOption(options, 'frombuffer')) t.requiresGrad_(true);
   return t;
 }

@@ -100,6 +100,24 @@ describe('interop, complex and named tensors', () => {
     expect(() => torch.frombuffer(new Uint8Array(9), { dtype: torch.float32, offset: 1, count: 2 })).toThrow(/aligned/);
   });
 
+  it('frombuffer checks offset and count against a view\'s own bytes, with Python\'s messages', () => {
+    const ab = new ArrayBuffer(32);
+    new Float32Array(ab, 0, 4).set([1, 2, 3, 4]);
+    const view = new Float32Array(ab, 16, 4); // 16 bytes: a negative offset read and wrote the 16 before it
+    // Python: v = memoryview(bytearray(32))[16:]; torch.frombuffer(v, dtype=torch.float32, offset=-8)
+    // ValueError: offset (-8 bytes) must be non-negative and no greater than buffer length (16 bytes) minus 1
+    expect(() => torch.frombuffer(view, { offset: -8 })).toThrow(new RangeError('frombuffer: offset (-8 bytes) must be non-negative and no greater than buffer length (16 bytes) minus 1'));
+    expect(() => torch.frombuffer(view, { offset: -16, count: 4 })).toThrow(/offset \(-16 bytes\) must be non-negative/);
+    expect(() => torch.frombuffer(view, { offset: 16 })).toThrow(/offset \(16 bytes\) must be non-negative and no greater than buffer length \(16 bytes\) minus 1/);
+    // Python (same v): offset=4, count=4 → requested buffer length (4 * 4 bytes) after offset (4 bytes) must not be greater than actual buffer length (16 bytes)
+    expect(() => torch.frombuffer(view, { offset: 4, count: 4 })).toThrow('frombuffer: requested buffer length (4 * 4 bytes) after offset (4 bytes) must not be greater than actual buffer length (16 bytes)');
+    // Python: offset=2 → buffer length (14 bytes) after offset (2 bytes) must be a multiple of element size (4); count=0 → both buffer length (16) and count (0) must not be 0
+    expect(() => torch.frombuffer(view, { offset: 2 })).toThrow('frombuffer: buffer length (14 bytes) after offset (2 bytes) must be a multiple of element size (4)');
+    expect(() => torch.frombuffer(view, { count: 0 })).toThrow('frombuffer: both buffer length (16) and count (0) must not be 0');
+    expect(torch.frombuffer(view, { offset: 8 }).tolist()).toEqual([0, 0]);
+    expect(new Float32Array(ab, 0, 4)).toEqual(new Float32Array([1, 2, 3, 4]));
+  });
+
   it('toTypedArray({ share: true }) of a CPU contiguous tensor shares its memory (like numpy())', () => {
     const t = torch.arange(4, { dtype: torch.float32 });
     const a = t.toTypedArray({ share: true }) as Float32Array;
