@@ -175,6 +175,7 @@ export interface NativeAddon {
   /** A uint8 tensor over every byte of t's storage. */
   storageBytes(t: Handle): Handle;
   storageDataPtr(t: Handle): bigint;
+  storageNbytes(t: Handle): number;
   isShared(t: Handle): boolean;
   shareMemory(t: Handle): void;
   /** Reads (or sets, then reads) a leaf's grad dtype code; null: any dtype. */

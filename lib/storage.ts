@@ -41,6 +41,23 @@ function toByte(v: unknown, message: (what: string) => string): number {
   throw new Error(message(typeof v === 'number' ? 'float' : describe(v)));
 }
 
+// A tensor over all of t's storage as elements of dtype (trailing bytes that make no whole element left out).
+function storageElements(t: Tensor, dtype: DType): Tensor {
+  const bytes = new Tensor(native.storageBytes(handleOfTensor(t)));
+  if (dtype === uint8) return keep(bytes);
+  const whole = bytes.narrow(0, 0, bytes.numel() - (bytes.numel() % dtype.itemsize));
+  const elements = keep(whole.view(dtype));
+  whole.dispose();
+  bytes.dispose();
+  return elements;
+}
+
+// view, re-made when its storage has grown or shrunk since (a tensor on it ran resize_ or set_): Python's storage reads its size live.
+function current(view: Tensor): Tensor {
+  if (Math.floor(native.storageNbytes(handleOfTensor(view)) / view.dtype.itemsize) === view.numel()) return view;
+  return storageElements(view, view.dtype);
+}
+
 /** torch.StorageBase: the base class of torch.UntypedStorage (Python's torch._C.StorageBase). */
 export class StorageBase {}
 
@@ -50,7 +67,7 @@ export interface StorageOptions {
 
 /** torch.UntypedStorage: a tensor's memory as bytes. `new torch.UntypedStorage(n)` makes n bytes, `new torch.UntypedStorage([1, 2])` those bytes. */
 export class UntypedStorage extends StorageBase {
-  readonly #bytes: Tensor;
+  #bytes: Tensor;
 
   constructor(sizeOrData: number | number[] = 0, options: StorageOptions = {}) {
     super();
@@ -73,60 +90,70 @@ export class UntypedStorage extends StorageBase {
 
   /** @internal The storage of tensor t. */
   static of(t: Tensor): UntypedStorage {
-    return wrap(UntypedStorage, keep(new Tensor(native.storageBytes(handleOfTensor(t)))));
+    return wrap(UntypedStorage, storageElements(t, uint8));
+  }
+
+  // The bytes as the storage has them now.
+  #live(): Tensor {
+    const view = current(this.#bytes);
+    if (view !== this.#bytes) {
+      this.#bytes.dispose();
+      this.#bytes = view;
+    }
+    return view;
   }
 
   /** @internal The uint8 tensor over all the bytes. */
   get bytes(): Tensor {
-    return this.#bytes;
+    return this.#live();
   }
   nbytes(): number {
-    return this.#bytes.numel();
+    return this.#live().numel();
   }
   /** For an untyped storage, the number of bytes. */
   size(): number {
-    return this.#bytes.numel();
+    return this.#live().numel();
   }
   get length(): number {
-    return this.#bytes.numel();
+    return this.#live().numel();
   }
   elementSize(): number {
     return 1;
   }
   get device(): Device {
-    return this.#bytes.device;
+    return this.#live().device;
   }
   get isCuda(): boolean {
-    return this.#bytes.isCuda;
+    return this.#live().isCuda;
   }
   /** The address of the first byte, a BigInt (0n for an empty storage). */
   dataPtr(): bigint {
-    return native.storageDataPtr(handleOfTensor(this.#bytes));
+    return native.storageDataPtr(handleOfTensor(this.#live()));
   }
   /** Whether the bytes live in shared memory (always true for CUDA storages, as Python). */
   isShared(): boolean {
-    return native.isShared(handleOfTensor(this.#bytes));
+    return native.isShared(handleOfTensor(this.#live()));
   }
   /** Moves the bytes to POSIX shared memory (Python's file_descriptor strategy); every tensor on this storage follows. */
   shareMemory_(): this {
-    native.shareMemory(handleOfTensor(this.#bytes));
+    native.shareMemory(handleOfTensor(this.#live()));
     return this;
   }
   /** storage[i]: one byte as a number. */
   get(i: number): number {
-    return this.#bytes.index(checkIndex(i, this.size(), 'UntypedStorage.get')).item() as number;
+    return this.#live().index(checkIndex(i, this.size(), 'UntypedStorage.get')).item() as number;
   }
   /** storage[i] = v: an integer (or boolean), kept modulo 256 as Python (300 -> 44, -1 -> 255). */
   set(i: number, v: number | boolean): void {
     const byte = toByte(v, (what) => `can only set storage content with a int types, but got ${what} instead`);
-    this.#bytes.index(checkIndex(i, this.size(), 'UntypedStorage.set')).fill_(byte);
+    this.#live().index(checkIndex(i, this.size(), 'UntypedStorage.set')).fill_(byte);
   }
   tolist(): number[] {
-    return this.#bytes.tolist() as number[];
+    return this.#live().tolist() as number[];
   }
   /** Every byte = v: an integer (or boolean), kept modulo 256 as Python. */
   fill_(v: number | boolean | bigint): this {
-    this.#bytes.fill_(toByte(v, (what) => `fill_ expects int, but got ${what}`));
+    this.#live().fill_(toByte(v, (what) => `fill_ expects int, but got ${what}`));
     return this;
   }
   /** Copies the bytes of another storage of the same size. */
@@ -134,11 +161,11 @@ export class UntypedStorage extends StorageBase {
     const from = src instanceof TypedStorage ? src.untyped() : src;
     if (!(from instanceof UntypedStorage)) throw new TypeError(`UntypedStorage.copy_: src must be a storage, got ${describe(src)}`);
     if (from.size() !== this.size()) throw new RangeError(`UntypedStorage.copy_: size mismatch (${this.size()} vs ${from.size()})`);
-    this.#bytes.copy_(from.#bytes);
+    this.#live().copy_(from.#live());
     return this;
   }
   clone(): UntypedStorage {
-    return UntypedStorage.of(this.#bytes.clone());
+    return UntypedStorage.of(this.#live().clone());
   }
   /** This storage itself (Python's s.untyped()). */
   untyped(): this {
@@ -146,7 +173,7 @@ export class UntypedStorage extends StorageBase {
   }
   /** This storage when it is on the CPU, else a CPU copy of its bytes. */
   cpu(): UntypedStorage {
-    return this.device.type === 'cpu' ? this : UntypedStorage.of(this.#bytes.cpu());
+    return this.device.type === 'cpu' ? this : UntypedStorage.of(this.#live().cpu());
   }
   override toString(): string {
     return `[torch.storage.UntypedStorage(device=${this.device.toString()}) of size ${this.size()}]`;
@@ -166,7 +193,7 @@ function warnTypedStorage(): void {
 
 /** torch.TypedStorage (deprecated in Python in favour of UntypedStorage): a storage read as elements of one dtype. */
 export class TypedStorage {
-  readonly #elements: Tensor;
+  #elements: Tensor;
 
   constructor(sizeOrData: number | number[] = 0, options: TypedStorageOptions = {}) {
     warnTypedStorage();
@@ -188,56 +215,60 @@ export class TypedStorage {
   }
   /** @internal x.storage(): t's whole storage read as elements of t's dtype (Python's deprecated TypedStorage). */
   static of(t: Tensor): TypedStorage {
-    const bytes = new Tensor(native.storageBytes(handleOfTensor(t)));
-    const whole = bytes.narrow(0, 0, bytes.numel() - (bytes.numel() % t.dtype.itemsize));
-    const elements = keep(whole.view(t.dtype));
-    whole.dispose();
-    bytes.dispose();
-    return wrap(TypedStorage, elements);
+    return wrap(TypedStorage, storageElements(t, t.dtype));
+  }
+  // The elements as the storage has them now.
+  #live(): Tensor {
+    const view = current(this.#elements);
+    if (view !== this.#elements) {
+      this.#elements.dispose();
+      this.#elements = view;
+    }
+    return view;
   }
   get dtype(): DType {
-    return this.#elements.dtype;
+    return this.#live().dtype;
   }
   get device(): Device {
-    return this.#elements.device;
+    return this.#live().device;
   }
   size(): number {
-    return this.#elements.numel();
+    return this.#live().numel();
   }
   get length(): number {
-    return this.#elements.numel();
+    return this.#live().numel();
   }
   elementSize(): number {
-    return this.#elements.dtype.itemsize;
+    return this.#live().dtype.itemsize;
   }
   nbytes(): number {
-    return this.#elements.numel() * this.#elements.dtype.itemsize;
+    return this.#live().numel() * this.#live().dtype.itemsize;
   }
   dataPtr(): bigint {
-    return native.storageDataPtr(handleOfTensor(this.#elements));
+    return native.storageDataPtr(handleOfTensor(this.#live()));
   }
   isShared(): boolean {
-    return native.isShared(handleOfTensor(this.#elements));
+    return native.isShared(handleOfTensor(this.#live()));
   }
   shareMemory_(): this {
-    native.shareMemory(handleOfTensor(this.#elements));
+    native.shareMemory(handleOfTensor(this.#live()));
     return this;
   }
   /** The same memory as an UntypedStorage. */
   untyped(): UntypedStorage {
-    return UntypedStorage.of(this.#elements);
+    return UntypedStorage.of(this.#live());
   }
   get(i: number): number | boolean | bigint {
-    return this.#elements.index(checkIndex(i, this.size(), 'TypedStorage.get')).item();
+    return this.#live().index(checkIndex(i, this.size(), 'TypedStorage.get')).item();
   }
   set(i: number, v: number | boolean): void {
-    this.#elements.index(checkIndex(i, this.size(), 'TypedStorage.set')).fill_(v);
+    this.#live().index(checkIndex(i, this.size(), 'TypedStorage.set')).fill_(v);
   }
   tolist(): unknown[] {
-    return this.#elements.tolist() as unknown[];
+    return this.#live().tolist() as unknown[];
   }
   fill_(v: number | boolean): this {
-    this.#elements.fill_(v);
+    this.#live().fill_(v);
     return this;
   }
   toString(): string {

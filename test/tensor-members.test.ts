@@ -393,4 +393,20 @@ describe('set_ with a storage, x.storage()', () => {
     shared.fill_(9);
     expect(x.tolist()).toEqual([9, 9, 9, 9, 9, 9]); // the same memory
   });
+
+  // Python 2.13: base = torch.zeros(4); s = base.untyped_storage(); ts = base.storage(); base.resize_(100)
+  // s.nbytes(), s.size(), ts.size(), ts.nbytes() → 400 400 100 400; base.fill_(1.5); s[20], ts[30] → 0 1.5
+  // u = torch.zeros(4).untyped_storage(); torch.empty(0).set_(u, 0, [100]); u.nbytes() → 400
+  it('a storage object reads its size live: tensors on it may grow it', () => {
+    const base = torch.zeros(4);
+    const s = base.untypedStorage();
+    const ts = base.storage();
+    base.resize_(100);
+    expect([s.nbytes(), s.size(), ts.size(), ts.nbytes()]).toEqual([400, 400, 100, 400]);
+    base.fill_(1.5);
+    expect([s.get(20), ts.get(30)]).toEqual([0, 1.5]);
+    const u = torch.zeros(4).untypedStorage();
+    torch.empty(0).set_(u, 0, [100]);
+    expect(u.nbytes()).toBe(400);
+  });
 });

@@ -41,6 +41,12 @@ Napi::Value StorageDataPtr(const Napi::CallbackInfo& info) {
   return FromAddress(env, t.storage().data());
 }
 
+// storageNbytes(t) -> number: the bytes t's storage has now (a storage object re-reads it: tensors on it may resize it).
+Napi::Value StorageNbytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Napi::Number::New(env, static_cast<double>(TensorOf(env, info[0], "self").storage().nbytes()));
+}
+
 bool IsSharedStorage(const c10::Storage& s) {
   return s.device_type() != at::kCPU || at::MapAllocator::fromDataPtr(s.data_ptr()) != nullptr;
 }
@@ -100,6 +106,7 @@ void RegisterStorage(napi_env env, napi_value exports) {
       {"dataPtr", DataPtr},
       {"storageBytes", StorageBytes, "untypedStorage"},
       {"storageDataPtr", StorageDataPtr, "dataPtr"},
+      {"storageNbytes", StorageNbytes, "nbytes"},
       {"isShared", IsShared},
       {"shareMemory", ShareMemory, "shareMemory_"},
       {"gradDtype", GradDtype},
