@@ -52,10 +52,20 @@ function storageElements(t: Tensor, dtype: DType): Tensor {
   return elements;
 }
 
-// view, re-made when its storage has grown or shrunk since (a tensor on it ran resize_ or set_): Python's storage reads its size live.
-function current(view: Tensor): Tensor {
-  if (Math.floor(native.storageNbytes(handleOfTensor(view)) / view.dtype.itemsize) === view.numel()) return view;
-  return storageElements(view, view.dtype);
+// A storage object's tensor over its memory, re-made when the storage has grown or shrunk since (a
+// tensor on it ran resize_ or set_): Python's storage objects read their size live.
+class LiveView {
+  #view: Tensor;
+  constructor(view: Tensor) {
+    this.#view = view;
+  }
+  get(): Tensor {
+    const view = this.#view;
+    if (Math.floor(native.storageNbytes(handleOfTensor(view)) / view.dtype.itemsize) === view.numel()) return view;
+    this.#view = storageElements(view, view.dtype);
+    view.dispose();
+    return this.#view;
+  }
 }
 
 /** torch.StorageBase: the base class of torch.UntypedStorage (Python's torch._C.StorageBase). */
@@ -67,22 +77,22 @@ export interface StorageOptions {
 
 /** torch.UntypedStorage: a tensor's memory as bytes. `new torch.UntypedStorage(n)` makes n bytes, `new torch.UntypedStorage([1, 2])` those bytes. */
 export class UntypedStorage extends StorageBase {
-  #bytes: Tensor;
+  readonly #bytes: LiveView;
 
   constructor(sizeOrData: number | number[] = 0, options: StorageOptions = {}) {
     super();
     if (wrapping) {
-      this.#bytes = sizeOrData as unknown as Tensor;
+      this.#bytes = new LiveView(sizeOrData as unknown as Tensor);
       return;
     }
     const o = readOptions('UntypedStorage', options, ['device']);
     const device = o.device === undefined ? 'cpu' : toDevice(o.device as DeviceLike, 'UntypedStorage');
     if (typeof sizeOrData === 'number') {
       if (!Number.isInteger(sizeOrData) || sizeOrData < 0) throw new RangeError(`UntypedStorage: size must be a non-negative integer, got ${sizeOrData}`);
-      this.#bytes = keep(aten('empty', [[sizeOrData], { dtype: uint8, device }]) as Tensor);
+      this.#bytes = new LiveView(keep(aten('empty', [[sizeOrData], { dtype: uint8, device }]) as Tensor));
     } else if (Array.isArray(sizeOrData)) {
       for (const v of sizeOrData) if (!Number.isInteger(v)) throw new TypeError(`UntypedStorage: bytes must be integers, got ${describe(v)}`);
-      this.#bytes = keep(tensor(sizeOrData.map(lowByte), { dtype: uint8, device }));
+      this.#bytes = new LiveView(keep(tensor(sizeOrData.map(lowByte), { dtype: uint8, device })));
     } else {
       throw new TypeError(`UntypedStorage: expected a size or a list of bytes, got ${describe(sizeOrData)}`);
     }
@@ -93,67 +103,58 @@ export class UntypedStorage extends StorageBase {
     return wrap(UntypedStorage, storageElements(t, uint8));
   }
 
-  // The bytes as the storage has them now.
-  #live(): Tensor {
-    const view = current(this.#bytes);
-    if (view !== this.#bytes) {
-      this.#bytes.dispose();
-      this.#bytes = view;
-    }
-    return view;
-  }
 
   /** @internal The uint8 tensor over all the bytes. */
   get bytes(): Tensor {
-    return this.#live();
+    return this.#bytes.get();
   }
   nbytes(): number {
-    return this.#live().numel();
+    return this.#bytes.get().numel();
   }
   /** For an untyped storage, the number of bytes. */
   size(): number {
-    return this.#live().numel();
+    return this.#bytes.get().numel();
   }
   get length(): number {
-    return this.#live().numel();
+    return this.#bytes.get().numel();
   }
   elementSize(): number {
     return 1;
   }
   get device(): Device {
-    return this.#live().device;
+    return this.#bytes.get().device;
   }
   get isCuda(): boolean {
-    return this.#live().isCuda;
+    return this.#bytes.get().isCuda;
   }
   /** The address of the first byte, a BigInt (0n for an empty storage). */
   dataPtr(): bigint {
-    return native.storageDataPtr(handleOfTensor(this.#live()));
+    return native.storageDataPtr(handleOfTensor(this.#bytes.get()));
   }
   /** Whether the bytes live in shared memory (always true for CUDA storages, as Python). */
   isShared(): boolean {
-    return native.isShared(handleOfTensor(this.#live()));
+    return native.isShared(handleOfTensor(this.#bytes.get()));
   }
   /** Moves the bytes to POSIX shared memory (Python's file_descriptor strategy); every tensor on this storage follows. */
   shareMemory_(): this {
-    native.shareMemory(handleOfTensor(this.#live()));
+    native.shareMemory(handleOfTensor(this.#bytes.get()));
     return this;
   }
   /** storage[i]: one byte as a number. */
   get(i: number): number {
-    return this.#live().index(checkIndex(i, this.size(), 'UntypedStorage.get')).item() as number;
+    return this.#bytes.get().index(checkIndex(i, this.size(), 'UntypedStorage.get')).item() as number;
   }
   /** storage[i] = v: an integer (or boolean), kept modulo 256 as Python (300 -> 44, -1 -> 255). */
   set(i: number, v: number | boolean): void {
     const byte = toByte(v, (what) => `can only set storage content with a int types, but got ${what} instead`);
-    this.#live().index(checkIndex(i, this.size(), 'UntypedStorage.set')).fill_(byte);
+    this.#bytes.get().index(checkIndex(i, this.size(), 'UntypedStorage.set')).fill_(byte);
   }
   tolist(): number[] {
-    return this.#live().tolist() as number[];
+    return this.#bytes.get().tolist() as number[];
   }
   /** Every byte = v: an integer (or boolean), kept modulo 256 as Python. */
   fill_(v: number | boolean | bigint): this {
-    this.#live().fill_(toByte(v, (what) => `fill_ expects int, but got ${what}`));
+    this.#bytes.get().fill_(toByte(v, (what) => `fill_ expects int, but got ${what}`));
     return this;
   }
   /** Copies the bytes of another storage of the same size. */
@@ -161,11 +162,11 @@ export class UntypedStorage extends StorageBase {
     const from = src instanceof TypedStorage ? src.untyped() : src;
     if (!(from instanceof UntypedStorage)) throw new TypeError(`UntypedStorage.copy_: src must be a storage, got ${describe(src)}`);
     if (from.size() !== this.size()) throw new RangeError(`UntypedStorage.copy_: size mismatch (${this.size()} vs ${from.size()})`);
-    this.#live().copy_(from.#live());
+    this.#bytes.get().copy_(from.#bytes.get());
     return this;
   }
   clone(): UntypedStorage {
-    return UntypedStorage.of(this.#live().clone());
+    return UntypedStorage.of(this.#bytes.get().clone());
   }
   /** This storage itself (Python's s.untyped()). */
   untyped(): this {
@@ -173,7 +174,7 @@ export class UntypedStorage extends StorageBase {
   }
   /** This storage when it is on the CPU, else a CPU copy of its bytes. */
   cpu(): UntypedStorage {
-    return this.device.type === 'cpu' ? this : UntypedStorage.of(this.#live().cpu());
+    return this.device.type === 'cpu' ? this : UntypedStorage.of(this.#bytes.get().cpu());
   }
   override toString(): string {
     return `[torch.storage.UntypedStorage(device=${this.device.toString()}) of size ${this.size()}]`;
@@ -193,12 +194,12 @@ function warnTypedStorage(): void {
 
 /** torch.TypedStorage (deprecated in Python in favour of UntypedStorage): a storage read as elements of one dtype. */
 export class TypedStorage {
-  #elements: Tensor;
+  readonly #elements: LiveView;
 
   constructor(sizeOrData: number | number[] = 0, options: TypedStorageOptions = {}) {
     warnTypedStorage();
     if (wrapping) {
-      this.#elements = sizeOrData as unknown as Tensor;
+      this.#elements = new LiveView(sizeOrData as unknown as Tensor);
       return;
     }
     const o = readOptions('TypedStorage', options, ['dtype', 'device']);
@@ -206,9 +207,9 @@ export class TypedStorage {
     const device = o.device === undefined ? 'cpu' : toDevice(o.device as DeviceLike, 'TypedStorage');
     if (typeof sizeOrData === 'number') {
       if (!Number.isInteger(sizeOrData) || sizeOrData < 0) throw new RangeError(`TypedStorage: size must be a non-negative integer, got ${sizeOrData}`);
-      this.#elements = keep(aten('empty', [[sizeOrData], { dtype, device }]) as Tensor);
+      this.#elements = new LiveView(keep(aten('empty', [[sizeOrData], { dtype, device }]) as Tensor));
     } else if (Array.isArray(sizeOrData)) {
-      this.#elements = keep(tensor(sizeOrData, { dtype, device }));
+      this.#elements = new LiveView(keep(tensor(sizeOrData, { dtype, device })));
     } else {
       throw new TypeError(`TypedStorage: expected a size or a list of values, got ${describe(sizeOrData)}`);
     }
@@ -217,58 +218,49 @@ export class TypedStorage {
   static of(t: Tensor): TypedStorage {
     return wrap(TypedStorage, storageElements(t, t.dtype));
   }
-  // The elements as the storage has them now.
-  #live(): Tensor {
-    const view = current(this.#elements);
-    if (view !== this.#elements) {
-      this.#elements.dispose();
-      this.#elements = view;
-    }
-    return view;
-  }
   get dtype(): DType {
-    return this.#live().dtype;
+    return this.#elements.get().dtype;
   }
   get device(): Device {
-    return this.#live().device;
+    return this.#elements.get().device;
   }
   size(): number {
-    return this.#live().numel();
+    return this.#elements.get().numel();
   }
   get length(): number {
-    return this.#live().numel();
+    return this.#elements.get().numel();
   }
   elementSize(): number {
-    return this.#live().dtype.itemsize;
+    return this.#elements.get().dtype.itemsize;
   }
   nbytes(): number {
-    return this.#live().numel() * this.#live().dtype.itemsize;
+    return this.#elements.get().numel() * this.#elements.get().dtype.itemsize;
   }
   dataPtr(): bigint {
-    return native.storageDataPtr(handleOfTensor(this.#live()));
+    return native.storageDataPtr(handleOfTensor(this.#elements.get()));
   }
   isShared(): boolean {
-    return native.isShared(handleOfTensor(this.#live()));
+    return native.isShared(handleOfTensor(this.#elements.get()));
   }
   shareMemory_(): this {
-    native.shareMemory(handleOfTensor(this.#live()));
+    native.shareMemory(handleOfTensor(this.#elements.get()));
     return this;
   }
   /** The same memory as an UntypedStorage. */
   untyped(): UntypedStorage {
-    return UntypedStorage.of(this.#live());
+    return UntypedStorage.of(this.#elements.get());
   }
   get(i: number): number | boolean | bigint {
-    return this.#live().index(checkIndex(i, this.size(), 'TypedStorage.get')).item();
+    return this.#elements.get().index(checkIndex(i, this.size(), 'TypedStorage.get')).item();
   }
   set(i: number, v: number | boolean): void {
-    this.#live().index(checkIndex(i, this.size(), 'TypedStorage.set')).fill_(v);
+    this.#elements.get().index(checkIndex(i, this.size(), 'TypedStorage.set')).fill_(v);
   }
   tolist(): unknown[] {
-    return this.#live().tolist() as unknown[];
+    return this.#elements.get().tolist() as unknown[];
   }
   fill_(v: number | boolean): this {
-    this.#live().fill_(v);
+    this.#elements.get().fill_(v);
     return this;
   }
   toString(): string {
