@@ -103,7 +103,6 @@ export class UntypedStorage extends StorageBase {
     return wrap(UntypedStorage, storageElements(t, uint8));
   }
 
-
   /** @internal The uint8 tensor over all the bytes. */
   get bytes(): Tensor {
     return this.#bytes.get();
