@@ -24,6 +24,18 @@ describe('nn.functional argument binding, as Python 2.13', () => {
     expect(F.tripletMarginWithDistanceLoss(a, p, n, { margin: 5.0 }).item()).toBeGreaterThan(F.tripletMarginWithDistanceLoss(a, p, n).item() as number);
   });
 
+  // F.sigmoid(torch.ones(2), 5) -> TypeError: sigmoid() takes 1 positional argument but 2 were given (tanh, softsign, tanhshrink alike)
+  // torch.numel(None) -> TypeError: numel(): argument 'input' (position 1) must be Tensor, not NoneType; torch.numel(x, None): takes 1 positional argument but 2 were given
+  it('one-tensor functions refuse extra arguments and non-tensors instead of dropping or misreading them', () => {
+    const x = torch.ones(2);
+    for (const [name, fn] of [['sigmoid', F.sigmoid], ['tanh', F.tanh], ['softsign', F.softsign], ['tanhshrink', F.tanhshrink], ['numel', torch.numel], ['getDevice', torch.getDevice]] as const) {
+      const loose = fn as unknown as (...args: unknown[]) => unknown;
+      expect(() => loose(x, 5), name).toThrow(new TypeError(`${name}: takes 1 positional argument but 2 were given`));
+      expect(() => loose(null), name).toThrow(new TypeError(`${name}: argument 'input' (position 1) must be Tensor, not null`));
+    }
+    expect([torch.numel(x), torch.getDevice(x), F.sigmoid(torch.zeros(1)).item()]).toEqual([2, -1, 0.5]);
+  });
+
   // torch.manual_seed(0); x = torch.randn(3, 4)
   // F.normalize(x, 2, (0, 1)).sum().item()          -> -0.8851760029792786
   // F.normalize(x, dim=None).sum().item()           -> -0.8851760029792786

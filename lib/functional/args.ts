@@ -61,6 +61,14 @@ export function tensorArgs(fn: string, args: readonly unknown[]): Tensor[] {
   return args as Tensor[];
 }
 
+/** The single Tensor argument of a function Python declares as f(input): a TypeError for anything else, or for more. */
+export function onlyTensorArg(fn: string, args: ArrayLike<unknown>): Tensor {
+  if (args.length > 1) throw new TypeError(`${fn}: takes 1 positional argument but ${args.length} were given`);
+  const input = args[0];
+  if (!isTensor(input)) throw new TypeError(`${fn}: argument 'input' (position 1) must be Tensor, not ${describe(input)}`);
+  return input;
+}
+
 /** Splits Python's `*tensors, **kwargs` into the tensors and the trailing options object (if any). */
 export function varargsAndOptions(args: readonly unknown[]): [unknown[], unknown] {
   const last = args[args.length - 1];

@@ -1,7 +1,7 @@
 // torch.norm and torch.numel as torch/functional.py writes them over ATen operators, and the Tensor
 // methods whose operator does not take `self` first (where, polygamma, norm, rename).
 import { type DTypeLike } from '../dtype.js';
-import { bindArgs } from './args.js';
+import { bindArgs, onlyTensorArg } from './args.js';
 import { requireNamedTensors, version } from '../runtime.js';
 import { aten } from '../call.js';
 import { Tensor } from '../tensor.js';
@@ -66,12 +66,12 @@ function normOf(input: Tensor, a: NormOptions): Tensor {
 
 /** torch.get_device(input): the index of its device, -1 on the CPU. */
 export function getDevice(input: Tensor): number {
-  return input.getDevice();
+  return onlyTensorArg('getDevice', arguments).getDevice();
 }
 
 /** torch.numel(input): the number of elements. */
 export function numel(input: Tensor): number {
-  return input.numel();
+  return onlyTensorArg('numel', arguments).numel();
 }
 
 declare module '../tensor.js' {

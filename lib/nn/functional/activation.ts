@@ -3,7 +3,7 @@
 // of lib/nn/modules/activation.ts call them with options read once in their constructors.
 import { opFunction } from '../../call.js';
 import { contiguousFormat, type DTypeLike } from '../../dtype.js';
-import { bindArgs, boolArg } from '../../functional/args.js';
+import { bindArgs, boolArg, onlyTensorArg } from '../../functional/args.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { emptyLike, zerosLike } from '../../creation.js';
@@ -180,22 +180,22 @@ export const softplus = op('softplus') as (input: Tensor, ...args: Call<[number,
 
 /** F.tanhshrink(input) = input - input.tanh() */
 export function tanhshrink(input: Tensor): Tensor {
-  checkTensor('tanhshrink', input);
+  onlyTensorArg('tanhshrink', arguments);
   return input.sub(input.tanh());
 }
 /** F.softsign(input) = input / (input.abs() + 1) */
 export function softsign(input: Tensor): Tensor {
-  checkTensor('softsign', input);
+  onlyTensorArg('softsign', arguments);
   return input.div(input.abs().add(1));
 }
 /** F.tanh(input) = input.tanh() */
 export function tanh(input: Tensor): Tensor {
-  checkTensor('tanh', input);
+  onlyTensorArg('tanh', arguments);
   return input.tanh();
 }
 /** F.sigmoid(input) = input.sigmoid() */
 export function sigmoid(input: Tensor): Tensor {
-  checkTensor('sigmoid', input);
+  onlyTensorArg('sigmoid', arguments);
   return input.sigmoid();
 }
 
