@@ -849,21 +849,40 @@ export class Module extends RegistrationWatch {
     let dtype: DType | undefined;
     let nonBlocking = false;
     let memoryFormat: unknown;
+    // Python's parser takes one device and one dtype (a tensor gives both): a second is its TypeError, not "last wins".
+    const given = new Set<'device' | 'dtype'>();
+    const claim = (...slots: ('device' | 'dtype')[]): void => {
+      for (const slot of slots) {
+        if (given.has(slot)) throw invalidToArguments(args);
+        given.add(slot);
+      }
+    };
     for (const a of args) {
       if (a === undefined || a === null) continue;
-      if (a instanceof DType || (typeof a === 'string' && isDTypeName(a))) dtype = toDType(a, 'Module.to');
-      else if (isTensor(a)) {
+      if (a instanceof DType || (typeof a === 'string' && isDTypeName(a))) {
+        claim('dtype');
+        dtype = toDType(a, 'Module.to');
+      } else if (isTensor(a)) {
+        claim('device', 'dtype');
         device = a.device;
         dtype = a.dtype;
       } else if (typeof a === 'boolean') nonBlocking = a;
       else if (isOptionsObject(a)) {
         const o = readOptions('Module.to', a, ['device', 'dtype', 'nonBlocking', 'memoryFormat']);
-        if (o.device !== undefined && o.device !== null) device = o.device as DeviceLike;
-        if (o.dtype !== undefined && o.dtype !== null) dtype = toDType(o.dtype, 'Module.to');
+        if (o.device !== undefined && o.device !== null) {
+          claim('device');
+          device = o.device as DeviceLike;
+        }
+        if (o.dtype !== undefined && o.dtype !== null) {
+          claim('dtype');
+          dtype = toDType(o.dtype, 'Module.to');
+        }
         if (o.nonBlocking !== undefined) nonBlocking = Boolean(o.nonBlocking);
         if (o.memoryFormat !== undefined && o.memoryFormat !== null) memoryFormat = o.memoryFormat;
-      } else if (typeof a === 'string' || a instanceof Device) device = a;
-      else throw new TypeError(`Module.to: unexpected argument ${describe(a)}`);
+      } else if (typeof a === 'string' || a instanceof Device) {
+        claim('device');
+        device = a;
+      } else throw new TypeError(`Module.to: unexpected argument ${describe(a)}`);
     }
     if (dtype !== undefined && !(dtype.isFloatingPoint || dtype.isComplex))
       throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${String(dtype)}`);
@@ -885,7 +904,9 @@ export class Module extends RegistrationWatch {
    */
   toEmpty(options: { device: DeviceLike | null; recurse?: boolean }): this {
     const o = readOptions('toEmpty', options, ['device', 'recurse']);
-    return this._apply((t) => emptyLike(t, { device: (o.device ?? undefined) as DeviceLike | undefined }), o.recurse !== false);
+    // device null keeps each tensor's device (Python's device=None); emptyLike refuses an explicit undefined
+    const device = (o.device ?? undefined) as DeviceLike | undefined;
+    return this._apply((t) => emptyLike(t, device === undefined ? {} : { device }), o.recurse !== false);
   }
   /** Moves every parameter's and buffer's storage to shared memory (Python's share_memory). */
   shareMemory(): this {
@@ -922,15 +943,17 @@ export class Module extends RegistrationWatch {
   /** Writes this module's own parameters and persistent buffers (not its children's) into destination. */
   protected _saveToStateDict(destination: StateDict, prefix: string, keepVars: boolean): void {
     const scan = this.#scan();
-    for (const [name, p] of scan.params) if (p !== null) destination[prefix + name] = keepVars ? p : p.detach();
-    for (const [name, b] of scan.buffers) if (b !== null && this.#record.buffers.get(name)) destination[prefix + name] = keepVars ? b : b.detach();
+    // An uninitialized tensor is saved as itself (Python's LazyModuleMixin._save_to_state_dict), so a load keeps it uninitialized
+    const saved = (t: Tensor): Tensor => (keepVars || isLazy(t) ? t : t.detach());
+    for (const [name, p] of scan.params) if (p !== null) destination[prefix + name] = saved(p);
+    for (const [name, b] of scan.buffers) if (b !== null && this.#record.buffers.get(name)) destination[prefix + name] = saved(b);
     const extra = (this as { getExtraState?: () => unknown }).getExtraState;
     if (typeof extra === 'function') (destination as Record<string, unknown>)[`${prefix}_extra_state`] = extra.call(this);
   }
 
   /**
    * The parameters and persistent buffers by dotted name, in PyTorch's order (this module's own,
-   * then each child's). Values are detached tensors sharing the module's storage (keepVars: the tensors themselves).
+   * then each child's). Values are detached tensors sharing the module's storage (keepVars, or an uninitialized placeholder: the tensors themselves).
    */
   stateDict(options: { destination?: StateDict; prefix?: string; keepVars?: boolean } = {}): StateDict {
     const o = readOptions('stateDict', options, ['destination', 'prefix', 'keepVars']);
@@ -981,7 +1004,9 @@ export class Module extends RegistrationWatch {
         errorMsgs.push(`While copying the parameter named "${key}", the tensor in the checkpoint was disposed`);
         continue;
       }
-      if (!lazy && param.dim() === 0 && input.dim() === 1) input = input.index(0); // 0.3-era checkpoints
+      // Python reads an uninitialized tensor's shape only to compare it, which raises
+      if (!lazy && isLazy(input)) throw new Error(UNINITIALIZED_SHAPE);
+      if (!lazy && param.dim() === 0 && input.dim() === 1 && input.shape[0] === 1) input = input.index(0); // 0.3-era checkpoints
       const inShape = (input as Tensor).shape;
       if (!lazy && (inShape.length !== param.shape.length || inShape.some((s, i) => s !== param.shape[i]))) {
         errorMsgs.push(`size mismatch for ${key}: copying a param with shape ${pySize(inShape)} from checkpoint, the shape in current model is ${pySize(param.shape)}.`);
@@ -1012,8 +1037,8 @@ export class Module extends RegistrationWatch {
           if (param instanceof Parameter) self[name] = value instanceof Parameter ? value.requiresGrad_(param.requiresGrad) : new Parameter(value, param.requiresGrad);
           else self[name] = keep(value);
         });
-      } else if (lazy) {
-        // Python's: the placeholder takes the loaded shape on its own dtype and device, then copies
+      } else if (lazy && !isLazy(value)) {
+        // Python's: the placeholder takes the loaded shape on its own dtype and device, then copies (an uninitialized one is copied as it is)
         pending.push(guarded(() => {
           param.materialize(value.shape);
           param.copy_(value);
@@ -1329,6 +1354,30 @@ export function registerModuleBufferRegistrationHook(hook: BufferRegistrationHoo
 /** register_module_module_registration_hook: hook(module, name, submodule) on addModule and submodule assignments; may return a replacement. */
 export function registerModuleModuleRegistrationHook(hook: ModuleRegistrationHook): RemovableHandle {
   return registrationHook('module', hook, 'registerModuleModuleRegistrationHook');
+}
+
+// Python's UninitializedTensorMixin.shape error: loading an uninitialized tensor into an initialized one reads it.
+const UNINITIALIZED_SHAPE = "Can't access the shape of an uninitialized parameter or buffer. This error usually happens in `load_state_dict` when trying to load an uninitialized parameter into an initialized one. Call `forward` to initialize the parameters before accessing their attributes.";
+
+// Python's argument parser signatures for Module.to (torch._C._nn._parse_to), as its TypeError lists them.
+const TO_SIGNATURES = [
+  '(torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+  '(torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+  '(Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)',
+];
+// The Python type name the parser prints for one argument of to().
+function toArgTypeName(v: unknown): string {
+  if (v instanceof DType || (typeof v === 'string' && isDTypeName(v))) return 'torch.dtype';
+  if (v instanceof Device) return 'torch.device';
+  return isTensor(v) ? 'Tensor' : pyTypeName(v);
+}
+// Python's TypeError for a to() call that gives the device or the dtype twice: "got (torch.dtype, torch.dtype)".
+function invalidToArguments(args: unknown[]): TypeError {
+  const pyKeys: Record<string, string> = { nonBlocking: 'non_blocking', memoryFormat: 'memory_format' };
+  const got = args.filter((a) => a !== undefined).flatMap((a) => isOptionsObject(a)
+    ? Object.entries(a).filter(([, v]) => v !== undefined).map(([k, v]) => `${pyKeys[k] ?? k}=${toArgTypeName(v)}`)
+    : [toArgTypeName(a)]);
+  return new TypeError(`to() received an invalid combination of arguments - got (${got.join(', ')}), but expected one of:\n${TO_SIGNATURES.map((sig) => ` * ${sig}\n`).join('')}`);
 }
 
 const MIXED_BACKWARD_HOOKS = 'Cannot use both regular backward hooks and full backward hooks on a single Module. Please use only one of them.';

@@ -2,7 +2,7 @@
 // UninitializedParameter, the first call infers their shapes from the input (a forward pre-hook),
 // materializes and resets them, and the layer becomes its eager class (cls_to_become), as in PyTorch.
 import type { Module } from '../module.js';
-import { ownedParameter, UninitializedParameter } from '../parameter.js';
+import { isLazy, ownedParameter, UninitializedParameter } from '../parameter.js';
 import { empty, type FactoryOptions } from '../../creation.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 
@@ -33,17 +33,15 @@ export function copyLazyHooks(original: Module, copy: Module): void {
 /**
  * Installs the lazy-initialization hooks on `m` (LazyModuleMixin.__init__): the forward pre-hook that
  * infers the parameters and turns `m` into an instance of `becomes`, and the load_state_dict pre-hook
- * that materializes uninitialized parameters to the shapes of the loaded tensors.
+ * that materializes uninitialized parameters and buffers to the shapes of the loaded tensors.
  */
 export function installLazyHooks(m: LazyLayer, becomes: abstract new (...args: any[]) => Module): void {
   pendingLazy.set(m, becomes);
   const loadHook = m._registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
-    for (const [name, param] of m.namedParameters({ recurse: false })) {
-      const key = prefix + name;
-      const loaded = stateDict[key];
-      if (param instanceof UninitializedParameter && isTensor(loaded) && !(loaded instanceof UninitializedParameter)) {
-        param.materialize(loaded.shape);
-      }
+    // Python's _lazy_load_hook: parameters and buffers; an uninitialized loaded tensor leaves the placeholder as it is
+    for (const [name, placeholder] of [...m.namedParameters({ recurse: false }), ...m.namedBuffers({ recurse: false })]) {
+      const loaded = stateDict[prefix + name];
+      if (isLazy(placeholder) && isTensor(loaded) && !isLazy(loaded)) placeholder.materialize(loaded.shape);
     }
   });
   const initHook = m.registerForwardPreHook((_module: Module, args: unknown[]) => {

@@ -147,7 +147,8 @@ export function makeLazy(m: NormBase, o: ParsedNorm): void {
     m.registerBuffer('num_batches_tracked', tensor(0, longOptions(opts)));
   }
   const loadHook = m._registerLoadStateDictPreHook((stateDict: Record<string, unknown>, prefix: string) => {
-    const shapeOf = (name: string): number[] | null => (isTensor(stateDict[prefix + name]) ? (stateDict[prefix + name] as Tensor).shape : null);
+    // an uninitialized loaded tensor leaves the placeholder uninitialized (Python's _lazy_load_hook)
+    const shapeOf = (name: string): number[] | null => (isTensor(stateDict[prefix + name]) && !isLazy(stateDict[prefix + name]) ? (stateDict[prefix + name] as Tensor).shape : null);
     for (const name of ['weight', 'bias', 'running_mean', 'running_var'] as const) {
       const shape = shapeOf(name);
       if (shape) materialize(lazy[name], shape);
