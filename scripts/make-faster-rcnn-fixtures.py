@@ -17,11 +17,10 @@ Writes test/fixtures/vision-faster-rcnn.json (read by test/vision-faster-rcnn.te
 Convolutions and Linear layers run oneDNN / BLAS kernels that depend on the CPU model: the test compares
 their results bit for bit on the CPU model that made the fixture, within rounding elsewhere.
 
-torchvision's _C.so is a CUDA build that fails to load against CPU torch: its native ops are placeholders
-(scripts/torchvision_cpu.py). batched_nms runs torchvision's own strategies with `nms` bound to ref_nms
-(the transcription of its CPU kernel); roi_align runs torchvision's pure-PyTorch _roi_align, unwrapped from
-its lazy torch.compile (as scripts/make-roi-ops-fixtures.py does). That set-up and the helpers are
-scripts/rcnn_fixtures.py's (shared with the Mask and Keypoint R-CNN fixture scripts).
+torchvision's _C.so is a CUDA build: scripts/torchvision_native.py loads it against CPU torch with stub CUDA
+libraries, so roi_align runs torchvision's own CPU kernel; batched_nms runs torchvision's own strategies with
+`nms` bound to ref_nms (scripts/ref_nms.py, the transcription of its CPU kernel). That set-up and the helpers
+are scripts/rcnn_fixtures.py's (shared with the Mask and Keypoint R-CNN fixture scripts).
 """
 import os
 import sys

@@ -13,11 +13,8 @@ Writes test/fixtures/keypoint-rcnn.json (read by test/vision-keypoint-rcnn.test.
              builder     keypointrcnn_resnet50_fpn (weights None, weights_backbone None): state-dict hashes
   errors   name -> the message torchvision raises
 Convolutions and Linear layers run oneDNN / BLAS kernels that depend on the CPU model: the test compares their
-results bit for bit on the CPU model that made the fixture, within rounding elsewhere; the backbone's gradients
-within rounding everywhere: two RoI pools read its map, and torchnode's roiAlign gathers (so sums its gradient)
-per pool where torchvision's eager _roi_align indexes the map four times per pool, so the engine adds the
-contributions in other groups. The helpers and
-torchvision's set-up (ref_nms, the eager _roi_align) are scripts/rcnn_fixtures.py's.
+results bit for bit on the CPU model that made the fixture, within rounding elsewhere. The helpers and
+torchvision's set-up (its roi_align CPU kernel, ref_nms) are scripts/rcnn_fixtures.py's.
 """
 import os
 import sys

@@ -15,12 +15,8 @@ Writes test/fixtures/mask-rcnn.json (read by test/vision-mask-rcnn.test.ts):
                          state-dict hashes, the configuration the builder gives MaskRCNN
   errors   name -> the message torchvision raises
 Convolutions and Linear layers run oneDNN / BLAS kernels that depend on the CPU model: the test compares their
-results bit for bit on the CPU model that made the fixture, within rounding elsewhere. project_masks_on_boxes'
-roi_align samples adaptively (sampling_ratio -1): torchvision's eager _roi_align sums each bin over the whole
-map's rows and columns (zeros outside the RoI's grid), torchnode's roiAlign over the largest grid, so the sums
-group differently and may differ in the last bit; the mask targets, maskrcnn_loss's gradient and the gradients
-of the parameters before the mask logits (backbone, mask head, conv5_mask) are compared within rounding. The helpers and
-torchvision's set-up (ref_nms, the eager _roi_align) are scripts/rcnn_fixtures.py's.
+results bit for bit on the CPU model that made the fixture, within rounding elsewhere. The helpers and
+torchvision's set-up (its roi_align CPU kernel, ref_nms) are scripts/rcnn_fixtures.py's.
 """
 import os
 import sys

@@ -9,24 +9,22 @@ Writes test/fixtures/roi-ops.json (read by test/vision-roi-ops.test.ts):
   errors   name -> the message torchvision raises (the port keeps the text after its function name)
 Deterministic: a rerun rewrites the same bytes.
 
-torchvision's _C.so is a CUDA build that fails to load against CPU torch, so none of its native RoI
-kernels can run here.
-  roi_align / RoIAlign / MultiScaleRoIAlign: torchvision's own Python. Without native ops, roi_align runs
-    torchvision's pure-PyTorch `_roi_align` (the path the port follows op for op); it is wrapped in a lazy
-    torch.compile, which is swapped for the eager function it wraps (its __wrapped__) so that the reference
-    is the eager op sequence, gradients included (autograd of those ops).
+torchvision's _C.so is a CUDA build; torchvision_native loads it against CPU torch (stub CUDA libraries),
+so its native CPU kernels run here.
+  roi_align / RoIAlign / MultiScaleRoIAlign: torchvision itself, its CPU kernel
+    (csrc/ops/cpu/roi_align_kernel.cpp) forward and backward, as Python runs it with native ops (its
+    pure-PyTorch `_roi_align` is only the fallback without them); the RoIs get no gradient (None).
   roi_pool / ps_roi_pool / ps_roi_align: ref_* below, line-by-line Python transcriptions of torchvision's
     CPU kernels (torchvision/csrc/ops/cpu/{roi_pool,ps_roi_pool,ps_roi_align}_kernel.cpp), forward and
     backward, scalar by scalar in the kernel's type T (numpy float32/float64 scalars round each step as C++
     does), accumulating in the kernels' loop order. Gradients are what torchvision's autograd returns: the
     backward kernel applied to the output gradient (the RoIs get none). The shape checks are torchvision's
-    own check_roi_boxes_shape / convert_boxes_to_roi_format (the Python wrappers call them after
-    _assert_has_ops, which fails here); the kernels' own checks (TORCH_CHECK) are quoted from their source.
+    own check_roi_boxes_shape / convert_boxes_to_roi_format (as the Python wrappers call them); the kernels'
+    own checks (TORCH_CHECK) are quoted from their source.
 """
 import importlib.util
 import math
 import os
-import sys
 
 import numpy as np
 
@@ -37,15 +35,12 @@ _spec.loader.exec_module(mf)  # pins ATEN_CPU_CAPABILITY=avx2 and one thread bef
 
 import torch  # noqa: E402
 
-import torchvision_cpu  # noqa: E402,F401 (torchvision against CPU torch: before any torchvision import)
+import torchvision_native  # noqa: E402,F401 (torchvision's native kernels against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 from torchvision import ops  # noqa: E402
 from torchvision.ops._utils import check_roi_boxes_shape, convert_boxes_to_roi_format  # noqa: E402
 from torchvision.ops import poolers  # noqa: E402
 
-_RA = sys.modules["torchvision.ops.roi_align"]
-_RA._roi_align = _RA._roi_align.__wrapped__  # the eager _roi_align (see above)
-assert not torchvision.extension._has_ops()
 
 OUT = os.path.join(HERE, "..", "test", "fixtures", "roi-ops.json")
 G = torch.Generator().manual_seed(20260412)
@@ -94,6 +89,9 @@ inp("x32", randn(2, 3, 7, 9))
 inp("x64", randn(2, 3, 7, 9, dtype=torch.float64))
 inp("rois32", rois_for(7, 2, 16.0, torch.float32))
 inp("rois64", rois_for(7, 2, 16.0, torch.float64))
+# the kernel throws for a reversed RoI under aligned adaptive sampling (a negative grid side: see ERRORS)
+inp("rois32_ordered", INPUTS["rois32"][[0, 2, 3, 4, 5, 6]])
+inp("rois64_ordered", INPUTS["rois64"][[0, 2, 3, 4, 5, 6]])
 inp("boxes_a", rois_for(3, 1, 16.0, torch.float32, False)[:, 1:])       # a list of per-image boxes
 inp("boxes_b", rois_for(2, 1, 16.0, torch.float32, False)[:, 1:])
 inp("boxes_none", torch.zeros(0, 4))
@@ -487,7 +485,7 @@ def ps_roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1
 
 
 def roi_align(input, boxes, *args, **kwargs):
-    """torchvision's roi_align with gradients for the input and (a Tensor) the RoIs."""
+    """torchvision's roi_align with gradients for the input and (a Tensor) the RoIs (None: the kernel gives none)."""
     x = input.requires_grad_()
     if isinstance(boxes, torch.Tensor):
         boxes.requires_grad_()
@@ -516,7 +514,7 @@ for d in ("32", "64"):
         for sr in (-1, 2):
             for scale in (0.5, 0.25):
                 case(f"roi_align_{d}_{aligned}_{sr}_{scale}",
-                     lambda d=d, a=aligned, s=sr, sc=scale: roi_align(I(f"x{d}"), I(f"rois{d}"), (3, 2), sc, s, a))
+                     lambda d=d, a=aligned, s=sr, sc=scale: roi_align(I(f"x{d}"), I(f"rois{d}_ordered" if a and s <= 0 else f"rois{d}"), (3, 2), sc, s, a))
 case("roi_align_scale1_int_size", lambda: roi_align(I("x32"), I("rois32"), 2, 1.0, 1))
 case("roi_align_list", lambda: roi_align(I("x32"), [I("boxes_a"), I("boxes_b")], [2, 3], 0.5, -1, True))
 case("roi_align_list_empty_image", lambda: roi_align(I("x32"), [I("boxes_none"), I("boxes_b")], 2, 0.5))
@@ -600,12 +598,13 @@ ERRORS = {
     "roi_align_k4": lambda: ops.roi_align(I("x32"), I("rois32")[:, 1:], 2),
     "roi_align_list_l3": lambda: ops.roi_align(I("x32"), [I("boxes_a")[:, :3]], 2),
     "roi_align_not_boxes": lambda: ops.roi_align(I("x32"), "boxes", 2),
+    "roi_align_reversed_aligned_adaptive": lambda: ops.roi_align(I("x32"), I("rois32"), (3, 2), 0.5, -1, True),
     "roi_pool_k4": lambda: roi_pool(I("x32"), I("rois32")[:, 1:], 2),
     "ps_roi_pool_list_l5": lambda: ps_roi_pool(I("p32"), [I("rois32")], 2),
     "ps_roi_align_k4": lambda: ps_roi_align(I("p32"), I("prois32")[:, :4], 2),
     "multiscale_no_images": lambda: ops.MultiScaleRoIAlign(["f0"], 2, 2)({"f0": I("f0")}, [I("ms_boxes0")], []),
 }
-# The kernels' TORCH_CHECK messages (torchvision/csrc/ops/cpu/*_kernel.cpp), which cannot run here
+# The kernels' TORCH_CHECK messages (torchvision/csrc/ops/cpu/*_kernel.cpp), quoted for the transcribed kernels
 KERNEL_ERRORS = {
     "ps_roi_pool_channels": "input channels must be a multiple of pooling height * pooling width",
     "ps_roi_align_channels": "input channels must be a multiple of pooling height * pooling width",

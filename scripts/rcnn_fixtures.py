@@ -1,14 +1,14 @@
 """Shared groundwork of the R-CNN fixture scripts (make-mask-rcnn-fixtures.py; the helpers follow
 make-faster-rcnn-fixtures.py's): importing it loads make-fixtures.py (which pins ATEN_CPU_CAPABILITY=avx2 and
-one thread before torch loads) as `mf`, torchvision against the CPU torch (scripts/torchvision_cpu.py) with
-batched_nms' `nms` bound to ref_nms and roi_align running torchvision's pure-PyTorch _roi_align (unwrapped
-from its lazy torch.compile), and gives the fixture's registries and helpers.
+one thread before torch loads) as `mf`, torchvision with its own CPU kernels (scripts/torchvision_native.py:
+roi_align as Python users run it, not the pure-PyTorch fallback _roi_align) with batched_nms' `nms` bound to
+ref_nms (scripts/ref_nms.py, the transcription of its CPU kernel, which torchnode's nms follows: on three of the
+Faster R-CNN cases the loaded kernel keeps other boxes), and gives the fixture's registries and helpers.
 """
 import hashlib
 import importlib.util
 import json
 import os
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("make_fixtures", os.path.join(HERE, "make-fixtures.py"))
@@ -17,15 +17,14 @@ _spec.loader.exec_module(mf)
 
 import torch  # noqa: E402
 
-import torchvision_cpu  # noqa: E402 (torchvision against CPU torch: before any torchvision import)
+import torchvision_native  # noqa: E402,F401 (torchvision's CPU kernels against CPU torch: before any torchvision import)
 import torchvision  # noqa: E402
 from torchvision.ops import boxes as box_ops  # noqa: E402
 from cpu_identity import cpu_model  # noqa: E402 (meta.cpuModel: model name and oneDNN ISA)
+from ref_nms import ref_nms  # noqa: E402
 
-_RA = sys.modules["torchvision.ops.roi_align"]
-_RA._roi_align = getattr(_RA._roi_align, "__wrapped__", _RA._roi_align)  # the eager _roi_align
-box_ops.nms = torchvision_cpu.ref_nms  # what batched_nms' strategies call
-assert not torchvision.extension._has_ops()
+assert torchvision.extension._has_ops()
+box_ops.nms = ref_nms  # what batched_nms' strategies call
 
 
 def sha(t):
