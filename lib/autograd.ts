@@ -204,14 +204,31 @@ export function backward(tensors: GradInput | GradInput[], gradTensors: Tensor |
     retainGraph ?? null, createGraph ?? false, backwardInputs(inputs, 'autograd.backward'));
 }
 
+// Anomaly mode and its NaN check set while fn runs, both restored after (Python's set_detect_anomaly / detect_anomaly exit).
+function anomalyMode<T>(name: string, mode: boolean, checkNan: boolean, fn: () => T): T {
+  let previous = false;
+  let previousCheckNan = true;
+  return withMode(name, () => {
+    previous = native.isAnomalyEnabled();
+    previousCheckNan = native.isAnomalyCheckNanEnabled();
+    native.setAnomalyEnabled(mode, checkNan);
+  }, () => native.setAnomalyEnabled(previous, previousCheckNan), fn);
+}
+
 /**
  * torch.autograd.set_detect_anomaly(mode, check_nan=True) / detect_anomaly: a backward error names the JS stack of the
  * forward call that made the failing node; with checkNan (the default) a backward function returning NaN raises.
+ * With fn (Python's context-manager form), only while fn runs.
  */
-export function setDetectAnomaly(mode: boolean, checkNan = true): void {
+export function setDetectAnomaly(mode: boolean, checkNan?: boolean): void;
+export function setDetectAnomaly<T>(mode: boolean, fn: () => T): T;
+export function setDetectAnomaly<T>(mode: boolean, checkNan: boolean, fn: () => T): T;
+export function setDetectAnomaly<T>(mode: boolean, checkNanOrFn: boolean | (() => T) = true, maybeFn?: () => T): T | void {
+  const [checkNan, fn] = typeof checkNanOrFn === 'function' ? [true, checkNanOrFn] : [checkNanOrFn, maybeFn];
   if (typeof mode !== 'boolean') throw new TypeError('autograd.setDetectAnomaly: mode must be a boolean');
   if (typeof checkNan !== 'boolean') throw new TypeError('autograd.setDetectAnomaly: checkNan must be a boolean');
-  native.setAnomalyEnabled(mode, checkNan);
+  if (fn === undefined) return native.setAnomalyEnabled(mode, checkNan);
+  return anomalyMode('autograd.setDetectAnomaly', mode, checkNan, fn);
 }
 /** torch.is_anomaly_enabled */
 export function isAnomalyEnabled(): boolean {
@@ -233,13 +250,7 @@ export function detectAnomaly<T>(first: DetectAnomalyOptions | (() => T), second
   const { checkNan = true } = readOptions('autograd.detectAnomaly', given ?? {}, ['checkNan']) as DetectAnomalyOptions;
   if (typeof checkNan !== 'boolean') throw new TypeError('autograd.detectAnomaly: checkNan must be a boolean');
   warn('Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for debugging.');  // Python's, on entry
-  let previous = false;
-  let previousCheckNan = true;
-  return withMode('autograd.detectAnomaly', () => {
-    previous = native.isAnomalyEnabled();
-    previousCheckNan = native.isAnomalyCheckNanEnabled();
-    native.setAnomalyEnabled(true, checkNan);
-  }, () => native.setAnomalyEnabled(previous, previousCheckNan), fn as () => T);
+  return anomalyMode('autograd.detectAnomaly', true, checkNan, fn as () => T);
 }
 
 export { gradcheck, GradcheckError, gradgradcheck, type GradcheckOptions, type GradgradcheckOptions } from './autograd_gradcheck.js';

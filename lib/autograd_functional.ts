@@ -174,6 +174,7 @@ export function jacobian(func: Func, inputs: Tensor | Tensor[], options: Jacobia
     throw new Error('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function has more outputs than inputs, "forward-mode" tends to be more performant. Otherwise, prefer to use "reverse-mode".');
   if (strategy === 'forward-mode') {
     if (createGraph) throw new Error('torch.autograd.functional.jacobian: `create_graph=True` and `strategy="forward-mode"` are not supported together (yet). Please either set `create_graph=False` or `strategy="reverse-mode"`.');
+    if (strict) throw new Error('torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` are not supported together (yet). Please either set `strict=False` or `strategy="reverse-mode"`.');
     if (!vectorize) throw new Error('Computing Jacobian using forward-AD or forward-over-reverse Hessian isonly implemented for `vectorize=True`.');   // Python's words, typo too
   }
   if (vectorize && strict) throw new Error('torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not supported together. Please either set `strict=False` or `vectorize=False`.');
@@ -182,6 +183,8 @@ export function jacobian(func: Func, inputs: Tensor | Tensor[], options: Jacobia
     const ins = preprocess(ins0, createGraph, true);
     const [isOutputsTuple, outputs] = asTuple(func(...ins), 'outputs of the user-provided function', 'jacobian');
     checkOutputs(outputs, strict);
+    // Python's vmap over the outputs' basis has no row 0 to index when they have no elements: IndexError (a RangeError here)
+    if (vectorize && strategy === 'reverse-mode' && outputs.every((out) => out.numel() === 0)) throw new RangeError('index 0 is out of bounds for dimension 0 with size 0');
     // vectorize (Python's vmap over the basis) computes the same rows; here they are taken one by one
     const jac = outputs.map((out, i) => {
       const rows: Tensor[][] = ins.map(() => []);
@@ -197,7 +200,11 @@ export function jacobian(func: Func, inputs: Tensor | Tensor[], options: Jacobia
           }
         });
       }
-      return rows.map((r, k) => (r.length === 0 ? zerosLike(ins[k]!).reshape([...out.shape, ...ins[k]!.shape]) : stack(r).view([...out.shape, ...ins[k]!.shape])));
+      // an output without elements: Python's vmap gives an empty block (in the output's dtype in forward mode, as its
+      // tangents), its loop stacks no rows ("stack expects a non-empty TensorList")
+      return rows.map((r, k) => (r.length === 0 && vectorize
+        ? (strategy === 'forward-mode' ? out : ins[k]!).newZeros([...out.shape, ...ins[k]!.shape])
+        : stack(r).view([...out.shape, ...ins[k]!.shape])));
     });
     const post = postprocess(jac, createGraph);
     return unpack(post.map((perInput) => unpack(perInput, isInputsTuple)), isOutputsTuple);

@@ -87,8 +87,13 @@ export class GradcheckError extends Error {
   override name = 'GradcheckError';
 }
 
-type TensorFn = (...inputs: Tensor[]) => Tensor | Tensor[];
-type ListFn = (...inputs: Tensor[]) => Tensor[];
+// fn gets the inputs as given: Tensors, and any other values passed through unchanged (Python's is_tensor_like filters)
+type TensorFn = (...inputs: unknown[]) => Tensor | Tensor[];
+type ListFn = (...inputs: unknown[]) => Tensor[];
+
+/** An input gradcheck differentiates with respect to: a Tensor that requires grad (Python's is_tensor_like(x) and x.requires_grad). */
+const isDifferentiable = (x: unknown): x is Tensor => x instanceof Tensor && x.requiresGrad;
+const isComplexTensor = (x: unknown): x is Tensor => x instanceof Tensor && x.isComplex();
 
 /** Which part of complex outputs a check sees, and which differentiable outputs were complex (Python's complex_indices). */
 interface Part {
@@ -105,7 +110,7 @@ interface Settings {
 }
 
 /** The function's outputs as a list (a Tensor or an array of Tensors, as Python's _as_tuple). */
-function outputsOf(fn: TensorFn, inputs: Tensor[]): Tensor[] {
+function outputsOf(fn: TensorFn, inputs: unknown[]): Tensor[] {
   const r = fn(...inputs);
   const list = Array.isArray(r) ? r : [r];
   list.forEach((o, i) => {
@@ -138,8 +143,8 @@ function checkSameKind(before: Tensor[], after: Tensor[], eps: number, where: st
  * differences: [input][output] of shape [input numel, output numel]. For a complex input the column is
  * d/dx + i d/dy (the conjugate Wirtinger derivative times 2, what backward returns).
  */
-function numericalJacobians(f: ListFn, inputs: Tensor[], reference: Tensor[], eps: number): Tensor[][] {
-  return inputs.filter((x) => x.requiresGrad).map((x) => {
+function numericalJacobians(f: ListFn, inputs: unknown[], reference: Tensor[], eps: number): Tensor[][] {
+  return inputs.filter(isDifferentiable).map((x) => {
     const data = x.data;   // own version counter: perturbing it does not invalidate graphs that saved x
     const columns: Tensor[][] = reference.map(() => []);
     const difference = (idx: number[], component: 0 | 1 | null): Tensor[] => tidy(() => {
@@ -238,8 +243,8 @@ function mismatch(outputIndex: number, inputIndex: number, numerical: Tensor, an
 const noOutputError = () => new GradcheckError('gradcheck: Numerical gradient for function expected to be zero');
 
 /** One slow-mode check of f (whose outputs are real): Python's _slow_gradcheck. */
-function slowCheck(f: ListFn, outputs: Tensor[], inputs: Tensor[], s: Settings, part: Part | null): void {
-  const diff = inputs.filter((x) => x.requiresGrad);
+function slowCheck(f: ListFn, outputs: Tensor[], inputs: unknown[], s: Settings, part: Part | null): void {
+  const diff = inputs.filter(isDifferentiable);
   const numerical = numericalJacobians(f, inputs, outputs, s.eps);   // [input][output]
   const differentiable = outputs.map((o, i) => ({ o, i })).filter(({ o }) => o.requiresGrad);
   if (differentiable.length === 0) {
@@ -279,7 +284,7 @@ function adjustedAtol(atol: number, u: Direction, v: Tensor | null): number {
  * J u for every output of f, by central differences along u scaled by eps (Python's
  * _get_numerical_jvp_wrt_specific_input): for a complex input, the conjugate Wirtinger derivative.
  */
-function numericalJvps(f: ListFn, inputs: Tensor[], x: Tensor, u: Direction, eps: number): Tensor[] {
+function numericalJvps(f: ListFn, inputs: unknown[], x: Tensor, u: Direction, eps: number): Tensor[] {
   const data = x.data;
   const along = (delta: Tensor): Tensor[] => {
     const orig = data.clone();
@@ -306,8 +311,8 @@ function projectOnU(vJ: Tensor, u: Direction): Tensor {
 }
 
 /** One fast-mode check of f (whose outputs are real): Python's _fast_gradcheck, backward mode. */
-function fastCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, part: Part | null): void {
-  const diff = inputs.filter((x) => x.requiresGrad);
+function fastCheck(f: ListFn, funcOut: Tensor[], inputs: unknown[], s: Settings, part: Part | null): void {
+  const diff = inputs.filter(isDifferentiable);
   const outputs = funcOut.filter((o) => o.requiresGrad);
   const generator = new RandomGenerator();   // its own stream: the user's RNG state is left alone, as in Python
   const us: Direction[] = diff.map((x) => ({ re: unitVector(x, generator, true), im: x.isComplex() ? unitVector(x, generator, true) : null }));
@@ -334,11 +339,11 @@ function fastCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, 
 }
 
 /** On a fast-mode failure, Python recomputes the one Jacobian in slow mode for the message (_run_slow_mode_and_get_error). */
-function slowModeReport(f: ListFn, funcOut: Tensor[], outputs: Tensor[], inputs: Tensor[], s: Settings, inputIndex: number, outputIndex: number): string {
+function slowModeReport(f: ListFn, funcOut: Tensor[], outputs: Tensor[], inputs: unknown[], s: Settings, inputIndex: number, outputIndex: number): string {
   // Python indexes all of fn's outputs by the index among the differentiable ones: the same here
   const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]![outputIndex]!;
   const output = outputs[outputIndex]!;
-  const diff = inputs.filter((x) => x.requiresGrad);
+  const diff = inputs.filter(isDifferentiable);
   const analytical = analyticalJacobian(output, diff, () => oneHots(output), { ...s, nondetTol: Infinity, checkGradDtypes: false })[inputIndex]!;
   return slowModeMessage(numerical, analytical, s);
 }
@@ -383,11 +388,11 @@ function batchedGradsAgree(output: Tensor, outputIndex: number, diff: Tensor[]):
 }
 
 /** Per input, the outputs' tangents for two random tangents (Python's _test_batched_grad_forward_ad). */
-function batchedTangentsAgree(fn: TensorFn, inputs: Tensor[]): void {
+function batchedTangentsAgree(fn: TensorFn, inputs: unknown[]): void {
   inputs.forEach((x, i) => {
-    if (!x.requiresGrad || !isFloatOrComplex(x)) return;
+    if (!isDifferentiable(x) || !isFloatOrComplex(x)) return;
     const jvp = (tangent: Tensor): Tensor[] => dualLevel(() => {
-      const outputs = outputsOf(fn, inputs.map((y, k) => (k === i ? makeDual(x.detach(), tangent) : y.detach())));
+      const outputs = outputsOf(fn, inputs.map((y, k) => (k === i ? makeDual(x.detach(), tangent) : y instanceof Tensor ? y.detach() : y)));
       return outputs.map((out) => {
         const { primal, tangent: t } = unpackDual(out);
         return t ?? zeros([], { dtype: primal.dtype }).expand(primal.shape);
@@ -435,8 +440,8 @@ const warnBackwardsCompatibility = () => warn('Backwards compatibility: New unde
  * Backward must work when every output grad is undefined, and when one at a time is (several outputs),
  * giving undefined or zero input grads: Python's _test_undefined_backward_mode.
  */
-function undefinedGradsHandled(fn: TensorFn, outputCount: number, inputs: Tensor[]): void {
-  const diff = inputs.filter((x) => x.requiresGrad);
+function undefinedGradsHandled(fn: TensorFn, outputCount: number, inputs: unknown[]): void {
+  const diff = inputs.filter(isDifferentiable);
   const differentiableOutputs = () => outputsOf(fn, inputs).filter((o) => o.requiresGrad);
   const cases = [differentiableOutputs().map(undefinedGrad)];
   if (cases[0]!.length > 1)
@@ -471,10 +476,10 @@ interface ForwardPart {
 }
 
 /** Inputs that require grad as dual tensors with zero tangents, and those tangents (read back: a view's dual may not hold the given one). */
-function dualInputs(inputs: Tensor[]): { duals: Tensor[]; tangents: Tensor[] } {
+function dualInputs(inputs: unknown[]): { duals: unknown[]; tangents: Tensor[] } {
   const tangents: Tensor[] = [];
   const duals = inputs.map((x) => {
-    if (!x.requiresGrad) return x;
+    if (!isDifferentiable(x)) return x;
     const d = makeDual(x.detach(), zerosLike(x));
     tangents.push(unpackDual(d).tangent!);
     return d;
@@ -483,7 +488,7 @@ function dualInputs(inputs: Tensor[]): { duals: Tensor[]; tangents: Tensor[] } {
 }
 
 /** The tangents of f's floating outputs at the duals, flat (zeros where an output has none): Python's unpack loop. */
-function outputTangents(f: ListFn, duals: Tensor[], checkGradDtypes: boolean): Tensor[] {
+function outputTangents(f: ListFn, duals: unknown[], checkGradDtypes: boolean): Tensor[] {
   return f(...duals).filter(isFloatOrComplex).map((o) => {
     const { primal, tangent } = unpackDual(o);
     if (tangent === null) return zeros([o.numel()], { dtype: o.dtype });
@@ -496,7 +501,7 @@ function outputTangents(f: ListFn, duals: Tensor[], checkGradDtypes: boolean): T
  * Python's _get_analytical_jacobian_forward_ad: [input][floating output] Jacobians by forward-mode AD, one
  * column per input element (a one-hot tangent), or with allU one product J u per input.
  */
-function forwardJacobians(f: ListFn, inputs: Tensor[], funcOut: Tensor[], checkGradDtypes: boolean, allU: Tensor[] | null): Tensor[][] {
+function forwardJacobians(f: ListFn, inputs: unknown[], funcOut: Tensor[], checkGradDtypes: boolean, allU: Tensor[] | null): Tensor[][] {
   const floatOuts = funcOut.filter(isFloatOrComplex);
   return dualLevel(() => {
     const { duals, tangents } = dualInputs(inputs);
@@ -520,7 +525,7 @@ function forwardJacobians(f: ListFn, inputs: Tensor[], funcOut: Tensor[], checkG
 }
 
 /** One slow-mode forward-AD check (Python's _slow_gradcheck with use_forward_ad). */
-function slowForwardCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, part: ForwardPart | null): void {
+function slowForwardCheck(f: ListFn, funcOut: Tensor[], inputs: unknown[], s: Settings, part: ForwardPart | null): void {
   const numerical = numericalJacobians(f, inputs, funcOut, s.eps).map((perInput) => perInput.filter((_, k) => isFloatOrComplex(funcOut[k]!)));
   if (!funcOut.some((o) => o.requiresGrad)) {
     for (const perInput of numerical) for (const jac of perInput) if (jac.ne(0).any().item()) throw noOutputError();
@@ -537,8 +542,8 @@ function slowForwardCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Set
 }
 
 /** One fast-mode forward-AD check (Python's _fast_gradcheck with use_forward_ad): J u numerically and by forward AD. */
-function fastForwardCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, part: ForwardPart | null): void {
-  const diff = inputs.filter((x) => x.requiresGrad);
+function fastForwardCheck(f: ListFn, funcOut: Tensor[], inputs: unknown[], s: Settings, part: ForwardPart | null): void {
+  const diff = inputs.filter(isDifferentiable);
   const generator = new RandomGenerator();
   const us = diff.map((x) => unitVector(x, generator, true));   // the inputs are real here: complex ones were split
   const numerical = diff.map((x, i) => numericalJvps(f, inputs, x, { re: us[i]!, im: null }, s.eps).filter((_, k) => isFloatOrComplex(funcOut[k]!)));
@@ -555,13 +560,13 @@ function fastForwardCheck(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Set
  * all inputs by the differentiable-input index and the differentiable outputs by the floating-output index; kept,
  * so that where Python's IndexError ends the check, this one does too.
  */
-function slowForwardReport(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Settings, inputIndex: number, outputIndex: number): string {
+function slowForwardReport(f: ListFn, funcOut: Tensor[], inputs: unknown[], s: Settings, inputIndex: number, outputIndex: number): string {
   const differentiable = funcOut.filter((o) => o.requiresGrad);
   const x = inputs[inputIndex];
-  if (outputIndex >= differentiable.length || x === undefined || !x.requiresGrad)
+  if (outputIndex >= differentiable.length || !isDifferentiable(x))
     throw new RangeError("gradcheck: tuple index out of range (Python's fast-mode failure report indexes the differentiable outputs and all inputs as here)");
   const numerical = numericalJacobians(f, inputs, funcOut, s.eps)[inputIndex]![outputIndex]!;
-  const single = (t: Tensor): Tensor[] => [f(...inputs.map((y, k) => (k === inputIndex ? t : y)))[outputIndex]!];
+  const single = (t: unknown): Tensor[] => [f(...inputs.map((y, k) => (k === inputIndex ? t : y)))[outputIndex]!];
   const analytical = forwardJacobians(single, [x], [differentiable[outputIndex]!], false, null)[0]![0]!;
   return slowModeMessage(numerical, analytical, s);
 }
@@ -570,15 +575,15 @@ function slowForwardReport(f: ListFn, funcOut: Tensor[], inputs: Tensor[], s: Se
  * Python's _test_undefined_forward_mode: for each input, the outputs' tangents with a zero tangent given
  * and with none given (a plain tensor) must agree.
  */
-function undefinedTangentsHandled(f: ListFn, inputs: Tensor[]): void {
+function undefinedTangentsHandled(f: ListFn, inputs: unknown[]): void {
   const generator = new RandomGenerator();
-  const us = inputs.filter((x) => x.requiresGrad).map((x) => unitVector(x, generator, true));
+  const us = inputs.filter(isDifferentiable).map((x) => unitVector(x, generator, true));
   dualLevel(() => {
     const { duals, tangents } = dualInputs(inputs);
     tangents.forEach((t, i) => t.copy_(us[i]!.viewAs(t)));
     inputs.forEach((x, idx) => {
-      if (!x.requiresGrad) return;
-      const keep = duals[idx]!;
+      if (!isDifferentiable(x)) return;
+      const keep = duals[idx];
       duals[idx] = makeDual(x.detach(), zerosLike(x));
       const withZero = f(...duals).filter(isFloatOrComplex);
       duals[idx] = x.detach();
@@ -597,17 +602,17 @@ function undefinedTangentsHandled(f: ListFn, inputs: Tensor[]): void {
 }
 
 /** fn with its complex inputs replaced by real ones, the other part held at the original (Python's _real_and_imag_input). */
-function realImagInputFns(fn: TensorFn, complexInputs: number[], inputs: Tensor[]): [ListFn, ListFn] {
+function realImagInputFns(fn: TensorFn, complexInputs: number[], inputs: unknown[]): [ListFn, ListFn] {
   const withParts = (toComplex: (inp: Tensor, orig: Tensor) => Tensor): ListFn => (...ins) =>
-    outputsOf(fn, ins.map((t, i) => (complexInputs.includes(i) ? toComplex(t, inputs[i]!) : t)));
+    outputsOf(fn, ins.map((t, i) => (complexInputs.includes(i) ? toComplex(t as Tensor, inputs[i] as Tensor) : t)));
   const timesI = (t: Tensor): Tensor => complex(zerosLike(t), t);
   return [withParts((inp, orig) => timesI(orig.imag).add(inp)), withParts((inp, orig) => timesI(inp).add(orig.real))];
 }
 
 /** The forward-mode half of Python's _gradcheck_real_imag. */
-function forwardChecks(fn: TensorFn, funcOut: Tensor[], xs: Tensor[], s: Settings, fast: boolean, checkUndefined: boolean): void {
+function forwardChecks(fn: TensorFn, funcOut: Tensor[], xs: unknown[], s: Settings, fast: boolean, checkUndefined: boolean): void {
   const check = fast ? fastForwardCheck : slowForwardCheck;
-  const complexInputs = xs.map((x, i) => (x.isComplex() ? i : -1)).filter((i) => i >= 0);
+  const complexInputs = xs.map((x, i) => (isComplexTensor(x) ? i : -1)).filter((i) => i >= 0);
   if (complexInputs.length === 0) {
     const f: ListFn = (...ins) => outputsOf(fn, ins);
     check(f, funcOut, xs, s, null);
@@ -615,9 +620,9 @@ function forwardChecks(fn: TensorFn, funcOut: Tensor[], xs: Tensor[], s: Setting
     return;
   }
   const [realFn, imagFn] = realImagInputFns(fn, complexInputs, xs);
-  const imagInputs = xs.map((x) => (x.isComplex() ? x.imag : x));
+  const imagInputs = xs.map((x) => (isComplexTensor(x) ? x.imag : x));
   check(imagFn, imagFn(...imagInputs), imagInputs, s, { name: 'imaginary', complexInputs });
-  const realInputs = xs.map((x) => (x.isComplex() ? x.real : x));
+  const realInputs = xs.map((x) => (isComplexTensor(x) ? x.real : x));
   check(realFn, realFn(...realInputs), realInputs, s, { name: 'real', complexInputs });
   if (checkUndefined) {
     undefinedTangentsHandled(imagFn, imagInputs);
@@ -628,20 +633,19 @@ function forwardChecks(fn: TensorFn, funcOut: Tensor[], xs: Tensor[], s: Setting
 // ---- entry points -----------------------------------------------------------------------------
 
 /** fn with torch.real or torch.imag applied to its complex outputs (Python's _real_and_imag_output). */
-const partOf = (fn: TensorFn, take: 'real' | 'imag') => (...inputs: Tensor[]): Tensor[] =>
+const partOf = (fn: TensorFn, take: 'real' | 'imag') => (...inputs: unknown[]): Tensor[] =>
   outputsOf(fn, inputs).map((o) => (o.isComplex() ? o[take] : o));
 
-/** Python's _check_inputs: Tensors, at least one requiring grad, none with overlapping (stride 0) memory; a warning for non-double precision. */
-function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
+/** Python's _check_inputs: at least one Tensor requiring grad, none of those with overlapping (stride 0) memory; a warning for non-double precision. */
+function checkInputs(xs: unknown[]): void {
   xs.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new TypeError(`autograd.${name}: input ${i} is not a Tensor`);
-    if (!x.requiresGrad) return;
+    if (!isDifferentiable(x)) return;
     if (x.dtype.name !== 'float64' && x.dtype.name !== 'complex128')
       warn(`Input #${i} requires gradient and is not a double precision floating point or complex. This check will likely fail if all the inputs are not of double precision floating point or complex. `);
     if (x.shape.some((size, d) => size > 1 && x.stride(d) === 0))
-      throw new RangeError(`autograd.${name}: input ${i} has a dimension with stride 0 (an expanded tensor); call .contiguous() on it first`);
+      throw new RangeError(`The ${i}th input has a dimension with stride 0. gradcheck only supports inputs that are non-overlapping to be able to compute the numerical gradients correctly. You should call .contiguous on the input before passing it to gradcheck.`);
   });
-  if (!xs.some((x) => (x as Tensor).requiresGrad)) throw new Error(`autograd.${name}: no input requires grad (${name} expects at least one input tensor with requiresGrad: true)`);
+  if (!xs.some(isDifferentiable)) throw new Error('gradcheck expects at least one input tensor to require gradient, but none of them have requires_grad=True.');
 }
 
 /**
@@ -650,9 +654,9 @@ function checkInputs(name: string, xs: unknown[]): asserts xs is Tensor[] {
  * differences, for every input that requires grad (use float64 / complex128 inputs). True when all agree;
  * throws a GradcheckError naming the first mismatch, or returns false with raiseException: false.
  * checkBatchedGrad and checkBatchedForwardGrad go through torchnode's eager vmap (see the options). Not ported:
- * sparse and masked inputs.
+ * sparse and masked inputs. Inputs other than Tensors reach fn unchanged, as in Python.
  */
-export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: GradcheckOptions = {}): boolean {
+export function gradcheck<A extends unknown[] = Tensor[]>(fn: (...inputs: A) => Tensor | Tensor[], inputs: Tensor | [...A], options: GradcheckOptions = {}): boolean {
   const o = readCheckOptions('autograd.gradcheck', options, [...GRADCHECK_KEYS, ...GRADCHECK_MODE_KEYS], ['masked']) as GradcheckOptions;
   if (typeof fn !== 'function') throw new TypeError('autograd.gradcheck: fn must be a function');
   const forward = o.checkForwardAd ?? false;
@@ -661,27 +665,27 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
   if (o.checkBatchedGrad && !backward) throw new Error('autograd.gradcheck: Setting check_batched_grad=True requires check_backward_ad to be True');
   if (o.checkBatchedForwardGrad && !forward) throw new Error('autograd.gradcheck: Setting check_batched_forward_grad=True requires check_forward_ad to be True');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
-  checkInputs('gradcheck', xs);
+  checkInputs(xs);
   const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false };
   const check = o.fastMode ? fastCheck : slowCheck;
   try {
     tidy(() => {
-      const funcOut = outputsOf(fn, xs);
+      const funcOut = outputsOf(fn as TensorFn, xs);
       const outputs = funcOut.filter((out) => out.requiresGrad);
       const complexOutputs = outputs.map((out, i) => (out.isComplex() ? i : -1)).filter((i) => i >= 0);
       if (backward && funcOut.some((out) => out.isComplex())) {
         // one call of each part, as Python, so that fn's random draws leave the RNG where Python's leave it
         for (const [take, name] of [['imag', 'imaginary'], ['real', 'real']] as const) {
-          const partFn = partOf(fn, take);
+          const partFn = partOf(fn as TensorFn, take);
           check(partFn, partFn(...xs), xs, s, { name, complexOutputs });
         }
-      } else if (backward) check((...ins) => outputsOf(fn, ins), funcOut, xs, s, null);
-      if (forward) forwardChecks(fn, funcOut, xs, s, o.fastMode ?? false, o.checkUndefinedGrad ?? true);
-      if (o.checkBatchedForwardGrad) batchedTangentsAgree(fn, xs);
+      } else if (backward) check((...ins) => outputsOf(fn as TensorFn, ins), funcOut, xs, s, null);
+      if (forward) forwardChecks(fn as TensorFn, funcOut, xs, s, o.fastMode ?? false, o.checkUndefinedGrad ?? true);
+      if (o.checkBatchedForwardGrad) batchedTangentsAgree(fn as TensorFn, xs);
       if (!backward) return;   // the remaining checks need backward AD, as in Python
-      if (o.checkBatchedGrad) outputs.forEach((out, i) => batchedGradsAgree(out, i, xs.filter((x) => x.requiresGrad)));
-      backwardScalesWithGradOutput(outputs, xs.filter((x) => x.requiresGrad));
-      if (o.checkUndefinedGrad ?? true) undefinedGradsHandled(fn, outputs.length, xs);
+      if (o.checkBatchedGrad) outputs.forEach((out, i) => batchedGradsAgree(out, i, xs.filter(isDifferentiable)));
+      backwardScalesWithGradOutput(outputs, xs.filter(isDifferentiable));
+      if (o.checkUndefinedGrad ?? true) undefinedGradsHandled(fn as TensorFn, outputs.length, xs);
     });
   } catch (e) {
     if (e instanceof GradcheckError && !(o.raiseException ?? true)) return false;
@@ -696,7 +700,7 @@ export function gradcheck(fn: TensorFn, inputs: Tensor | Tensor[], options: Grad
  * { createGraph: true }), i.e. of the second derivatives. Without gradOutputs, random ones in [-1, 1) are
  * drawn from torch's global RNG as Python draws them (torch.testing.make_tensor), so seeded runs agree.
  */
-export function gradgradcheck(fn: TensorFn, inputs: Tensor | Tensor[], gradOutputs?: Tensor | Tensor[] | GradgradcheckOptions | null, options: GradgradcheckOptions = {}): boolean {
+export function gradgradcheck<A extends unknown[] = Tensor[]>(fn: (...inputs: A) => Tensor | Tensor[], inputs: Tensor | [...A], gradOutputs?: Tensor | Tensor[] | GradgradcheckOptions | null, options: GradgradcheckOptions = {}): boolean {
   if (isOptionsObject(gradOutputs)) [gradOutputs, options] = [null, gradOutputs as GradgradcheckOptions];
   const o = readCheckOptions('autograd.gradgradcheck', options, [...GRADCHECK_KEYS, 'genNonContigGradOutputs', 'checkFwdOverRev', 'checkRevOverRev'], ['masked']) as GradgradcheckOptions;
   if (typeof fn !== 'function') throw new TypeError('autograd.gradgradcheck: fn must be a function');
@@ -706,13 +710,9 @@ export function gradgradcheck(fn: TensorFn, inputs: Tensor | Tensor[], gradOutpu
   if ((o.checkUndefinedGrad ?? true) && !revOverRev) throw new Error('autograd.gradgradcheck: Setting check_undefined_grad=True requires check_rev_over_rev to be True');
   if (o.checkBatchedGrad && !revOverRev) throw new Error('autograd.gradgradcheck: Setting check_batched_grad=True requires check_rev_over_rev to be True');
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
-  xs.forEach((x, i) => {
-    if (!(x instanceof Tensor)) throw new TypeError(`autograd.gradgradcheck: input ${i} is not a Tensor`);
-  });
-  const tensors = xs as Tensor[];
   let gos: Tensor[];
   if (gradOutputs === undefined || gradOutputs === null) {
-    gos = outputsOf(fn, tensors).filter((out) => out.requiresGrad).map((out) => makeTensor(out.shape, {
+    gos = outputsOf(fn as TensorFn, xs).filter((out) => out.requiresGrad).map((out) => makeTensor(out.shape, {
       dtype: isFloatOrComplex(out) ? out.dtype : 'float64', device: out.device, low: -1, high: 1, requiresGrad: true, noncontiguous: o.genNonContigGradOutputs ?? false,
     }));
   } else {
@@ -722,17 +722,17 @@ export function gradgradcheck(fn: TensorFn, inputs: Tensor | Tensor[], gradOutpu
     });
     gos = given as Tensor[];
   }
-  const inputCount = tensors.length;
-  const diffInputs = new Set(tensors.map((x, i) => (x.requiresGrad ? i : -1)).filter((i) => i >= 0));
+  const inputCount = xs.length;
+  const diffInputs = new Set(xs.map((x, i) => (isDifferentiable(x) ? i : -1)).filter((i) => i >= 0));
   const diffGradOutputs = new Set(gos.map((g, i) => (g.requiresGrad ? i : -1)).filter((i) => i >= 0));
   // Python's new_func: the input grads, with a graph, as a function of the inputs and the grad_outputs
-  const firstGrads = (...args: Tensor[]): Tensor[] => {
-    const ins = args.slice(0, inputCount).map((x, i) => (diffInputs.has(i) ? x.requiresGrad_() : x));
-    const outputs = outputsOf(fn, ins).filter((out) => out.requiresGrad);
-    const gradOuts = args.slice(inputCount).map((g, i) => (diffGradOutputs.has(i) ? g.requiresGrad_() : g));
-    const gs = grad(outputs, ins.filter((_, i) => diffInputs.has(i)), { gradOutputs: gradOuts, createGraph: true, allowUnused: true });
+  const firstGrads = (...args: unknown[]): Tensor[] => {
+    const ins = args.slice(0, inputCount).map((x, i) => (diffInputs.has(i) ? (x as Tensor).requiresGrad_() : x));
+    const outputs = outputsOf(fn as TensorFn, ins).filter((out) => out.requiresGrad);
+    const gradOuts = (args.slice(inputCount) as Tensor[]).map((g, i) => (diffGradOutputs.has(i) ? g.requiresGrad_() : g));
+    const gs = grad(outputs, ins.filter((_, i) => diffInputs.has(i)) as Tensor[], { gradOutputs: gradOuts, createGraph: true, allowUnused: true });
     return gs.filter((g): g is Tensor => g !== null);
   };
   const { genNonContigGradOutputs: _ignored, checkFwdOverRev: _fwd, checkRevOverRev: _rev, ...gradcheckOptions } = o;
-  return gradcheck(firstGrads, [...tensors, ...gos], { ...gradcheckOptions, checkForwardAd: fwdOverRev, checkBackwardAd: revOverRev });
+  return gradcheck(firstGrads, [...xs, ...gos], { ...gradcheckOptions, checkForwardAd: fwdOverRev, checkBackwardAd: revOverRev });
 }

@@ -3,7 +3,7 @@
 import { withMode } from './autograd.js';
 import { getGradientEdge, gradFnOrAccumulator, GradientEdge, Node, nodeHandleOf } from './autograd_node.js';
 import { native, type Handle } from './native.js';
-import { describe, readOptions } from './options.js';
+import { describe, pyTypeName, readOptions } from './options.js';
 import { untracked } from './scope.js';
 import { RemovableHandle } from './hooks.js';
 import { handleOfTensor, isTensor, Tensor } from './tensor.js';
@@ -29,23 +29,39 @@ export function savedTensorsHooks<P, T>(pack: (tensor: Tensor) => P, unpack: (pa
   return withMode('savedTensorsHooks', () => native.pushSavedTensorsHooks(packHandle, unpackHandle), () => native.popSavedTensorsHooks(), fn);
 }
 
+export interface SaveOnCpuOptions {
+  /** copy to and from pinned CPU memory, asynchronously (default false) */
+  pinMemory?: boolean;
+  /** the device module whose availability lets pinMemory pin (default 'cuda', as Python's device_type) */
+  deviceType?: string;
+}
+
+// Python's getattr(torch, device_type, torch.cuda).is_available(): whether save_on_cpu may pin memory
+function deviceModuleAvailable(deviceType: string): boolean {
+  if (deviceType === 'cpu') return true;
+  if (deviceType === 'mps') return native.contextFlag('mpsAvailable');
+  if (deviceType === 'xpu' || deviceType === 'mtia') return false;
+  return native.cudaIsAvailable();
+}
+
 /**
  * torch.autograd.graph.save_on_cpu: while fn runs, saved tensors are kept on the CPU and copied back
- * to their device for backward (CPU tensors are kept as they are).
+ * to their device for backward (without pinMemory, CPU tensors are kept as they are).
  */
 export function saveOnCpu<T>(fn: () => T): T;
-export function saveOnCpu<T>(options: { pinMemory?: boolean }, fn: () => T): T;
-export function saveOnCpu<T>(optionsOrFn: { pinMemory?: boolean } | (() => T), maybeFn?: () => T): T {
+export function saveOnCpu<T>(options: SaveOnCpuOptions, fn: () => T): T;
+export function saveOnCpu<T>(optionsOrFn: SaveOnCpuOptions | (() => T), maybeFn?: () => T): T {
   const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn!;
-  const pin = typeof optionsOrFn === 'function' ? false : (readOptions('saveOnCpu', optionsOrFn, ['pinMemory']).pinMemory ?? false);
+  const { pinMemory: pin = false, deviceType = 'cuda' } = typeof optionsOrFn === 'function' ? {} : readOptions('saveOnCpu', optionsOrFn, ['pinMemory', 'deviceType']) as SaveOnCpuOptions;
   if (typeof pin !== 'boolean') throw new TypeError(`saveOnCpu: pinMemory must be a boolean, got ${describe(pin)}`);
+  if (typeof deviceType !== 'string') throw new TypeError(`attribute name must be string, not '${pyTypeName(deviceType)}'`);   // Python's getattr(torch, device_type)
   return savedTensorsHooks(
     (t) => {
-      if (t.device.type === 'cpu') return [t.device, t] as const;
-      if (!pin || t.isSparse) return [t.device, t.cpu()] as const;
-      return [t.device, t.newEmpty(t.shape, { device: 'cpu', pinMemory: true }).copy_(t, true)] as const; // asynchronous from pinned memory
+      if (!pin || t.isSparse) return [t.device, t.cpu()] as const;   // Python copies a sparse one into unpinned memory: the same values
+      const pinnable = deviceModuleAvailable(deviceType);
+      return [t.device, t.newEmpty(t.shape, { device: 'cpu', pinMemory: pinnable }).copy_(t, pinnable)] as const; // asynchronous into pinned memory
     },
-    ([device, t]) => (t.device.type === device.type ? t : t.to(device, { nonBlocking: pin })),
+    ([device, t]) => t.to(device, { nonBlocking: pin }),
     fn,
   );
 }

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { native, type Handle } from './native.js';
 import { describe } from './options.js';
 import { RemovableHandle } from './hooks.js';
-import { handleOfTensor, isTensor, Tensor, toHandle } from './tensor.js';
+import { checkHookResult, handleOfTensor, isTensor, Tensor, toHandle } from './tensor.js';
 
 type Grads = (Tensor | null)[];
 /** hook(gradInputs, gradOutputs) after the node ran; may return replacements for gradInputs. */
@@ -16,16 +16,21 @@ export type NodePreHook = (gradOutputs: Grads) => Grads | void | null | undefine
 
 const wrap = (h: Handle | null): Tensor | null => (h === null ? null : new Tensor(h));
 
-// The replacement gradients a node hook returned, as handles; PyTorch's messages for wrong ones.
-function returnedGrads(fn: (...args: never[]) => unknown, result: unknown, expected: number): (Handle | null)[] | null {
+// The replacement gradients a node hook returned, as handles, each checked against the one it replaces
+// as Python's check_result / check_single_result do (given: what the hook got, kept apart from the array it may edit).
+function returnedGrads(fn: (...args: never[]) => unknown, result: unknown, given: Grads): (Handle | null)[] | null {
   if (result === undefined || result === null) return null;
+  const name = fn.name || '<anonymous>';
   if (!Array.isArray(result)) throw new TypeError(`expected an array, but hook returned ${describe(result)}`);
-  if (result.length !== expected)
-    throw new Error(`hook '${fn.name || '<anonymous>'}' has returned an incorrect number of values (got ${result.length}, but expected ${expected})`);
+  if (result.length !== given.length)
+    throw new Error(`hook '${name}' has returned an incorrect number of values (got ${result.length}, but expected ${given.length})`);
   return result.map((g, i) => {
     if (g === null || g === undefined) return null;
-    if (!isTensor(g)) throw new TypeError(`hook '${fn.name || '<anonymous>'}' returned ${describe(g)} at position ${i}, expected a Tensor or null`);
-    if (g.isDisposed) throw new Error(`hook '${fn.name || '<anonymous>'}' returned a disposed Tensor at position ${i}`);
+    const original = given[i]!;
+    if (original === null) throw new Error("can't replace a None gradient with a non-None value");
+    if (!isTensor(g)) throw new TypeError(`hook '${name}' returned ${describe(g)} at position ${i}, expected a Tensor or null`);
+    if (g.isDisposed) throw new Error(`hook '${name}' returned a disposed Tensor at position ${i}`);
+    checkHookResult(original, g, name);
     return handleOfTensor(g);
   });
 }
@@ -88,13 +93,18 @@ export class Node {
   /** hook(gradInputs, gradOutputs) runs after the node computed its gradients; returning an array replaces gradInputs. */
   registerHook(hook: NodeHook): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`Node.registerHook: hook must be a function, got ${describe(hook)}`);
-    return this.#addHook(false, (gradInputs: (Handle | null)[], gradOutputs: (Handle | null)[]) =>
-      returnedGrads(hook, hook(gradInputs.map(wrap), gradOutputs.map(wrap)), gradInputs.length));
+    return this.#addHook(false, (gradInputs: (Handle | null)[], gradOutputs: (Handle | null)[]) => {
+      const given = gradInputs.map(wrap);
+      return returnedGrads(hook, hook([...given], gradOutputs.map(wrap)), given);
+    });
   }
   /** hook(gradOutputs) runs before the node; returning an array replaces gradOutputs. */
   registerPrehook(hook: NodePreHook): RemovableHandle {
     if (typeof hook !== 'function') throw new TypeError(`Node.registerPrehook: hook must be a function, got ${describe(hook)}`);
-    return this.#addHook(true, (gradOutputs: (Handle | null)[]) => returnedGrads(hook, hook(gradOutputs.map(wrap)), gradOutputs.length));
+    return this.#addHook(true, (gradOutputs: (Handle | null)[]) => {
+      const given = gradOutputs.map(wrap);
+      return returnedGrads(hook, hook([...given]), given);
+    });
   }
   #addHook(pre: boolean, fn: (...grads: (Handle | null)[][]) => (Handle | null)[] | null): RemovableHandle {
     const h = this.#h;

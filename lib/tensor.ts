@@ -764,7 +764,8 @@ function hookTypeOf(t: Tensor): [string, string] {
     return [key, `torch.${deviceType === 'cuda' ? 'cuda.' : ''}${key.startsWith('Sparse') ? 'sparse.' : ''}${scalar}Tensor`];
   return [key, `${key}${scalar}Type`];
 }
-function checkHookResult(original: Tensor, result: Tensor, name: string): void {
+/** @internal Python's check_variable_result: a hook's replacement keeps the type and size of the value it replaces (tensor and node hooks). */
+export function checkHookResult(original: Tensor, result: Tensor, name: string): void {
   const [was, wasText] = hookTypeOf(original);
   const [got, gotText] = hookTypeOf(result);
   if (was !== got || original.dtype !== result.dtype) throw new Error(`hook '${name}' has changed the type of value (was ${wasText} got ${gotText})`);

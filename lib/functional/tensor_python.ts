@@ -308,8 +308,9 @@ function postAccumulateGradCallback(hook: (tensor: Tensor) => void, owner: WeakR
     const tensor = alive ? registered : new Tensor(h);
     const result: unknown = hook(tensor);
     // Python accepts None or the argument itself; another Tensor is a grad hook's answer given to the
-    // wrong hook, so it raises. Other values are ignored: a JS arrow like (p) => seen.push(...) returns one.
-    if (result instanceof Tensor && result !== tensor) throw new TypeError('registerPostAccumulateGradHook: Tensor post accumulate grad hooks should return None (undefined).');
+    // wrong hook, so it raises, with Python's error. Other values are ignored, unlike Python's TypeError
+    // "expected Variable, but hook returned 'int'": a JS arrow like (p) => seen.push(...) returns one.
+    if (result instanceof Tensor && result !== tensor) throw new Error('Tensor post accumulate grad hooks should return None.');
   };
 }
 
