@@ -91,12 +91,12 @@ export function getPrintoptions(): PrintOptions {
 }
 
 function checkCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`setPrintoptions: ${name} must be a non-negative integer, got ${value}`);
   return value;
 }
 
 function checkNumber(name: string, value: number): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new RangeError(`${name} must be a number, got ${String(value)}`);
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new RangeError(`setPrintoptions: ${name} must be a number, got ${String(value)}`);
   return value;
 }
 

@@ -112,8 +112,8 @@ describe('print options and input handling', () => {
   });
 
   it('rejects invalid options', () => {
-    expect(() => setPrintoptions({ precision: -1 })).toThrow(RangeError);
-    expect(() => setPrintoptions({ edgeitems: 1.5 })).toThrow(RangeError);
+    expect(() => setPrintoptions({ precision: -1 })).toThrow(new RangeError('setPrintoptions: precision must be a non-negative integer, got -1'));
+    expect(() => setPrintoptions({ edgeitems: 1.5 })).toThrow(new RangeError('setPrintoptions: edgeitems must be a non-negative integer, got 1.5'));
   });
 
   // Python 2.13: set_printoptions(precision=2); set_printoptions(precision=None, threshold=None, edgeitems=None,
