@@ -6,7 +6,7 @@ import { isTensor, type Tensor } from './tensor.js';
 import { describe, isOptionsObject, pyTypeName, readOptions } from './options.js';
 import type { Module } from './nn/module.js';
 import { _functionalCall, type FunctionalCallOptions } from './nn/utils/stateless.js';
-import { jacrev, positionsOf } from './func_reverse.js';
+import { jacrev, positionsOf, type DerivativeOf, type TransformArgs, type WithAux } from './func_reverse.js';
 import { vmap, vmapOwned, type VmapRandomness } from './functional/control.js';
 import { mapTree, sameStructure, treeLeaves, treeSpecRepr, withLeaves } from './pytree.js';
 import { refuseInsideFunctionalize } from './func_functionalize.js';
@@ -22,6 +22,13 @@ export { functionalize, type FunctionalizeOptions, type FunctionalizeRemove } fr
  * given ones for the duration of the call. `parameterAndBufferDicts` is one object of name -> Tensor
  * or an array of them (a name may appear in only one).
  */
+export function functionalCall<M extends Module>(
+  module: M,
+  parameterAndBufferDicts: Record<string, Tensor | null> | readonly Record<string, Tensor | null>[],
+  args?: unknown,
+  kwargs?: Record<string, unknown> | null,
+  options?: FunctionalCallOptions,
+): ReturnType<M['forward']>;
 export function functionalCall(
   module: Module,
   parameterAndBufferDicts: Record<string, Tensor | null> | readonly Record<string, Tensor | null>[],
@@ -71,7 +78,15 @@ export interface JvpOptions {
  * primals is an array of arguments, each a Tensor or a pytree (arrays, objects) of Tensors, and tangents has the
  * same structure; the outputs keep func's structure (a Tensor or a pytree of Tensors). Nesting jvp inside jvp or
  * inside forwardAd.dualLevel is refused, as libtorch has one forward AD level.
+ * Typing: func's parameters P default to the primals' types (an untyped callback gets them; a typed one is not held to them).
  */
+export function jvp<A extends unknown[] = Tensor[], P extends unknown[] = A, R = unknown, X = unknown>(
+  func: (...primals: P) => readonly [R, X],
+  primals: readonly [...A],
+  tangents: readonly unknown[],
+  options: JvpOptions & { hasAux: true },
+): [R, R, X];
+export function jvp<A extends unknown[] = Tensor[], P extends unknown[] = A, R = unknown>(func: (...primals: P) => R, primals: readonly [...A], tangents: readonly unknown[], options?: JvpOptions): [R, R];
 export function jvp(func: (...primals: never[]) => unknown, primals: readonly unknown[], tangents: readonly unknown[], options: JvpOptions = {}): unknown[] {
   const { strict = false, hasAux = false } = readOptions('torch.func.jvp', options, ['strict', 'hasAux']) as JvpOptions;
   if (typeof func !== 'function') throw new TypeError(`torch.func.jvp: func must be a function, got ${describe(func)}`);
@@ -169,6 +184,7 @@ export interface JacfwdOptions {
  * Each Jacobian has shape output.shape + input.shape, in func's output structure outside and the arguments'
  * structure inside (one per argnum when argnums is an array).
  */
+export function jacfwd<A extends unknown[] = Tensor[], N extends number | readonly number[] = 0, O extends JacfwdOptions = JacfwdOptions>(func: (...args: A) => unknown, argnums?: N, options?: O): (...args: TransformArgs<A>) => WithAux<DerivativeOf<TransformArgs<A>, N>, O>;
 export function jacfwd(func: (...args: never[]) => unknown, argnums: number | readonly number[] = 0, options: JacfwdOptions = {}): (...args: unknown[]) => unknown {
   const { hasAux = false, randomness = 'error' } = readOptions('torch.func.jacfwd', options, ['hasAux', 'randomness']) as JacfwdOptions;
   if (typeof func !== 'function') throw new TypeError(`torch.func.jacfwd: func must be a function, got ${describe(func)}`);
@@ -230,7 +246,7 @@ export function jacfwd(func: (...args: never[]) => unknown, argnums: number | re
     });
     // internal temporaries are freed at once: the basis, jvp's outputs (the tangents once vmap stacked them), the stacked Jacobians
     const pushJvp = (basis: unknown[]): unknown => {
-      const r = jvp(call, primals, basis, { hasAux });
+      const r: unknown[] = jvp(call, primals, basis, { hasAux }); // [output, tangent] or, with hasAux, [output, tangent, aux]
       const tangents = treeLeaves(r[1]) as Tensor[];
       for (const t of tangents) vmapOwned.add(t);
       for (const p of treeLeaves(r[0]) as Tensor[]) if (!tangents.includes(p) && !treeLeaves(r[2]).includes(p)) p.dispose();
@@ -255,6 +271,7 @@ export function jacfwd(func: (...args: never[]) => unknown, argnums: number | re
 }
 
 /** torch.func.hessian(func, argnums = 0): jacfwd(jacrev(func, argnums), argnums), as functorch composes it. */
+export function hessian<A extends unknown[] = Tensor[], N extends number | readonly number[] = 0>(func: (...args: A) => unknown, argnums?: N): (...args: TransformArgs<A>) => DerivativeOf<TransformArgs<A>, N>;
 export function hessian(func: (...args: never[]) => unknown, argnums: number | readonly number[] = 0): (...args: unknown[]) => unknown {
   const inner = jacfwd(jacrev(func, argnums) as (...args: unknown[]) => unknown, argnums);
   // jacrev keeps its graph for jacfwd's tangents; at the outermost level the result is detached, as functorch's

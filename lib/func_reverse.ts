@@ -17,6 +17,12 @@ type Argnums = number | readonly number[];
 /** Python's type(x) in functorch's messages. */
 const pyType = (v: unknown): string => `<class '${pyTypeName(v)}'>`;
 type Fn = (...args: never[]) => unknown;
+/** The gradient (or Jacobian) a transform returns, typed as the argument it is taken for; for several argnums, an array of them. */
+export type DerivativeOf<A extends unknown[], N extends Argnums> = N extends number ? A[N] : A[number][];
+/** The arguments a transform's function takes: func's, or any for a func declaring none (it may read `arguments`). */
+export type TransformArgs<A extends unknown[]> = A extends [] ? unknown[] : A;
+/** A transform's result with hasAux: true, [result, aux]. */
+export type WithAux<Result, O> = O extends { hasAux: true } ? [Result, unknown] : Result;
 
 /** The positions argnums names among `count` arguments (negative ones from the end), checked as functorch checks them. */
 export function positionsOf(api: string, argnums: Argnums, count: number): number[] {
@@ -143,8 +149,10 @@ function tensorOutputs(output: unknown): Tensor[] {
 export interface GradTransformOptions {
   hasAux?: boolean;
 }
+export type JacrevOptions = GradTransformOptions & { chunkSize?: number | null };
 
 /** torch.func.gradAndValue(func, argnums = 0, { hasAux }): a function returning [gradients, func's value] (value [output, aux] with hasAux). */
+export function gradAndValue<A extends unknown[] = Tensor[], R = unknown, N extends Argnums = 0, O extends GradTransformOptions = GradTransformOptions>(func: (...args: A) => R, argnums?: N, options?: O): (...args: TransformArgs<A>) => [WithAux<DerivativeOf<TransformArgs<A>, N>, O>, R];
 export function gradAndValue(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => [unknown, unknown] {
   const { hasAux = false } = readOptions('torch.func.gradAndValue', options, ['hasAux']) as GradTransformOptions;
   return (...args: unknown[]) => gradAndValueOf(func, args, argnums, hasAux, true) as [unknown, unknown];
@@ -176,6 +184,7 @@ function gradAndValueOf(func: Fn, args: unknown[], argnums: Argnums, hasAux: boo
 }
 
 /** torch.func.grad(func, argnums = 0, { hasAux }): a function returning func's gradient ([gradient, aux] with hasAux). */
+export function grad<A extends unknown[] = Tensor[], N extends Argnums = 0, O extends GradTransformOptions = GradTransformOptions>(func: (...args: A) => unknown, argnums?: N, options?: O): (...args: TransformArgs<A>) => WithAux<DerivativeOf<TransformArgs<A>, N>, O>;
 export function grad(func: Fn, argnums: Argnums = 0, options: GradTransformOptions = {}): (...args: unknown[]) => unknown {
   const { hasAux = false } = readOptions('torch.func.grad', options, ['hasAux']) as GradTransformOptions;
   return (...args: unknown[]) => gradAndValueOf(func, args, argnums, hasAux, false);
@@ -186,6 +195,11 @@ export function grad(func: Fn, argnums: Argnums = 0, options: GradTransformOptio
  * vector-Jacobian product for every primal (an array); with hasAux, [output, vjpFn, aux]. Give the options
  * object after the primals to pass hasAux.
  */
+export function vjp<A extends unknown[] = Tensor[], R = unknown, X = unknown>(
+  func: (...primals: A) => readonly [R, X],
+  ...primalsAndOptions: [...A, { hasAux: true }]
+): [R, (cotangents: R) => A, X];
+export function vjp<A extends unknown[] = Tensor[], R = unknown>(func: (...primals: A) => R, ...primals: A): [R, (cotangents: R) => A];
 export function vjp(func: Fn, ...primalsAndOptions: unknown[]): unknown[] {
   const last = primalsAndOptions.at(-1);
   // a trailing object of option names only is the options; any other object is a pytree primal (Python's dict)
@@ -233,8 +247,9 @@ function oneHot(out: Tensor, k: number): Tensor {
  * element; output shape then input shape, in the structure of func's output (a pytree) and of the arguments.
  * chunkSize only batches Python's vmap; the results do not depend on it.
  */
-export function jacrev(func: Fn, argnums: Argnums = 0, options: GradTransformOptions & { chunkSize?: number | null } = {}): (...args: unknown[]) => unknown {
-  const { hasAux = false, chunkSize = null } = readOptions('torch.func.jacrev', options, ['hasAux', 'chunkSize']) as GradTransformOptions & { chunkSize?: number | null };
+export function jacrev<A extends unknown[] = Tensor[], N extends Argnums = 0, O extends JacrevOptions = JacrevOptions>(func: (...args: A) => unknown, argnums?: N, options?: O): (...args: TransformArgs<A>) => WithAux<DerivativeOf<TransformArgs<A>, N>, O>;
+export function jacrev(func: Fn, argnums: Argnums = 0, options: JacrevOptions = {}): (...args: unknown[]) => unknown {
+  const { hasAux = false, chunkSize = null } = readOptions('torch.func.jacrev', options, ['hasAux', 'chunkSize']) as JacrevOptions;
   if (!(chunkSize === null || chunkSize > 0)) throw new RangeError('jacrev: `chunk_size` should be greater than 0.');
   return (...args: unknown[]) => {
     const t = trace('jacrev', func, args, argnums, hasAux);

@@ -942,7 +942,9 @@ function moveStorage(bytes: Tensor, target: string | Tensor): Tensor {
  * torch.load(f, { mapLocation, weightsOnly }): reads what torch.save wrote (Python's or ours) from
  * a path or a Buffer/Uint8Array. Python dicts become plain objects (int keys as strings), tuples and
  * torch.Size arrays. weightsOnly (default true) refuses every global outside PyTorch's allowlist.
+ * The result is typed T = any, as Python's Any (so `net.loadStateDict(torch.load(path))` type-checks); name T to narrow it.
  */
+export function load<T = any>(f: string | Uint8Array, options?: LoadOptions): T; // eslint-disable-line @typescript-eslint/no-explicit-any
 export function load(f: string | Uint8Array, options: LoadOptions = {}): unknown {
   if (typeof options !== 'object' || options === null) throw new TypeError('torch.load: options must be an object');
   for (const k of Object.keys(options))

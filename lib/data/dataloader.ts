@@ -15,7 +15,11 @@ import { BatchSampler, boolean, drawSeed, RandomSampler, SequentialSampler } fro
 import type { FetchRequest, WorkerInit } from './worker.js';
 import { hasWorkerSource, isWorkerSource, packSource, type WorkerSource } from './worker_source.js';
 
-export interface DataLoaderOptions {
+// A method's type, so that its parameter is checked bivariantly: a collate declared for a narrower batch type (`(batch: never) => ...`) still fits.
+type CollateFn<Item, Batch> = { collate(items: Item[]): Batch }['collate'];
+
+/** Item: what the dataset yields; Batch: what collateFn makes of a batch of them (any where nothing says). */
+export interface DataLoaderOptions<Item = any, Batch = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Samples per batch (default 1); null turns automatic batching off (each sample goes through defaultConvert). */
   batchSize?: number | null;
   shuffle?: boolean | null;
@@ -23,8 +27,8 @@ export interface DataLoaderOptions {
   batchSampler?: (Iterable<number[]> & { length?: number }) | null;
   /** Worker threads loading in parallel (0: load in the calling thread). */
   numWorkers?: number;
-  /** A function (runs on the main thread) or a WorkerSource (runs in each worker). Default: defaultCollate. */
-  collateFn?: ((batch: never) => unknown) | WorkerSource | null;
+  /** A function (runs on the main thread) or a WorkerSource (runs in each worker). Default: defaultCollate. With batchSize null it gets one item at a time. */
+  collateFn?: CollateFn<Item, Batch> | WorkerSource | null;
   /** Pins batch tensors when an accelerator is present; otherwise a no-op that warns, as PyTorch. */
   pinMemory?: boolean;
   dropLast?: boolean;
@@ -74,7 +78,7 @@ function checkOptionKeys(options: object): void {
   for (const k of Object.keys(options)) if (!known.includes(k)) throw new TypeError(`DataLoader: unknown option '${k}'`);
 }
 
-export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<Batch> {
+export class DataLoader<Batch = any, Item = any> implements Iterable<Batch>, AsyncIterable<Batch> {
   readonly dataset: MapDataset | StreamDataset;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
@@ -104,8 +108,8 @@ export class DataLoader<Batch = any> implements Iterable<Batch>, AsyncIterable<B
    * `DataLoader(ds, 64, shuffle=True)`; with a third argument the second is the batch size (undefined: the default 1).
    * `new DataLoader({ dataset, batchSize, ... })` is Python's `DataLoader(dataset=ds, batch_size=64)`.
    */
-  constructor(options: DataLoaderOptions & { dataset: MapDataset | StreamDataset });
-  constructor(dataset: MapDataset | StreamDataset, batchSizeOrOptions?: number | null | DataLoaderOptions, moreOptions?: DataLoaderOptions);
+  constructor(options: DataLoaderOptions<Item, Batch> & { dataset: MapDataset<Item> | StreamDataset<Item> });
+  constructor(dataset: MapDataset<Item> | StreamDataset<Item>, batchSizeOrOptions?: number | null | DataLoaderOptions<Item, Batch>, moreOptions?: DataLoaderOptions<Item, Batch>);
   constructor(datasetOrOptions: MapDataset | StreamDataset | (DataLoaderOptions & { dataset: MapDataset | StreamDataset }), batchSizeOrOptions?: number | null | DataLoaderOptions, moreOptions?: DataLoaderOptions) {
     let dataset = datasetOrOptions as MapDataset | StreamDataset;
     if (isOptionsObject(datasetOrOptions) && 'dataset' in datasetOrOptions && !isMapDataset(datasetOrOptions) && !isStreamDataset(datasetOrOptions)) {

@@ -39,7 +39,7 @@ export class Adadelta extends Optimizer {
     checkImplementation(cls, g, false, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('adadelta', group, ['step', 'square_avg', 'acc_delta']);
     return loss;

@@ -55,7 +55,7 @@ export class Adafactor extends Optimizer {
       throw new Error(`Adafactor.loadStateDict: state '${key}' of parameter ${id} has shape [${got.join(', ')}] but the parameter needs [${want.join(', ')}]: is the state dict from a different model?`);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) {
       const [eps1, eps2] = group.eps as [number | null, number];

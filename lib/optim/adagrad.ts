@@ -52,7 +52,7 @@ export class Adagrad extends Optimizer {
     checkImplementation(cls, g, true, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('adagrad', group, ['step', 'sum'], this.gradScale, this.foundInf);
     return loss;

@@ -46,7 +46,7 @@ export class Adam extends Optimizer {
     validateAdamFamily(`optim.${this.constructor.name}`, g, { tensorLrNeedsCapturable: true, tensorBetas: true, amsgrad: true, decoupledWeightDecay: true, fused: true }, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('adam', group, ADAM_STATE_KEYS, this.gradScale, this.foundInf);
     return loss;

@@ -32,7 +32,7 @@ export class Adamax extends Optimizer {
     validateAdamFamily('optim.Adamax', g, {}, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('adamax', group, ['step', 'exp_avg', 'exp_inf']);
     return loss;

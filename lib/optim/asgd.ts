@@ -38,7 +38,7 @@ export class ASGD extends Optimizer {
     checkImplementation(cls, g, false, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('asgd', group, ['step', 'eta', 'mu', 'ax']);
     return loss;

@@ -220,14 +220,14 @@ export class LBFGS extends Optimizer {
   }
 
   /** One optimization step: up to maxIter iterations, each calling `closure` (which must return the loss). */
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     if (typeof closure !== 'function') throw new TypeError(`optim.LBFGS.step: a closure is required (a function that zeroes the grads, computes the loss, calls backward() and returns the loss), got ${describe(closure)}`);
     if (this.paramGroups.length !== 1) throw new Error(`optim.LBFGS: expected exactly one param_group, but got ${this.paramGroups.length}`);
     return noGrad(() => this.#step(closure));
   }
 
-  #step(closure: Closure): unknown {
-    const evaluate = (): [unknown, number] => {
+  #step<L>(closure: Closure<L>): L {
+    const evaluate = (): [L, number] => {
       const out = enableGrad(closure);
       return [out, lossValue(out)];
     };

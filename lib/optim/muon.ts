@@ -47,7 +47,7 @@ export class Muon extends Optimizer {
     if (!Number.isInteger(g.nsSteps)) throw new TypeError(`${cls}: nsSteps must be an integer, got ${describe(g.nsSteps)}`);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) {
       const [nsA, nsB, nsC] = group.nsCoefficients as [number, number, number];

@@ -35,7 +35,7 @@ export class NAdam extends Optimizer {
     validateAdamFamily('optim.NAdam', g, { momentumDecay: true, decoupledWeightDecay: true }, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('nadam', group, ['step', 'mu_product', 'exp_avg', 'exp_avg_sq']);
     return loss;

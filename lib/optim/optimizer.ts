@@ -29,6 +29,19 @@ export interface ParamGroup {
   params: Tensor[];
   /** Present when the group was given as `[name, tensor]` pairs (`model.namedParameters()`). */
   paramNames?: string[];
+  /**
+   * The learning rate: a number, or the Tensor given as lr (`{ lr: torch.tensor(0.01) }`, as Python allows). Typed any,
+   * as Python's param_groups (dict[str, Any]), so that both `group.lr *= 0.5` and `group.lr as Tensor` type-check.
+   */
+  lr: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Set by the first lr scheduler attached (Python's initial_lr). */
+  initialLr?: number | Tensor;
+  weightDecay?: number | Tensor;
+  maximize?: boolean;
+  foreach?: boolean | null;
+  capturable?: boolean;
+  differentiable?: boolean;
+  fused?: boolean | null;
   [option: string]: unknown;
 }
 
@@ -51,7 +64,7 @@ export interface OptimizerStateDict {
 }
 
 /** The closure step() may take: re-evaluates the model and returns the loss. */
-export type Closure = () => unknown;
+export type Closure<L = unknown> = () => L;
 export type StepPreHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => [unknown[], Record<string, unknown>] | void | null | undefined;
 export type StepPostHook<O extends Optimizer = Optimizer> = (optimizer: O, args: unknown[], kwargs: Record<string, unknown>) => void;
 
@@ -153,7 +166,7 @@ export class Optimizer {
     if (!isOptionsObject(defaults)) throw new TypeError(`${this.constructor.name}: defaults must be an object, got ${describe(defaults)}`);
     this.defaults = defaults;
     // The options first, as Python's constructors check them before Optimizer.__init__ looks at params.
-    this.validateGroup({ ...defaults, params: [] }, true);
+    this.validateGroup({ ...defaults, params: [] as Tensor[] } as ParamGroup, true); // the defaults hold lr (validateGroup checks it)
     if (isTensor(params)) throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${describe(params)}`);
     if (params === null || typeof params !== 'object' || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function')
       throw new TypeError(`${this.constructor.name}: params must be an iterable of Tensors or parameter groups, got ${describe(params)}`);
@@ -240,7 +253,7 @@ export class Optimizer {
         throw new Error(`${cls}: all optimizer param groups should be with/without names. cannot add param group ${names.length > 0 ? 'with names' : 'without names'} to the optimizer`);
       if (g.params.some((p) => tensors.includes(p))) throw new Error(`${cls}: some parameters appear in more than one parameter group`);
     }
-    const group: ParamGroup = { params: tensors };
+    const group = { params: tensors } as ParamGroup; // lr and the other options are copied in below
     if (names.length > 0) group.paramNames = names;
     for (const [key, value] of Object.entries(paramGroup)) {
       if (key === 'params') continue;
@@ -409,7 +422,7 @@ export class Optimizer {
     for (const s of newState.values()) keepState(s);
     this.paramGroups = this.paramGroups.map((g, i) => {
       const saved = savedGroups[i]!;
-      const group: ParamGroup = { params: g.params };
+      const group = { params: g.params } as ParamGroup; // lr and the other options are copied in below
       // Python deepcopies the saved groups: a Tensor lr or betas is the loaded optimizer's own
       for (const [k, v] of Object.entries(saved)) if (k !== 'params') group[this.#jsGroupKey(k)] = deepCopyValue(v);
       if ('paramNames' in g && !('paramNames' in group)) group.paramNames = g.paramNames;
@@ -623,8 +636,8 @@ export function withDefaults<D extends Record<string, unknown>>(cls: string, arg
 }
 
 /** Runs step()'s closure with autograd on, as Python's `with torch.enable_grad(): loss = closure()`. */
-export function evaluateClosure(closure: Closure | undefined): unknown {
-  if (closure === undefined || closure === null) return undefined;
+export function evaluateClosure<L = undefined>(closure: Closure<L> | undefined): L {
+  if (closure === undefined || closure === null) return undefined as L; // no closure: L is undefined (step's default)
   if (typeof closure !== 'function') throw new TypeError(`optimizer.step: closure must be a function, got ${describe(closure)}`);
   return enableGrad(closure);
 }

@@ -34,7 +34,7 @@ export class RAdam extends Optimizer {
     validateAdamFamily('optim.RAdam', g, { decoupledWeightDecay: true }, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('radam', group, ['step', 'exp_avg', 'exp_avg_sq']);
     return loss;

@@ -40,7 +40,7 @@ export class RMSprop extends Optimizer {
     checkImplementation(cls, g, false, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('rmsprop', group, ['step', 'square_avg', 'momentum_buffer', 'grad_avg']);
     return loss;

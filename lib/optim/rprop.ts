@@ -42,7 +42,7 @@ export class Rprop extends Optimizer {
     checkImplementation(cls, g, false, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('rprop', group, ['step', 'prev', 'step_size']);
     return loss;

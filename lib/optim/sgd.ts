@@ -40,7 +40,7 @@ export class SGD extends Optimizer {
     checkImplementation('optim.SGD', g, true, isDefaults);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) this.kernelStep('sgd', group, ['momentum_buffer'], this.gradScale, this.foundInf);
     return loss;

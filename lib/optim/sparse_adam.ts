@@ -36,7 +36,7 @@ export class SparseAdam extends Optimizer {
     checkFlag(cls, 'maximize', g.maximize);
   }
 
-  override step(closure?: Closure): unknown {
+  override step<L = undefined>(closure?: Closure<L>): L {
     const loss = evaluateClosure(closure);
     for (const group of this.paramGroups) {
       const withGrad = group.params.filter((p) => p.grad !== null);
