@@ -359,9 +359,9 @@ class TheModelClass extends nn.Module {
   fc2 = new nn.Linear(120, 10);
 
   override forward(x: Tensor): Tensor {
-    x = this.pool.call(F.relu(this.conv1.call(x))) as Tensor; // MaxPool2d's forward is typed Tensor | [Tensor, Tensor] (returnIndices)
+    x = this.pool.call(F.relu(this.conv1.call(x)));
     x = this.bn.call(x);
-    x = this.pool.call(F.relu(this.conv2.call(x))) as Tensor;
+    x = this.pool.call(F.relu(this.conv2.call(x)));
     x = x.view(-1, 16 * 5 * 5);
     x = F.relu(this.fc1.call(x));
     x = F.relu(this.fc2.call(x));
@@ -425,8 +425,8 @@ class Net extends nn.Module {
   fc2 = new nn.Linear(50, 10);
 
   override forward(x: Tensor): Tensor {
-    x = F.relu(F.maxPool2d(this.conv1.call(x), 2) as Tensor); // typed Tensor | [Tensor, Tensor] (returnIndices)
-    x = F.relu(F.maxPool2d(this.conv2_drop.call(this.conv2.call(x)), 2) as Tensor);
+    x = F.relu(F.maxPool2d(this.conv1.call(x), 2));
+    x = F.relu(F.maxPool2d(this.conv2_drop.call(this.conv2.call(x)), 2));
     x = x.view(-1, 320);
     x = F.relu(this.fc1.call(x));
     x = this.fc2.call(x);

@@ -67,4 +67,20 @@ describe('typings review', () => {
     expectTypeOf(loader).toEqualTypeOf<torch.data.DataLoader<number, Tensor[]>>();
     expect([...loader]).toEqual([2, 2, 1]);
   });
+
+  // Python: nn.MaxPool2d(2, 2)(torch.ones(1, 1, 4, 4)).shape -> torch.Size([1, 1, 2, 2]) (a Tensor, the CIFAR tutorial's self.pool(...));
+  // nn.MaxPool2d(2, return_indices=True)(x) -> (values, indices)
+  it('max pooling layers return a Tensor, or [values, indices] when built with returnIndices true', () => {
+    const input = torch.ones(1, 1, 4, 4);
+    const pooled: Tensor = new torch.nn.MaxPool2d(2, 2).call(input);
+    expect(pooled.shape).toEqual([1, 1, 2, 2]);
+    const [values, indices] = new torch.nn.MaxPool2d(2, { returnIndices: true }).call(input);
+    expect([values.shape, indices.dtype]).toEqual([[1, 1, 2, 2], torch.int64]);
+    expectTypeOf(new torch.nn.MaxPool2d(2, 2, 0, 1, true).call(input)).toEqualTypeOf<[Tensor, Tensor]>();
+    expectTypeOf(new torch.nn.AdaptiveMaxPool2d(1).call(input)).toEqualTypeOf<Tensor>();
+    expectTypeOf(new torch.nn.AdaptiveMaxPool2d(1, true).call(input)).toEqualTypeOf<[Tensor, Tensor]>();
+    expectTypeOf(new torch.nn.FractionalMaxPool2d(2, { outputSize: 2 }).call(input)).toEqualTypeOf<Tensor>();
+    const flag = Math.random() < 2;
+    expectTypeOf(new torch.nn.MaxPool1d({ kernelSize: 2, returnIndices: flag }).call(torch.ones(1, 4))).toEqualTypeOf<Tensor | [Tensor, Tensor]>();
+  });
 });

@@ -13,27 +13,28 @@ type Size = number | number[];
 type OptSize = number | (number | null)[];
 // The functional forms' precise argument types are the user's; a layer passes its stored options through.
 type PoolFn = (input: Tensor, ...rest: any[]) => Tensor | [Tensor, Tensor]; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Out = Tensor | [Tensor, Tensor];
-type MaxPoolOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; dilation?: IntOrList; returnIndices?: boolean; ceilMode?: boolean };
-type MaxPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, dilation: IntOrList, returnIndices: boolean, ceilMode: boolean], MaxPoolOptions>;
+/** What a max pooling layer returns: [values, indices] when built with returnIndices true, else the values (I: that flag's type). */
+export type MaxPoolOutput<I extends boolean> = I extends true ? [Tensor, Tensor] : Tensor;
+type MaxPoolOptions<I extends boolean = boolean> = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; dilation?: IntOrList; returnIndices?: I; ceilMode?: boolean };
+type MaxPoolArgs<I extends boolean> = PyArgs<[stride: IntOrList | null, padding: IntOrList, dilation: IntOrList, returnIndices: I, ceilMode: boolean], MaxPoolOptions<I>>;
 type UnpoolOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList };
 type UnpoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList], UnpoolOptions>;
 type AvgPool1dOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean };
 type AvgPool1dArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean], AvgPool1dOptions>;
 type AvgPoolOptions = { kernelSize?: IntOrList; stride?: IntOrList | null; padding?: IntOrList; ceilMode?: boolean; countIncludePad?: boolean; divisorOverride?: number | null };
 type AvgPoolArgs = PyArgs<[stride: IntOrList | null, padding: IntOrList, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPoolOptions>;
-type FractionalPoolOptions = { kernelSize?: IntOrList; outputSize?: IntOrList | null; outputRatio?: number | readonly number[] | null; returnIndices?: boolean; _randomSamples?: Tensor | null };
-type FractionalArgs = PyArgs<[outputSize: IntOrList | null, outputRatio: number | readonly number[] | null, returnIndices: boolean, _randomSamples: Tensor | null], FractionalPoolOptions>;
+type FractionalPoolOptions<I extends boolean = boolean> = { kernelSize?: IntOrList; outputSize?: IntOrList | null; outputRatio?: number | readonly number[] | null; returnIndices?: I; _randomSamples?: Tensor | null };
+type FractionalArgs<I extends boolean> = PyArgs<[outputSize: IntOrList | null, outputRatio: number | readonly number[] | null, returnIndices: I, _randomSamples: Tensor | null], FractionalPoolOptions<I>>;
 type LPPoolOptions = { normType?: number; kernelSize?: IntOrList; stride?: IntOrList | null; ceilMode?: boolean };
 type LPPoolArgs = PyArgs<[stride: IntOrList | null, ceilMode: boolean], LPPoolOptions>;
-type AdaptiveMaxArgs = PyArgs<[returnIndices: boolean], { outputSize?: OptSize; returnIndices?: boolean }>;
+type AdaptiveMaxArgs<I extends boolean> = PyArgs<[returnIndices: I], { outputSize?: OptSize; returnIndices?: I }>;
 
 // ---------------------------------------------------------------- max pooling
 
 const MAX_POOL = { kernelSize: REQUIRED, stride: null, padding: 0, dilation: 1, returnIndices: false, ceilMode: false };
 
 /** torch.nn.modules.pooling._MaxPoolNd: kernelSize, stride (kernelSize when not given), padding, dilation as given. */
-export abstract class _MaxPoolNd extends Module {
+export abstract class _MaxPoolNd<I extends boolean = boolean> extends Module {
   kernelSize: Size;
   stride: Size;
   padding: Size;
@@ -51,8 +52,8 @@ export abstract class _MaxPoolNd extends Module {
     this.ceilMode = ceilMode;
   }
   protected abstract readonly pool: PoolFn;
-  override forward(input: Tensor): Out {
-    return this.pool(input, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode, this.returnIndices);
+  override forward(input: Tensor): MaxPoolOutput<I> {
+    return this.pool(input, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode, this.returnIndices) as MaxPoolOutput<I>;
   }
   override extraRepr(): string {
     return `kernel_size=${pyStr(this.kernelSize)}, stride=${pyStr(this.stride)}, padding=${pyStr(this.padding)}, dilation=${pyStr(this.dilation)}, ceil_mode=${pyStr(this.ceilMode)}`;
@@ -62,24 +63,24 @@ const MAX_POOL1D = signature('MaxPool1d', MAX_POOL);
 const MAX_POOL2D = signature('MaxPool2d', MAX_POOL);
 const MAX_POOL3D = signature('MaxPool3d', MAX_POOL);
 /** `nn.MaxPool1d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
-export class MaxPool1d extends _MaxPoolNd {
+export class MaxPool1d<I extends boolean = false> extends _MaxPoolNd<I> {
   protected get pool() { return F.maxPool1d; }
-  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
-  constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
+  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs<I>);
+  constructor(options: MaxPoolOptions<I> & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL1D, args); }
 }
 /** `nn.MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
-export class MaxPool2d extends _MaxPoolNd {
+export class MaxPool2d<I extends boolean = false> extends _MaxPoolNd<I> {
   protected get pool() { return F.maxPool2d; }
-  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
-  constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
+  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs<I>);
+  constructor(options: MaxPoolOptions<I> & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL2D, args); }
 }
 /** `nn.MaxPool3d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)`. */
-export class MaxPool3d extends _MaxPoolNd {
+export class MaxPool3d<I extends boolean = false> extends _MaxPoolNd<I> {
   protected get pool() { return F.maxPool3d; }
-  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs);
-  constructor(options: MaxPoolOptions & { kernelSize: IntOrList });
+  constructor(kernelSize: IntOrList, ...args: MaxPoolArgs<I>);
+  constructor(options: MaxPoolOptions<I> & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(MAX_POOL3D, args); }
 }
 
@@ -217,7 +218,7 @@ export class AvgPool3d extends AvgPool2dOr3d {
 const FRACTIONAL = { kernelSize: REQUIRED, outputSize: null, outputRatio: null, returnIndices: false, _randomSamples: null };
 
 /** FractionalMaxPool2d/3d: random regions drawn per call from the default generator (or the `_random_samples` buffer). */
-abstract class FractionalMaxPoolNd extends Module {
+abstract class FractionalMaxPoolNd<I extends boolean = boolean> extends Module {
   kernelSize: number[];
   returnIndices: boolean;
   outputSize: number[] | null;
@@ -242,24 +243,24 @@ abstract class FractionalMaxPoolNd extends Module {
     }
   }
   protected abstract readonly pool: PoolFn;
-  override forward(input: Tensor): Out {
-    return this.pool(input, this.kernelSize, this.outputSize, this.outputRatio, this.returnIndices, { _randomSamples: this._random_samples });
+  override forward(input: Tensor): MaxPoolOutput<I> {
+    return this.pool(input, this.kernelSize, this.outputSize, this.outputRatio, this.returnIndices, { _randomSamples: this._random_samples }) as MaxPoolOutput<I>;
   }
 }
 const FRACTIONAL2D = signature('FractionalMaxPool2d', FRACTIONAL);
 const FRACTIONAL3D = signature('FractionalMaxPool3d', FRACTIONAL);
 /** `nn.FractionalMaxPool2d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)`. */
-export class FractionalMaxPool2d extends FractionalMaxPoolNd {
+export class FractionalMaxPool2d<I extends boolean = false> extends FractionalMaxPoolNd<I> {
   protected get pool() { return F.fractionalMaxPool2d; }
-  constructor(kernelSize: IntOrList, ...args: FractionalArgs);
-  constructor(options: FractionalPoolOptions & { kernelSize: IntOrList });
+  constructor(kernelSize: IntOrList, ...args: FractionalArgs<I>);
+  constructor(options: FractionalPoolOptions<I> & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(2, FRACTIONAL2D, args); }
 }
 /** `nn.FractionalMaxPool3d(kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)`. */
-export class FractionalMaxPool3d extends FractionalMaxPoolNd {
+export class FractionalMaxPool3d<I extends boolean = false> extends FractionalMaxPoolNd<I> {
   protected get pool() { return F.fractionalMaxPool3d; }
-  constructor(kernelSize: IntOrList, ...args: FractionalArgs);
-  constructor(options: FractionalPoolOptions & { kernelSize: IntOrList });
+  constructor(kernelSize: IntOrList, ...args: FractionalArgs<I>);
+  constructor(options: FractionalPoolOptions<I> & { kernelSize: IntOrList });
   constructor(...args: unknown[]) { super(3, FRACTIONAL3D, args); }
 }
 
@@ -314,7 +315,7 @@ export class LPPool3d extends _LPPoolNd {
 
 
 /** AdaptiveMaxPool1d/2d/3d: outputSize (null entries keep the input's size) and returnIndices. */
-export abstract class _AdaptiveMaxPoolNd extends Module {
+export abstract class _AdaptiveMaxPoolNd<I extends boolean = boolean> extends Module {
   outputSize: OptSize;
   returnIndices: boolean;
   protected constructor(sig: Signature, args: unknown[]) {
@@ -322,8 +323,8 @@ export abstract class _AdaptiveMaxPoolNd extends Module {
     [this.outputSize, this.returnIndices] = bind(sig, args) as [OptSize, boolean];
   }
   protected abstract readonly pool: PoolFn;
-  override forward(input: Tensor): Out {
-    return this.pool(input, this.outputSize, this.returnIndices);
+  override forward(input: Tensor): MaxPoolOutput<I> {
+    return this.pool(input, this.outputSize, this.returnIndices) as MaxPoolOutput<I>;
   }
   override extraRepr(): string {
     return `output_size=${pyStr(this.outputSize)}`;
@@ -334,21 +335,21 @@ const ADAPTIVE_MAX1D = signature('AdaptiveMaxPool1d', ADAPTIVE_MAX);
 const ADAPTIVE_MAX2D = signature('AdaptiveMaxPool2d', ADAPTIVE_MAX);
 const ADAPTIVE_MAX3D = signature('AdaptiveMaxPool3d', ADAPTIVE_MAX);
 /** `nn.AdaptiveMaxPool1d(output_size, return_indices=False)`. */
-export class AdaptiveMaxPool1d extends _AdaptiveMaxPoolNd {
+export class AdaptiveMaxPool1d<I extends boolean = false> extends _AdaptiveMaxPoolNd<I> {
   protected get pool() { return F.adaptiveMaxPool1d; }
-  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
+  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs<I>);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX1D, args); }
 }
 /** `nn.AdaptiveMaxPool2d(output_size, return_indices=False)`. */
-export class AdaptiveMaxPool2d extends _AdaptiveMaxPoolNd {
+export class AdaptiveMaxPool2d<I extends boolean = false> extends _AdaptiveMaxPoolNd<I> {
   protected get pool() { return F.adaptiveMaxPool2d; }
-  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
+  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs<I>);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX2D, args); }
 }
 /** `nn.AdaptiveMaxPool3d(output_size, return_indices=False)`. */
-export class AdaptiveMaxPool3d extends _AdaptiveMaxPoolNd {
+export class AdaptiveMaxPool3d<I extends boolean = false> extends _AdaptiveMaxPoolNd<I> {
   protected get pool() { return F.adaptiveMaxPool3d; }
-  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs);
+  constructor(outputSize: OptSize, ...args: AdaptiveMaxArgs<I>);
   constructor(...args: unknown[]) { super(ADAPTIVE_MAX3D, args); }
 }
 
