@@ -177,9 +177,11 @@ bool AdoptStorage(const std::shared_ptr<EnvState>& s, const at::Tensor& t) {
   if (deleter == &DeleteBorrowed) return true;
   size_t bytes = impl->nbytes();
   // Only memory of the CPU allocator: other allocators (CUDA, pinned host memory) and copy-on-write
-  // or lazily materialized storages find their bookkeeping through their own DataPtr.
+  // or lazily materialized storages find their bookkeeping through their own DataPtr. A storage that
+  // torch.load or jit.load builds from an archive record has no allocator, but its block is the CPU allocator's.
+  c10::Allocator* cpu = c10::GetCPUAllocator();
   if (bytes < kMinAccountedBytes || dp.get() == nullptr || dp.device().type() != c10::kCPU ||
-      impl->allocator() != c10::GetCPUAllocator() || HasMaterializer(*impl) || c10::impl::cow::is_cow_data_ptr(dp))
+      (impl->allocator() != cpu && deleter != cpu->raw_deleter()) || HasMaterializer(*impl) || c10::impl::cow::is_cow_data_ptr(dp))
     return false;
   auto* a = new AccountedData{c10::DataPtr(), static_cast<int64_t>(bytes), s};
   a->original = impl->set_data_ptr(c10::DataPtr(dp.get(), a, &DeleteAccounted, dp.device()));
