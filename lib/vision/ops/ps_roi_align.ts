@@ -12,7 +12,7 @@ import { onceDifferentiable, type FunctionCtx } from '../../function.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../../nn/functional/_signature.js';
 import { pyFloat } from '../../nn/modules/_format.js';
 import type { Tensor } from '../../tensor.js';
-import { checkFeatureMap, checkNumberArg, checkRoiBoxesShape, reprOutputSize, roiOutputSize, roisOf, type RoiBoxes, type RoiOutputSize } from './roi_align.js';
+import { bilinearSide, checkFeatureMap, checkNumberArg, checkRoiBoxesShape, reprOutputSize, roiOutputSize, roisOf, sampleCoords, type RoiBoxes, type RoiOutputSize } from './roi_align.js';
 import { channelMapping, checkChannels } from './ps_roi_pool.js';
 
 const PS_ROI_ALIGN = signature('psRoiAlign', { outputSize: REQUIRED, spatialScale: 1.0, samplingRatio: -1 });
@@ -20,30 +20,11 @@ const PS_ROI_ALIGN_MODULE = signature('PSRoIAlign', { outputSize: REQUIRED, spat
 
 /** One side's sample coordinates [K, P, G], whether each sample is on the grid, and the grid sizes [K] (int64). */
 function sampleAxis(start: Tensor, binSize: Tensor, roiSize: Tensor, pooled: number, samplingRatio: number): [Tensor, Tensor, Tensor, number] {
-  const device = start.device, dtype = start.dtype;
+  const device = start.device;
   const grid = samplingRatio > 0 ? torch.full([start.size(0)], samplingRatio, { dtype: torch.int64, device }) : torch.ceil(roiSize.div(pooled)).long();
   const g = samplingRatio > 0 ? samplingRatio : grid.numel() === 0 ? 0 : Math.max(0, grid.max().item() as number);
-  const p = torch.arange(pooled, { device }).to(dtype).index(null, ':');
-  const binStart = p.mul(binSize.index(':', null)).add(start.index(':', null)); // [K, P]
-  const i = torch.arange(g, { device });
-  const offset = i.to(dtype).add(0.5).index(null, null, ':').mul(binSize.index(':', null, null)).div(grid.to(dtype).index(':', null, null));
-  const coords = binStart.index(':', ':', null).add(offset); // [K, P, G]
-  return [coords, i.index(null, ':').lt(grid.index(':', null)), grid, g];
-}
-
-/** The kernel's bilinear_interpolate along one side: [low, high] (int64, clamped into the map), [l, h] weights, and whether in [-1, size]. */
-function interpolationAxis(c0: Tensor, size: number): [Tensor, Tensor, Tensor, Tensor, Tensor] {
-  const inRange = c0.ge(-1.0).bitwiseAnd(c0.le(size));
-  let c = torch.where(c0.le(0), 0, c0);
-  let low = c.long();
-  const last = low.ge(size - 1);
-  const high = torch.where(last, size - 1, low.add(1));
-  low = torch.where(last, size - 1, low);
-  c = torch.where(last, low.to(c.dtype), c);
-  const l = c.sub(low.to(c.dtype));
-  const h = torch.rsub(l, 1.0);
-  const clampIdx = (t: Tensor): Tensor => t.clamp(0, Math.max(size - 1, 0)); // only samples outside the map need it
-  return [clampIdx(low), clampIdx(high), l, h, inRange];
+  const i = torch.arange(g, { device }).index(null, ':'); // [1, G]
+  return [sampleCoords(start, binSize, grid, i, pooled), i.lt(grid.index(':', null)), grid, g];
 }
 
 interface Samples { index: Tensor; weights: Tensor; ok: Tensor; count: Tensor; positions: number }
@@ -60,8 +41,8 @@ function samples(rois: Tensor, spatialScale: number, ph: number, pw: number, sam
   const [y, yGrid, gridH, gy] = sampleAxis(startH, roiHeight.div(ph), roiHeight, ph, samplingRatio);
   const [x, xGrid, gridW, gx] = sampleAxis(startW, roiWidth.div(pw), roiWidth, pw, samplingRatio);
   const count = gridH.mul(gridW).to(rois.dtype).index(':', null, null, null);
-  const [yLow, yHigh, ly, hy, yIn] = interpolationAxis(y, height); // [K, PH, IY]
-  const [xLow, xHigh, lx, hx, xIn] = interpolationAxis(x, width); // [K, PW, IX]
+  const { low: yLow, high: yHigh, towardHigh: ly, towardLow: hy, inMap: yIn } = bilinearSide(y, height); // [K, PH, IY]
+  const { low: xLow, high: xHigh, towardHigh: lx, towardLow: hx, inMap: xIn } = bilinearSide(x, width); // [K, PW, IX]
   const Y = (t: Tensor): Tensor => t.index(':', null, ':', null, ':', null); // [K, 1, PH, 1, IY, 1]
   const X = (t: Tensor): Tensor => t.index(':', null, null, ':', null, ':'); // [K, 1, 1, PW, 1, IX]
   const weights = torch.stack([Y(hy).mul(X(hx)), Y(hy).mul(X(lx)), Y(ly).mul(X(hx)), Y(ly).mul(X(lx))], -1);

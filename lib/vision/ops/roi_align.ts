@@ -116,16 +116,16 @@ interface BinSamples {
   gridW: Tensor;
 }
 
-/** One side's sample coordinates [K, P, S]: (start + p * bin) + ((i + 0.5) * bin) / grid, rounded step by step as the kernel. */
-function sampleCoords(start: Tensor, bin: Tensor, grid: Tensor, i: Tensor, pooled: number): Tensor {
+/** One side's sample coordinates [K, P, S]: (start + p * bin) + ((i + 0.5) * bin) / grid, rounded step by step as the kernels (ps_roi_align's too). */
+export function sampleCoords(start: Tensor, bin: Tensor, grid: Tensor, i: Tensor, pooled: number): Tensor {
   const p = torch.arange(pooled, { device: start.device }).to(start.dtype);
   const binStart = start.index(':', null).add(p.index(null, ':').mul(bin.index(':', null))); // [K, P]
   const offset = i.to(start.dtype).add(0.5).mul(bin.index(':', null)).div(grid.to(start.dtype).index(':', null)); // [K, S]
   return binStart.index(':', ':', null).add(offset.index(':', null, ':'));
 }
 
-/** The kernel's clamping along one side: the low and high pixels (int64), the weights toward them, and which coordinates are in [-1, size]. */
-function bilinearSide(c0: Tensor, size: number): { low: Tensor; high: Tensor; towardHigh: Tensor; towardLow: Tensor; inMap: Tensor } {
+/** The kernels' bilinear_interpolate along one side (ps_roi_align's too): the low and high pixels (int64, inside the map), the weights toward them, and which coordinates are in [-1, size]. */
+export function bilinearSide(c0: Tensor, size: number): { low: Tensor; high: Tensor; towardHigh: Tensor; towardLow: Tensor; inMap: Tensor } {
   const inMap = c0.ge(-1.0).logicalAnd(c0.le(size)); // NaN too is outside
   let c = torch.where(c0.le(0), 0, c0);
   const truncated = torch.where(inMap, c, 0).long(); // only in-map coordinates reach the kernel's (int) cast
