@@ -664,28 +664,29 @@ export function gradcheck<A extends unknown[] = Tensor[]>(fn: (...inputs: A) => 
   if (!forward && !backward) throw new Error('autograd.gradcheck: Expected at least one of check_forward_ad or check_backward_ad to be True');
   if (o.checkBatchedGrad && !backward) throw new Error('autograd.gradcheck: Setting check_batched_grad=True requires check_backward_ad to be True');
   if (o.checkBatchedForwardGrad && !forward) throw new Error('autograd.gradcheck: Setting check_batched_forward_grad=True requires check_forward_ad to be True');
+  const f = fn as TensorFn;   // called with the inputs as given
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   checkInputs(xs);
   const s: Settings = { eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3, nondetTol: o.nondetTol ?? 0, checkGradDtypes: o.checkGradDtypes ?? false };
   const check = o.fastMode ? fastCheck : slowCheck;
   try {
     tidy(() => {
-      const funcOut = outputsOf(fn as TensorFn, xs);
+      const funcOut = outputsOf(f, xs);
       const outputs = funcOut.filter((out) => out.requiresGrad);
       const complexOutputs = outputs.map((out, i) => (out.isComplex() ? i : -1)).filter((i) => i >= 0);
       if (backward && funcOut.some((out) => out.isComplex())) {
         // one call of each part, as Python, so that fn's random draws leave the RNG where Python's leave it
         for (const [take, name] of [['imag', 'imaginary'], ['real', 'real']] as const) {
-          const partFn = partOf(fn as TensorFn, take);
+          const partFn = partOf(f, take);
           check(partFn, partFn(...xs), xs, s, { name, complexOutputs });
         }
-      } else if (backward) check((...ins) => outputsOf(fn as TensorFn, ins), funcOut, xs, s, null);
-      if (forward) forwardChecks(fn as TensorFn, funcOut, xs, s, o.fastMode ?? false, o.checkUndefinedGrad ?? true);
-      if (o.checkBatchedForwardGrad) batchedTangentsAgree(fn as TensorFn, xs);
+      } else if (backward) check((...ins) => outputsOf(f, ins), funcOut, xs, s, null);
+      if (forward) forwardChecks(f, funcOut, xs, s, o.fastMode ?? false, o.checkUndefinedGrad ?? true);
+      if (o.checkBatchedForwardGrad) batchedTangentsAgree(f, xs);
       if (!backward) return;   // the remaining checks need backward AD, as in Python
       if (o.checkBatchedGrad) outputs.forEach((out, i) => batchedGradsAgree(out, i, xs.filter(isDifferentiable)));
       backwardScalesWithGradOutput(outputs, xs.filter(isDifferentiable));
-      if (o.checkUndefinedGrad ?? true) undefinedGradsHandled(fn as TensorFn, outputs.length, xs);
+      if (o.checkUndefinedGrad ?? true) undefinedGradsHandled(f, outputs.length, xs);
     });
   } catch (e) {
     if (e instanceof GradcheckError && !(o.raiseException ?? true)) return false;
@@ -709,10 +710,11 @@ export function gradgradcheck<A extends unknown[] = Tensor[]>(fn: (...inputs: A)
   if (!fwdOverRev && !revOverRev) throw new Error('autograd.gradgradcheck: Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True');
   if ((o.checkUndefinedGrad ?? true) && !revOverRev) throw new Error('autograd.gradgradcheck: Setting check_undefined_grad=True requires check_rev_over_rev to be True');
   if (o.checkBatchedGrad && !revOverRev) throw new Error('autograd.gradgradcheck: Setting check_batched_grad=True requires check_rev_over_rev to be True');
+  const f = fn as TensorFn;   // called with the inputs as given
   const xs: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
   let gos: Tensor[];
   if (gradOutputs === undefined || gradOutputs === null) {
-    gos = outputsOf(fn as TensorFn, xs).filter((out) => out.requiresGrad).map((out) => makeTensor(out.shape, {
+    gos = outputsOf(f, xs).filter((out) => out.requiresGrad).map((out) => makeTensor(out.shape, {
       dtype: isFloatOrComplex(out) ? out.dtype : 'float64', device: out.device, low: -1, high: 1, requiresGrad: true, noncontiguous: o.genNonContigGradOutputs ?? false,
     }));
   } else {
@@ -728,7 +730,7 @@ export function gradgradcheck<A extends unknown[] = Tensor[]>(fn: (...inputs: A)
   // Python's new_func: the input grads, with a graph, as a function of the inputs and the grad_outputs
   const firstGrads = (...args: unknown[]): Tensor[] => {
     const ins = args.slice(0, inputCount).map((x, i) => (diffInputs.has(i) ? (x as Tensor).requiresGrad_() : x));
-    const outputs = outputsOf(fn as TensorFn, ins).filter((out) => out.requiresGrad);
+    const outputs = outputsOf(f, ins).filter((out) => out.requiresGrad);
     const gradOuts = (args.slice(inputCount) as Tensor[]).map((g, i) => (diffGradOutputs.has(i) ? g.requiresGrad_() : g));
     const gs = grad(outputs, ins.filter((_, i) => diffInputs.has(i)) as Tensor[], { gradOutputs: gradOuts, createGraph: true, allowUnused: true });
     return gs.filter((g): g is Tensor => g !== null);

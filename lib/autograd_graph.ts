@@ -55,10 +55,10 @@ export function saveOnCpu<T>(optionsOrFn: SaveOnCpuOptions | (() => T), maybeFn?
   const { pinMemory: pin = false, deviceType = 'cuda' } = typeof optionsOrFn === 'function' ? {} : readOptions('saveOnCpu', optionsOrFn, ['pinMemory', 'deviceType']) as SaveOnCpuOptions;
   if (typeof pin !== 'boolean') throw new TypeError(`saveOnCpu: pinMemory must be a boolean, got ${describe(pin)}`);
   if (typeof deviceType !== 'string') throw new TypeError(`attribute name must be string, not '${pyTypeName(deviceType)}'`);   // Python's getattr(torch, device_type)
+  const pinnable = pin && deviceModuleAvailable(deviceType);   // once, not per saved tensor
   return savedTensorsHooks(
     (t) => {
       if (!pin || t.isSparse) return [t.device, t.cpu()] as const;   // Python copies a sparse one into unpinned memory: the same values
-      const pinnable = deviceModuleAvailable(deviceType);
       return [t.device, t.newEmpty(t.shape, { device: 'cpu', pinMemory: pinnable }).copy_(t, pinnable)] as const; // asynchronous into pinned memory
     },
     ([device, t]) => t.to(device, { nonBlocking: pin }),
