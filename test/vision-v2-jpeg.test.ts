@@ -12,6 +12,7 @@ import * as torch from '../lib/index.js';
 import { vision } from '../lib/index.js';
 import { makeTensor, type TensorEnc } from './golden-replay.js';
 import { checkOut, inputMaker, pilOf, randNext, type OutEnc } from './v2-out.js';
+import { fullGc } from './run-child.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
@@ -227,6 +228,7 @@ describe('no tensor left to the GC', () => {
       }
     };
     run();
+    fullGc(); // earlier tests' garbage must not be freed while this one counts
     const before = torch.nativeStats().tensors;
     for (let n = 0; n < 5; n++) run();
     expect(torch.nativeStats().tensors - before).toBe(0);

@@ -12,6 +12,7 @@ import { vision } from '../lib/index.js';
 import { treeLeaves } from '../lib/pytree.js';
 import { makeTensor, type TensorEnc } from './golden-replay.js';
 import { checkLeaf, type LeafEnc } from './tv-leaf.js';
+import { fullGc } from './run-child.js';
 
 const v2 = vision.transforms.v2;
 const F = v2.functional;
@@ -185,6 +186,7 @@ describe('v2.Transform subclasses match torchvision 0.28', () => {
       for (const leaf of treeLeaves(out)) if (isTensor(leaf) && !inputLeaves.has(leaf)) leaf.dispose();
     };
     run();
+    fullGc(); // earlier tests' garbage must not be freed while this one counts
     const before = torch.nativeStats().tensors;
     for (let i = 0; i < 20; i++) run();
     expect(torch.nativeStats().tensors).toBe(before);
