@@ -80,7 +80,7 @@ for (let step = 1; step <= args.steps; step++) {
     const loss = lossOf(x, y);
     loss.backward();
     nn.utils.clipGradNorm_(model.parameters(), { maxNorm: 1.0 });
-    return loss.item() as number;
+    return loss.item();
   });
   optimizer.step(); // outside the scope: the optimizer's state is created on the first step
   smoothed = Number.isNaN(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
@@ -95,7 +95,7 @@ const validLoss = torch.noGrad(() =>
     if (n === 0) return NaN;
     const x = validIds.narrow(0, 0, n * seqLen).view(n, seqLen);
     const y = validIds.narrow(0, 1, n * seqLen).view(n, seqLen);
-    return lossOf(x, y).item() as number;
+    return lossOf(x, y).item();
   }),
 );
 console.log(`held-out loss ${validLoss.toFixed(3)} nats/char (${(validLoss / Math.LN2).toFixed(2)} bits/char; uniform would be ${Math.log2(vocab.length).toFixed(2)}), ${(seconds() - t0).toFixed(1)} s`);
@@ -112,7 +112,7 @@ function generate(prompt: string, length: number): string {
         const probs = F.softmax(logits.select(1, -1).div(args.temperature), -1);
         input = torch.keep(torch.multinomial(probs, 1));
         state = [torch.keep(next[0]), torch.keep(next[1])];
-        out += vocab[input.item() as number];
+        out += vocab[input.item()];
       });
     }
   });

@@ -141,10 +141,10 @@ async function trainEpoch(epoch: number): Promise<Omit<EpochRecord, 'test_loss' 
       const out = model.call(x);
       const loss = F.crossEntropy(out, y);
       loss.backward();
-      const value = loss.item() as number;
+      const value = loss.item();
       if (Number.isNaN(firstLoss)) firstLoss = value;
       totalLoss += value * y.size(0);
-      correct += out.argmax(1).eq(y).sum().item() as number;
+      correct += out.argmax(1).eq(y).sum().item();
       seen += y.size(0);
     });
     // Outside the scope: the optimizer's state (momentum buffers) is created on the first step.
@@ -166,8 +166,8 @@ async function evaluate(): Promise<{ test_loss: number; test_acc: number }> {
       torch.tidy(() => {
         const [x, y] = [xb.to(device), yb.to(device)];
         const out = model.call(x);
-        totalLoss += F.crossEntropy(out, y, { reduction: 'sum' }).item() as number;
-        correct += out.argmax(1).eq(y).sum().item() as number;
+        totalLoss += F.crossEntropy(out, y, { reduction: 'sum' }).item();
+        correct += out.argmax(1).eq(y).sum().item();
       }),
     );
     xb.dispose();

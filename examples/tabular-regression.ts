@@ -74,8 +74,8 @@ const yTrain = yTrainRaw.sub(yMean).div(yStd);
 /** Root mean squared error and R² of predictions in the target's own units. */
 function score(pred: torch.Tensor, y: torch.Tensor): { rmse: number; r2: number } {
   return torch.tidy(() => {
-    const mse = F.mseLoss(pred, y).item() as number;
-    return { rmse: Math.sqrt(mse), r2: 1 - mse / (y.var({ correction: 0 }).item() as number) };
+    const mse = F.mseLoss(pred, y).item();
+    return { rmse: Math.sqrt(mse), r2: 1 - mse / (y.var({ correction: 0 }).item()) };
   });
 }
 
@@ -108,7 +108,7 @@ for (let epoch = 1; epoch <= args.epochs; epoch++) {
       const idx = perm.narrow(0, start, Math.min(batchSize, perm.size(0) - start));
       const loss = F.mseLoss(model.call(xTrain.index(idx)), yTrain.index(idx));
       loss.backward();
-      total += (loss.item() as number) * idx.size(0);
+      total += (loss.item()) * idx.size(0);
     });
     optimizer.step(); // outside the scope: the optimizer's state is created on the first step
   }

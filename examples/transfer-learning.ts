@@ -62,7 +62,7 @@ function fit(model: torch.nn.Module, optimizer: InstanceType<typeof optim.SGD>, 
 
 const accuracy = (model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor): number => {
   model.eval();
-  return torch.noGrad(() => torch.tidy(() => (model.call(x) as torch.Tensor).argmax(1).eq(y).to(torch.float32).mean().item() as number));
+  return torch.noGrad(() => torch.tidy(() => (model.call(x) as torch.Tensor).argmax(1).eq(y).to(torch.float32).mean().item()));
 };
 
 // ---- 1. the checkpoint ------------------------------------------------------------------------------

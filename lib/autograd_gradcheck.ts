@@ -149,7 +149,7 @@ function numericalJacobians(f: ListFn, inputs: unknown[], reference: Tensor[], e
     const columns: Tensor[][] = reference.map(() => []);
     const difference = (idx: number[], component: 0 | 1 | null): Tensor[] => tidy(() => {
       const at = scalarView(data, idx, component);
-      const orig = at.item() as number;
+      const orig = at.item();
       at.fill_(orig - eps);
       const before = f(...inputs).map((o) => o.clone());
       at.fill_(orig + eps);
@@ -203,7 +203,7 @@ function analyticalJacobian(output: Tensor, diff: Tensor[], gradOutputs: () => I
   if (!sizesOk && s.checkGradDtypes) throw new GradcheckError('gradcheck: Gradient has dtype mismatch');
   if (!typesOk) throw new GradcheckError('gradcheck: Analytical gradient has incorrect size');
   first.forEach((a, j) => {
-    if (a.numel() !== 0 && (a.sub(second[j]!).abs().max().item() as number) > s.nondetTol)
+    if (a.numel() !== 0 && (a.sub(second[j]!).abs().max().item()) > s.nondetTol)
       throw new GradcheckError(`gradcheck: Backward is not reentrant, i.e., running backward with same input and grad_output multiple times gives different values, although analytical gradient matches numerical gradient. The tolerance for nondeterminism was ${s.nondetTol}.`);
   });
   return first;
@@ -228,7 +228,7 @@ const closeEnough = (a: Tensor, b: Tensor, rtol: number, atol: number): boolean 
 /** A tensor in an f-string, as Python's Tensor.__format__: a 0-dim one as its Python number (fast mode's projections). */
 function formatted(t: Tensor): string {
   if (t.dim() !== 0) return t.toString();
-  if (!t.isComplex()) return pyFloat(t.item() as number);
+  if (!t.isComplex()) return pyFloat(t.item());
   const [re, im] = (viewAsReal(t).tolist() as number[]).map((v) => pyFloat(v).replace(/\.0$/, ''));
   if (re === '0') return `${im}j`;
   return `(${re}${im!.startsWith('-') ? '' : '+'}${im}j)`;
@@ -275,8 +275,8 @@ type Direction = { re: Tensor; im: Tensor | null };
 
 /** Python's _adjusted_atol: atol scaled by sum(u) sum(v), the projection of an all-atol matrix. */
 function adjustedAtol(atol: number, u: Direction, v: Tensor | null): number {
-  const sumV = v === null ? 1 : (v.sum().item() as number);
-  const sumU = u.im === null ? (u.re.sum().item() as number) : (u.re.sum().item() as number) + (u.im.sum().item() as number);
+  const sumV = v === null ? 1 : (v.sum().item());
+  const sumU = u.im === null ? (u.re.sum().item()) : (u.re.sum().item()) + (u.im.sum().item());
   return atol * sumU * sumV;
 }
 
@@ -325,7 +325,7 @@ function fastCheck(f: ListFn, funcOut: Tensor[], inputs: unknown[], s: Settings,
   if (outputs.length === 0) {
     diff.forEach((x, i) => {
       for (const jvp of numericalJvps(f, inputs, x, us[i]!, s.eps))
-        if (jvp.numel() !== 0 && (jvp.abs().max().item() as number) > s.nondetTol) throw noOutputError();
+        if (jvp.numel() !== 0 && (jvp.abs().max().item()) > s.nondetTol) throw noOutputError();
     });
   }
   // [output][input] (v^T J) u
@@ -409,7 +409,7 @@ function backwardScalesWithGradOutput(outputs: Tensor[], diff: Tensor[]): void {
   const gs = grad(outputs, diff, { gradOutputs: outputs.map((out) => zeros(out.shape, { dtype: out.dtype })), allowUnused: true });
   gs.forEach((g, j) => {
     if (g === null) return;
-    if (!(g.eq(0).all().item() as boolean)) throw new GradcheckError('gradcheck: backward not multiplied by grad_output');
+    if (!(g.eq(0).all().item<boolean>())) throw new GradcheckError('gradcheck: backward not multiplied by grad_output');
     if (g.dtype !== diff[j]!.dtype) throw new GradcheckError('gradcheck: grad is incorrect type');
     if (!sameShape(g, diff[j]!)) throw new GradcheckError('gradcheck: grad is incorrect size');
   });
@@ -454,7 +454,7 @@ function undefinedGradsHandled(fn: TensorFn, outputCount: number, inputs: unknow
       warnBackwardsCompatibility();
       throw new GradcheckError(`gradcheck: Expected backward function to handle undefined output grads. ${UNDEFINED_GRAD_NOTE}`, { cause: e });
     }
-    if (gs.some((g) => g !== null && !(g.eq(0).all().item() as boolean))) {
+    if (gs.some((g) => g !== null && !(g.eq(0).all().item<boolean>()))) {
       warnBackwardsCompatibility();
       throw new GradcheckError(`gradcheck: Expected all input grads to be undefined or zero when all output grads are undefined or zero. ${UNDEFINED_GRAD_NOTE}`);
     }

@@ -14,10 +14,10 @@ function scalarOp(name: string, a: number, b: number, real = false): number {
   const tb = tensor(b, F64);
   const out = aten(name, [ta, tb]) as Tensor;
   try {
-    if (!real) return out.item() as number;
+    if (!real) return out.item();
     const re = out.real;
     try {
-      return re.item() as number;
+      return re.item();
     } finally {
       re.dispose();
     }
@@ -58,7 +58,7 @@ export function sin(x: number): number {
     const out = aten('polar', [ta, tb]) as Tensor;
     const im = out.imag;
     try {
-      return im.item() as number;
+      return im.item();
     } finally {
       for (const t of [im, out, ta, tb]) t.dispose();
     }

@@ -141,7 +141,7 @@ export class UntypedStorage extends StorageBase {
   }
   /** storage[i]: one byte as a number. */
   get(i: number): number {
-    return this.#bytes.get().index(checkIndex(i, this.size(), 'UntypedStorage.get')).item() as number;
+    return this.#bytes.get().index(checkIndex(i, this.size(), 'UntypedStorage.get')).item();
   }
   /** storage[i] = v: an integer (or boolean), kept modulo 256 as Python (300 -> 44, -1 -> 255). */
   set(i: number, v: number | boolean): void {

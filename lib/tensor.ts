@@ -160,7 +160,13 @@ export class Tensor {
 
   // ---- reading values ---------------------------------------------------------------------
 
-  /** The single value as a JS number or boolean (like Python's `x.item()`). */
+  /**
+   * The single value as a JS number, or a boolean for a bool tensor (like Python's `x.item()`).
+   * Typed `number` unless asked (`mask.any().item<boolean>()`): Python's bool is an int, so
+   * `total += loss.item()` needs no cast there, and the dtype is not known to the type system here.
+   */
+  item(): number;
+  item<T extends number | boolean>(): T;
   item(): number | boolean {
     tracerWarn('Converting a tensor to a Python number', 'dataflow');
     const v = native.item(this.#h);

@@ -264,7 +264,7 @@ export function unravel(k: number, shape: readonly number[]): number[] {
 function tensorMismatchMessage(actual: Tensor, expected: Tensor, matches: Tensor, rtol: Tolerance, atol: Tolerance, identifier: string): string {
   const shape = matches.shape;
   const total = matches.numel();
-  const mismatches = total - (op('sum', matches).item() as number);
+  const mismatches = total - (op('sum', matches).item());
   const extra = `Mismatched elements: ${mismatches} / ${total} (${percent(mismatches / total)})`;
   const dt = actual.dtype;
   if (dt.isFloatingPoint && dt.itemsize === 1) {
@@ -288,7 +288,7 @@ function tensorMismatchMessage(actual: Tensor, expected: Tensor, matches: Tensor
   return mismatchMessage(
     identifier,
     extra,
-    { absDiff: itemScalar(maxAbs), absIdx: pyTuple(unravel(maxAbsIdx.item() as number, shape)), relDiff: itemScalar(maxRel), relIdx: pyTuple(unravel(maxRelIdx.item() as number, shape)) },
+    { absDiff: itemScalar(maxAbs), absIdx: pyTuple(unravel(maxAbsIdx.item(), shape)), relDiff: itemScalar(maxRel), relIdx: pyTuple(unravel(maxRelIdx.item(), shape)) },
     rtol,
     atol,
   );

@@ -69,7 +69,7 @@ describe('autograd.Function, PyTorch 2 parts', () => {
     expect(seen).toEqual([[[1, 1, 1], null, null, [1, 1, 1]], [[1, 1, 1], null, null, [0, 0, 0]]]);
     expect(a.grad!.tolist()).toEqual([2, 2, 2]);
     class OnlyNumber extends Function {
-      static override forward(_ctx: Ctx, a: T): number { return a.sum().item() as number; }
+      static override forward(_ctx: Ctx, a: T): number { return a.sum().item(); }
     }
     expect(OnlyNumber.apply(a)).toBe(3); // Python returns the number as it is
   });

@@ -16,7 +16,7 @@ const reuse = `
   r.afterFree = torch.cpu.memoryCached();
   const b = torch.ones([512, 512]); // the same size: a's block when cached
   r.afterReuse = torch.cpu.memoryCached();
-  r.sum = b.sum().item() as number;
+  r.sum = b.sum().item();
   torch.zeros([1000]).dispose(); // 4 KB: glibc's own bins serve it
   r.afterSmall = torch.cpu.memoryCached();
   b.dispose();

@@ -54,7 +54,7 @@ function training(d: Record<string, T>, options: Record<string, unknown>): Train
     const loss = F.crossEntropy(d.linX!.matmul(w.t()).add(b), d.linY!);
     loss.backward();
     opt.step();
-    losses.push(loss.item() as number);
+    losses.push(loss.item());
   }
   return { losses, w: flat(w), b: flat(b) };
 }
@@ -294,7 +294,7 @@ describe.skipIf(!hasCuda)('CUDA', () => {
       const loss = F.crossEntropy(model.forward(x) as T, y);
       loss.backward();
       opt.step();
-      last = loss.item() as number;
+      last = loss.item();
       if (i === 0) first = last;
     }
     expect(last).toBeLessThan(first);

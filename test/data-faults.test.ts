@@ -215,7 +215,7 @@ describe('DataLoader faults', () => {
         lines.push(`epoch ${e} ${out.join(' | ')}`);
         expect(DataLoader.liveWorkerCount).toBe(2);
       }
-      lines.push(`main ${(torch.rand(1).item() as number).toFixed(6)}`);
+      lines.push(`main ${(torch.rand(1).item()).toFixed(6)}`);
       expect(lines).toEqual([
         'epoch 0 0,1 0.7821,0.0536 | ERR Caught RangeError in DataLoader worker process 1.',
         'epoch 1 0,1 0.9888,0.1949 | 2,3 0.2980,0.1669',

@@ -27,7 +27,7 @@ async function train(numWorkers: number, mode: 'sync' | 'async') {
         for (const p of model.parameters()) p.sub_(p.grad!.mul(fx.lr));
       });
       order.push(ib.tolist() as number[]);
-      losses.push(loss.item() as number);
+      losses.push(loss.item());
     };
     if (mode === 'sync') for (const batch of loader) step(batch);
     else for await (const batch of loader) step(batch);

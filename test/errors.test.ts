@@ -45,7 +45,7 @@ function expectError(fn: () => unknown, Class: ErrorClass, ...phrases: Phrase[])
   return err;
 }
 
-const alive = (): number => torch.ones(2).add(1).sum().item() as number;
+const alive = (): number => torch.ones(2).add(1).sum().item();
 const snap = (t: Tensor) => ({ shape: t.shape, dtype: t.dtype.name, values: t.tolist(), requiresGrad: t.requiresGrad });
 const disposed = (): Tensor => {
   const t = torch.ones(2, 3);

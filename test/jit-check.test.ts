@@ -61,18 +61,18 @@ describe('torch.jit.trace checkTrace (Python check_trace)', () => {
   });
 
   it('an output that does not follow the input warns (TracerWarning), and the changed constant throws a TracingCheckError', () => {
-    const throughItem = (a: torch.Tensor) => a.mul(a.sum().item() as number);
+    const throughItem = (a: torch.Tensor) => a.mul(a.sum().item());
     expect(caught(() => torch.jit.trace(throughItem, [torch.full([2], 0.75)], { checkInputs: [[torch.full([2], 1.25)]] }))).toEqual(py.outputMismatch);
   });
 
   it('data-dependent control flow: the graphs differ', () => {
-    const branch = (a: torch.Tensor) => ((a.sum().item() as number) > 0 ? a.mul(2) : a.add(1));
+    const branch = (a: torch.Tensor) => ((a.sum().item()) > 0 ? a.mul(2) : a.add(1));
     const got = caught(() => torch.jit.trace(branch, [torch.ones(2)], { checkInputs: [[torch.ones(2).neg()]] }));
     expect(got).toEqual(py.graphDiff);
   });
 
   it('the graph diff and the first diverging operator, in ndiff notation', () => {
-    const branch = (a: torch.Tensor) => ((a.sum().item() as number) > 0 ? a.mul(2) : a.add(1));
+    const branch = (a: torch.Tensor) => ((a.sum().item()) > 0 ? a.mul(2) : a.add(1));
     let message = '';
     try {
       torch.jit.trace(branch, [torch.ones(2)], { checkInputs: [[torch.ones(2).neg()]] });
@@ -88,7 +88,7 @@ describe('torch.jit.trace checkTrace (Python check_trace)', () => {
   });
 
   it('torch.tensor inside a trace is a constant of the graph (then aten::to and aten::detach, as Python records it)', () => {
-    const withConstant = (a: torch.Tensor) => a.add(torch.tensor(a.sum().item() as number, { dtype: torch.float32 }));
+    const withConstant = (a: torch.Tensor) => a.add(torch.tensor(a.sum().item(), { dtype: torch.float32 }));
     const traced = torch.jit.trace(withConstant, [torch.ones(2)], { checkTrace: false });
     const kinds = [...traced.graph.matchAll(/= ([a-z]+::\w+)/g)].map((m) => m[1]);
     expect(kinds).toEqual(py.tensorConstant.kinds);
@@ -112,7 +112,7 @@ describe('torch.jit.trace checkTrace (Python check_trace)', () => {
 
   it("the tracer's data-flow warnings, for the traced code's own item(), torch.tensor, Number() and tolist() only (Python ignores torch's own)", () => {
     const seen = warningsOf(() => {
-      torch.jit.trace((a: torch.Tensor) => a.mul(a.sum().item() as number), [torch.ones(2)], { checkTrace: false });
+      torch.jit.trace((a: torch.Tensor) => a.mul(a.sum().item()), [torch.ones(2)], { checkTrace: false });
       torch.jit.trace((a: torch.Tensor) => a.add(torch.tensor(2.5)), [torch.ones(2)], { checkTrace: false });
       torch.jit.trace((a: torch.Tensor) => a.mul(Number(a.sum())), [torch.ones(2)], { checkTrace: false });
       torch.jit.trace((a: torch.Tensor) => a.mul((a.tolist() as number[])[0]!), [torch.ones(2)], { checkTrace: false });

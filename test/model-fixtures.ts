@@ -73,7 +73,7 @@ export function expectGradients(model: torch.nn.Module, rows: readonly GradRow[]
   if (noGrad !== undefined) expect(params.filter(([, p]) => p.requiresGrad && p.grad === null).map(([k]) => k), 'parameters without gradient').toEqual(noGrad);
   expect(params.filter(([, p]) => p.grad !== null).map(([k]) => k)).toEqual(rows.map(([k]) => k));
   const grads = new Map(params.map(([k, p]) => [k, p.grad!]));
-  const off = compareSums ? rows.filter(([k, , sum, abs]) => Math.abs((grads.get(k)!.double().sum().item() as number) - sum) > 1e-4 * abs + 1e-7) : [];
+  const off = compareSums ? rows.filter(([k, , sum, abs]) => Math.abs((grads.get(k)!.double().sum().item()) - sum) > 1e-4 * abs + 1e-7) : [];
   expect(off.map(([k]) => k), 'parameter gradients off').toEqual([]);
   if (sameCpu) expect(rows.filter(([k, h]) => bitExact(k) && sha(grads.get(k)!) !== h).map(([k]) => k), 'parameter gradients that differ').toEqual([]);
 }

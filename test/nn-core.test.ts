@@ -266,7 +266,7 @@ describe('nn.Module', () => {
     const lin = new nn.Linear(2, 2);
     const seen: number[] = [];
     lin.registerLoadStateDictPostHook((m, ik) => {
-      seen.push(m.weight.sum().item() as number);
+      seen.push(m.weight.sum().item());
       ik.missingKeys.length = 0;
     });
     // Python: l.register_load_state_dict_post_hook(lambda m, ik: ik.missing_keys.clear()); l.load_state_dict({'weight': zeros(2,2)}) -> <All keys matched successfully>

@@ -170,6 +170,6 @@ describe('layers', () => {
     const before = loss();
     before.backward();
     torch.noGrad(() => params.forEach((p) => p.sub_(p.grad!.mul(0.5))));
-    expect(loss().item()).toBeLessThan(before.item() as number);
+    expect(loss().item()).toBeLessThan(before.item());
   });
 });

@@ -227,7 +227,7 @@ describe('nn losses: modules', () => {
     const x = torch.randn(16, 4);
     const y = torch.randint(0, 3, [16]);
     const lossFn = new nn.CrossEntropyLoss({ labelSmoothing: 0.05 });
-    const first = lossFn.call(x.matmul(w), y).item() as number;
+    const first = lossFn.call(x.matmul(w), y).item();
     for (let i = 0; i < 20; i++) {
       const loss = lossFn.call(x.matmul(w), y);
       loss.backward();

@@ -10,7 +10,7 @@ const { nn } = torch;
 const prune = nn.utils.prune;
 type Rec = Record<string, torch.Tensor>;
 const buf = (m: torch.nn.Module, name: string): torch.Tensor => (m as unknown as Rec)[name]!;
-const zeros = (m: torch.nn.Module, name: string): number => buf(m, name).eq(0).sum().item() as number;
+const zeros = (m: torch.nn.Module, name: string): number => buf(m, name).eq(0).sum().item();
 
 class LeNet extends nn.Module {
   conv1 = new nn.Conv2d(1, 6, 3);

@@ -442,7 +442,7 @@ class RNNNet extends nn.Module {
 
   override forward(x: Tensor, hx: Tensor, drop = false): Tensor {
     const hx2 = this.rnn.call(x, hx);
-    if ((hx.max().item() as number) > 10 || (this.canDrop && drop)) return hx;
+    if ((hx.max().item()) > 10 || (this.canDrop && drop)) return hx;
     else return hx2;
   }
 }
@@ -641,8 +641,8 @@ const PORTS: Record<string, () => Outputs> = {
         model.zeroGrad();
         const loss = criterion.call(dataY, outputs);
         loss.backward();
-        trainEpochLoss.push(loss.item() as number);
-        trainLoss.push(loss.item() as number);
+        trainEpochLoss.push(loss.item());
+        trainLoss.push(loss.item());
       }
       trainEpochsLoss.push(average(trainEpochLoss));
       model.eval();
@@ -652,7 +652,7 @@ const PORTS: Record<string, () => Outputs> = {
         dataY = dataY.to(torch.float32);
         const outputs = model.call(dataX);
         const loss = criterion.call(outputs, dataY);
-        validEpochLoss.push(loss.item() as number);
+        validEpochLoss.push(loss.item());
       }
       validEpochsLoss.push(average(validEpochLoss));
     }
@@ -812,7 +812,7 @@ const PORTS: Record<string, () => Outputs> = {
         outputs = model.call(images);
         [, predicted] = torch.max(outputs.data, 1);
         total += labels.size(0);
-        correct += predicted.eq(labels).sum().item() as number;
+        correct += predicted.eq(labels).sum().item();
       }
     });
     return { total, correct, accuracy: (100 * correct) / total, predicted, requires_grad: outputs.requiresGrad };
@@ -1150,7 +1150,7 @@ const PORTS: Record<string, () => Outputs> = {
       const out = model.call(xs.index(accumulatedStepI));
       const loss = F.mseLoss(out, ys.index(accumulatedStepI));
       loss.backward();
-      scaledLoss += loss.item() as number;
+      scaledLoss += loss.item();
     }
     const actualLoss = scaledLoss / 4;
     return { grad: model.weight.grad, bias_grad: model.bias!.grad, actual_loss: actualLoss };
@@ -1222,7 +1222,7 @@ const PORTS: Record<string, () => Outputs> = {
       const output = model.call(data);
       const loss = F.nllLoss(output, target);
       loss.backward();
-      trainLosses.push(loss.item() as number);
+      trainLosses.push(loss.item());
     }
     return { train_losses: trainLosses, fc2_grad: model.fc2.weight.grad, conv1_grad: model.conv1.weight.grad!.index(0, 0), fc1_bias_grad: model.fc1.bias!.grad };
   },
@@ -1238,9 +1238,9 @@ const PORTS: Record<string, () => Outputs> = {
     torch.inferenceMode(() => {
       for (const [data, target] of testLoader) {
         output = model.call(data);
-        testLoss += F.nllLoss(output, target, { reduction: 'sum' }).item() as number;
+        testLoss += F.nllLoss(output, target, { reduction: 'sum' }).item();
         pred = output.argmax(1, { keepdim: true });
-        correct += pred.eq(target.viewAs(pred)).sum().item() as number;
+        correct += pred.eq(target.viewAs(pred)).sum().item();
       }
     });
     testLoss /= 8;
@@ -1311,7 +1311,7 @@ const PORTS: Record<string, () => Outputs> = {
     const seen: number[] = [];
     const h1 = layer.registerForwardPreHook((_m: nn.Module, inp: Tensor[]) => [inp[0]!.mul(2)]);
     const h2 = layer.registerForwardHook((_m: nn.Module, inp: Tensor[]) => {
-      seen.push(inp[0]!.sum().item() as number);
+      seen.push(inp[0]!.sum().item());
     });
     const x = torch.ones(1, 3);
     const y = layer.call(x);

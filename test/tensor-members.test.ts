@@ -282,7 +282,7 @@ describe('legacy constructors and storages', () => {
   it('a post-accumulate-grad hook may return a non-Tensor (a JS arrow body such as seen.push(...))', () => {
     const seen: number[] = [];
     const v = torch.ones(2, { requiresGrad: true });
-    v.registerPostAccumulateGradHook((p) => void seen.push(p.grad!.sum().item() as number));
+    v.registerPostAccumulateGradHook((p) => void seen.push(p.grad!.sum().item()));
     v.registerPostAccumulateGradHook(((p: Tensor) => seen.push(p.grad!.numel())) as unknown as (p: Tensor) => void);
     v.mul(3).sum().backward();
     expect(seen).toEqual([6, 2]);

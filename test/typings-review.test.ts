@@ -1,5 +1,5 @@
 // The public typings accept what Python and the runtime accept (a typings review): torch.load's Any result,
-// torch.func's transforms typed from their function, optimizer param groups and step's closure result, DataLoader's collateFn.
+// torch.func's transforms typed from their function, optimizer param groups and step's closure result, DataLoader's collateFn, item()'s number.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,5 +82,17 @@ describe('typings review', () => {
     expectTypeOf(new torch.nn.FractionalMaxPool2d(2, { outputSize: 2 }).call(input)).toEqualTypeOf<Tensor>();
     const flag = Math.random() < 2;
     expectTypeOf(new torch.nn.MaxPool1d({ kernelSize: 2, returnIndices: flag }).call(torch.ones(1, 4))).toEqualTypeOf<Tensor | [Tensor, Tensor]>();
+  });
+  it('item() is a number without a cast, as Python sums item()s; a bool tensor gives a boolean, typed when asked', () => {
+    // x = torch.tensor([0.5, 1.5], dtype=torch.float64); total = 0.0
+    // for v in x: total += (v * 2).sum().item()
+    // print(total, (x > 1).any().item()) -> 4.0 True
+    const t = torch.tensor([0.5, 1.5], { dtype: torch.float64 });
+    let total = 0;
+    for (const v of t) total += v.mul(2).sum().item();
+    const any = t.gt(1).any().item<boolean>();
+    expect([total, any]).toEqual([4, true]);
+    expectTypeOf(t.sum().item()).toEqualTypeOf<number>();
+    expectTypeOf(any).toEqualTypeOf<boolean>();
   });
 });

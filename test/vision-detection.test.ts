@@ -48,7 +48,7 @@ function checkHashed(t: Tensor, h: Hashed, path: string): void {
     return;
   }
   const d = t.detach().double();
-  const [sum, absSum] = [d.sum().item() as number, d.abs().sum().item() as number];
+  const [sum, absSum] = [d.sum().item(), d.abs().sum().item()];
   expect(Math.abs(sum - h.sum), `${path}: sum ${sum} vs ${h.sum}`).toBeLessThanOrEqual(1e-4 * h.absSum + 1e-4);
   expect(Math.abs(absSum - h.absSum), `${path}: abs sum`).toBeLessThanOrEqual(1e-4 * h.absSum + 1e-4);
   check(t.detach().reshape(-1).index(':8'), h.head, ROUNDING, `${path}: first values`);

@@ -136,7 +136,7 @@ describe('detection.faster_rcnn: TwoMLPHead, FastRCNNConvFCHead, FastRCNNPredict
         two: two.call(x), convFc: convFc.call(x), convFcPlain: convFcPlain.call(x),
         predictor: predictor.call((convFc.call(x) as Tensor).index(':', ':', null, null)) as Tensor[],
       };
-      const enc = (t: Tensor): [number[], number, string] => [t.shape, t.double().sum().item() as number, sha(t)];
+      const enc = (t: Tensor): [number[], number, string] => [t.shape, t.double().sum().item(), sha(t)];
       for (const [k, v] of Object.entries(outs)) {
         const got = Array.isArray(v) ? v.map(enc) : [enc(v)];
         const want = (Array.isArray(v) ? c.out[k] : [c.out[k]]) as [number[], number, string][];

@@ -83,7 +83,7 @@ describe('detection.keypoint_rcnn: KeypointRCNNHeads, KeypointRCNNPredictor', ()
         const [shape, sum, hash] = c.out[k] as [number[], number, string];
         expect(v.shape, `${k} shape`).toEqual(shape);
         if (sameCpu) expect(sha(v), `${k} bytes`).toBe(hash);
-        else expect(Math.abs((v.double().sum().item() as number) - sum), `${k} sum`).toBeLessThanOrEqual(1e-4 * Math.abs(sum) + 1e-3);
+        else expect(Math.abs((v.double().sum().item()) - sum), `${k} sum`).toBeLessThanOrEqual(1e-4 * Math.abs(sum) + 1e-3);
       }
     });
     for (const m of [heads, predictor]) m.dispose();

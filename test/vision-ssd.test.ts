@@ -203,7 +203,7 @@ describe('detection.ssd / ssdlite: the argument forms, a backbone without outCha
     const out = [...torch.noGrad(() => m.call(x) as Map<string, Tensor>).values()];
     expect(out.map((v) => v.shape)).toEqual(c.shapes);
     // sums of convolution outputs: within rounding (oneDNN's accumulation order is the CPU's)
-    out.forEach((v, i) => expect(Math.abs((v.double().sum().item() as number) - c.sums[i]), `map ${i}`).toBeLessThanOrEqual(1e-5 * Math.abs(c.sums[i]) + 1e-6));
+    out.forEach((v, i) => expect(Math.abs((v.double().sum().item()) - c.sums[i]), `map ${i}`).toBeLessThanOrEqual(1e-5 * Math.abs(c.sums[i]) + 1e-6));
     m.dispose();
   }));
 

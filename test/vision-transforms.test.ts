@@ -285,7 +285,7 @@ describe('ToTensor, PILToTensor, Image', () => {
   it('Compose runs functions, Lambda and nn.Modules in order', () => {
     const t = new T.Compose([new T.ToTensor(), (x: Tensor) => x.mul(2), new T.Lambda((x: Tensor) => x.sum()), new torch.nn.Identity()]);
     const img = new vision.Image(2, 1, 'L', new Uint8Array([255, 51]));
-    expect(Math.abs((t.call(img) as Tensor).item() as number - 2.4)).toBeLessThan(1e-6);
+    expect(Math.abs((t.call(img) as Tensor).item() - 2.4)).toBeLessThan(1e-6);
   });
 });
 

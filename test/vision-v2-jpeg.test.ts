@@ -85,7 +85,7 @@ describe('v2.functional.jpeg against torchvision', () => {
     const rgb = input('rgb');
     for (const q of [1, 50, 75, 95, 100]) {
       const exp = makeTensor((fx.kernels.find((k) => k.input === 'rgb' && k.how === 'pure' && k.quality === q)!.out as { tensor: TensorEnc }).tensor);
-      const maxDiff = torch.tidy(() => F.jpeg(rgb, q).int().sub(exp.int()).abs().max().item() as number);
+      const maxDiff = torch.tidy(() => F.jpeg(rgb, q).int().sub(exp.int()).abs().max().item());
       expect(maxDiff, `quality ${q}`).toBe(0);
     }
   });

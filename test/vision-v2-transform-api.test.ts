@@ -73,7 +73,7 @@ class RandomFlipShift extends v2.Transform<{ flip: boolean; shift: number }> {
   p: number;
   constructor(p = 0.5) { super(); this.p = p; }
   override makeParams(): { flip: boolean; shift: number } {
-    return torch.tidy(() => ({ flip: (torch.rand(1).item() as number) < this.p, shift: torch.randint(0, 5, [1]).item() as number }));
+    return torch.tidy(() => ({ flip: (torch.rand(1).item()) < this.p, shift: torch.randint(0, 5, [1]).item() }));
   }
   override transform(inpt: unknown, { flip, shift }: { flip: boolean; shift: number }): unknown {
     const flipped = flip ? this.callKernel(F.horizontalFlip, inpt) : inpt;
@@ -93,7 +93,7 @@ class NoMasks extends v2.Transform<{ v: number }> {
   override checkInputs(flatInputs: unknown[]): void {
     if (v2.checkType(flatInputs[0], [tv.Mask]) || flatInputs.some((x) => x instanceof tv.Mask)) throw new TypeError('NoMasks: masks are not supported');
   }
-  override makeParams(): { v: number } { return { v: torch.tidy(() => torch.rand(1).item() as number) }; }
+  override makeParams(): { v: number } { return { v: torch.tidy(() => torch.rand(1).item()) }; }
   override transform(inpt: unknown): unknown { return inpt; }
 }
 

@@ -68,7 +68,7 @@ const isCarriedLeaf = (v: unknown): boolean => isTensor(v) || Number.isInteger(v
 
 function checkPredicate(pred: unknown): boolean {
   if (typeof pred === 'boolean') return pred;
-  if (isTensor(pred) && pred.dim() === 0 && String(pred.dtype) === 'torch.bool') return pred.item() as boolean;
+  if (isTensor(pred) && pred.dim() === 0 && String(pred.dtype) === 'torch.bool') return pred.item<boolean>();
   throw new TypeError(`whileLoop: condFn must return a boolean scalar tensor or a boolean, got ${isTensor(pred) ? `a ${String(pred.dtype)} tensor of shape [${pred.shape.join(', ')}]` : describe(pred)}`);
 }
 

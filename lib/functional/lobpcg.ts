@@ -45,7 +45,7 @@ function symeig(A: Tensor, largest = false): [Tensor, Tensor] {
   return largest ? [E.flip(-1), Z.flip(-1)] : [E, Z];
 }
 const floatingDType = (A: Tensor): DType => ([float16, float32, float64].includes(A.dtype) ? A.dtype : float32);
-const scalar = (t: Tensor): number => t.item() as number;
+const scalar = (t: Tensor): number => t.item();
 const creationOptions = (t: Tensor): { dtype: DType; device: Tensor['device'] } => ({ dtype: t.dtype, device: t.device });
 
 /** The LOBPCG worker (Python's torch._lobpcg.LOBPCG), handed to a tracker. */

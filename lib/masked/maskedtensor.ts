@@ -380,8 +380,8 @@ export class MaskedTensor {
   toString(): string {
     const formatted = (v: number | boolean): string => (this.dtype.isFloatingPoint ? pyFixed(v as number) : pyStr(v));
     if (this.dim() === 0) {
-      const valid = this[MASK].item() as boolean;
-      return `MaskedTensor(${valid ? formatted(this[DATA].item() as number) : '--'}, ${pyStr(valid)})`;
+      const valid = this[MASK].item<boolean>();
+      return `MaskedTensor(${valid ? formatted(this[DATA].item()) : '--'}, ${pyStr(valid)})`;
     }
     const dense = (t: Tensor): Nested => (isStrided(t) ? t : t.toDense()).tolist() as Nested;
     const s = maskedStr(dense(this[DATA]), dense(this[MASK]), formatted);
@@ -535,7 +535,7 @@ function tensorsMatch(a: Tensor, b: Tensor): boolean {
   if (a.dtype !== b.dtype) b = b.to(a.dtype);
   if (isCoo(a)) return tensorsMatch(a.values(), b.values()) && tensorsMatch(a.indices(), b.indices());
   if (isCsr(a)) return tensorsMatch(a.crowIndices(), b.crowIndices()) && tensorsMatch(a.colIndices(), b.colIndices()) && tensorsMatch(a.values(), b.values());
-  return a.dim() === b.dim() && (aten('eq', [a, b]) as Tensor).all().item() === true;
+  return a.dim() === b.dim() && (aten('eq', [a, b]) as Tensor).all().item<boolean>();
 }
 
 // _validate_members

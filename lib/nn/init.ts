@@ -106,7 +106,7 @@ export function normal_(tensor: Tensor, mean?: number | { mean?: number; std?: n
 
 // Python's math.erf chooses trunc_normal_'s sampler (p > 0.3): libm's erf in double precision (libtorch's float64
 // erf calls it), so a p near 0.3 picks the sampler Python picks.
-const erf = (x: number): number => makeTensor(x, { dtype: float64 }).erf().item() as number;
+const erf = (x: number): number => makeTensor(x, { dtype: float64 }).erf().item();
 
 /** Fills with values from N(mean, std²) truncated to [a, b], by rejection as PyTorch 2.13 samples them. */
 export function truncNormal_(tensor: Tensor, mean?: number | { mean?: number; std?: number; a?: number; b?: number; generator?: Generator | null },
@@ -127,8 +127,8 @@ export function truncNormal_(tensor: Tensor, mean?: number | { mean?: number; st
     const p = cdf((hi - mu) / sd) - cdf((lo - mu) / sd);
     if (p > 0.3) {
       // The bounds as the tensor's dtype holds them, as Python's tensor.new_tensor(a).item().
-      const loT = makeTensor(lo, { dtype: tensor.dtype }).item() as number;
-      const hiT = makeTensor(hi, { dtype: tensor.dtype }).item() as number;
+      const loT = makeTensor(lo, { dtype: tensor.dtype }).item();
+      const hiT = makeTensor(hi, { dtype: tensor.dtype }).item();
       let result = tensor.normal_(mu, sd, g);
       for (;;) {
         const mask = result.lt(loT).logicalOr(result.gt(hiT));

@@ -272,7 +272,7 @@ export function drawBoundingBoxes(image: Tensor, boxes: Tensor, ...args: unknown
   if (!isTensor(boxes)) throw new TypeError(`${fn}: boxes must be a Tensor, got ${describe(boxes)}`);
   if (boxes.dim() !== 2) throw new RangeError(`${fn}: boxes must be (N, 4) or (N, 8), got shape [${boxes.shape.join(', ')}]`);
   const disordered = (): boolean => torch.tidy(() =>
-    boxes.index(':', 0).gt(boxes.index(':', 2)).any().item() === true || boxes.index(':', 1).gt(boxes.index(':', 3)).any().item() === true);
+    boxes.index(':', 0).gt(boxes.index(':', 2)).any().item<boolean>() || boxes.index(':', 1).gt(boxes.index(':', 3)).any().item<boolean>());
   if (boxes.size(1) === 4 && disordered())
     throw new RangeError(`${fn}: Boxes need to be in (xmin, ymin, xmax, ymax) format. Use torchvision.ops.box_convert to convert them`);
   if (typeof fill !== 'boolean') throw new TypeError(`${fn}: fill must be a boolean, got ${describe(fill)}`);

@@ -40,7 +40,7 @@ function gridOf(fn: string, values: unknown[]): Tensor {
       t = t.clone(); // never the caller's tensor
       const range = (img: Tensor): void => {
         if (valueRange !== null) normalizeInPlace(img, valueRange[0], valueRange[1]);
-        else normalizeInPlace(img, img.min().item() as number, img.max().item() as number);
+        else normalizeInPlace(img, img.min().item(), img.max().item());
       };
       if (scaleEach) for (let k = 0; k < t.size(0); k++) range(t.select(0, k));
       else range(t);

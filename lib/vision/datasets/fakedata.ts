@@ -64,7 +64,7 @@ export class FakeData extends VisionDataset<any, any> {
       manualSeed(index + this.randomOffset);
       return tidy(() => {
         const img = randn([...this.imageSize]);
-        const target = randint(0, this.numClasses, [1]).item() as number;
+        const target = randint(0, this.numClasses, [1]).item();
         return [toPILImage(img), target] as [Image, number];
       });
     } finally {

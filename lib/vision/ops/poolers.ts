@@ -81,7 +81,7 @@ export function setupScales(features: readonly Tensor[], imageShapes: readonly (
   }
   const scales = features.map((f) => inferScale(f, [maxX, maxY]));
   // the levels: the network downsamples by 2 at each
-  const level = (scale: number): number => torch.tidy(() => torch.log2(torch.tensor(scale, { dtype: torch.float32 })).neg().item() as number);
+  const level = (scale: number): number => torch.tidy(() => torch.log2(torch.tensor(scale, { dtype: torch.float32 })).neg().item());
   const lvlMin = level(scales[0]!), lvlMax = level(scales[scales.length - 1]!);
   return [scales, initLevelMapper(Math.trunc(lvlMin), Math.trunc(lvlMax), canonicalScale, canonicalLevel)];
 }

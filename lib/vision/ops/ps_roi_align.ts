@@ -22,7 +22,7 @@ const PS_ROI_ALIGN_MODULE = signature('PSRoIAlign', { outputSize: REQUIRED, spat
 function sampleAxis(start: Tensor, binSize: Tensor, roiSize: Tensor, pooled: number, samplingRatio: number): [Tensor, Tensor, Tensor, number] {
   const device = start.device;
   const grid = samplingRatio > 0 ? torch.full([start.size(0)], samplingRatio, { dtype: torch.int64, device }) : torch.ceil(roiSize.div(pooled)).long();
-  const g = samplingRatio > 0 ? samplingRatio : grid.numel() === 0 ? 0 : Math.max(0, grid.max().item() as number);
+  const g = samplingRatio > 0 ? samplingRatio : grid.numel() === 0 ? 0 : Math.max(0, grid.max().item());
   const i = torch.arange(g, { device }).index(null, ':'); // [1, G]
   return [sampleCoords(start, binSize, grid, i, pooled), i.lt(grid.index(':', null)), grid, g];
 }

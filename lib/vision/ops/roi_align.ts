@@ -162,7 +162,7 @@ function binSamples(rois: Tensor, spatialScale: number, height: number, width: n
   const gridH = kernelGrid(binH, samplingRatio), gridW = kernelGrid(binW, samplingRatio);
   const rows = gridH.clamp({ min: 0 }), cols = gridW.clamp({ min: 0 });
   const perRoi = rows.mul(cols);
-  const size = K === 0 ? 0 : (perRoi.max().item() as number);
+  const size = K === 0 ? 0 : (perRoi.max().item());
   const j = torch.arange(size, { device }).index(null, ':'); // [1, S]
   const stride = cols.clamp({ min: 1 }).index(':', null);
   const iy = torch.div(j, stride, { roundingMode: 'floor' }), ix = j.remainder(stride); // [K, S]

@@ -42,7 +42,7 @@ export function binWindow(lo: Tensor, hi: Tensor, n: number, size: number): [Ten
 
 /** The largest bin along one side (0 when every bin is empty). */
 export function largestBin(lo: Tensor, hi: Tensor): number {
-  return lo.numel() === 0 ? 0 : Math.max(0, hi.sub(lo).max().item() as number);
+  return lo.numel() === 0 ? 0 : Math.max(0, hi.sub(lo).max().item());
 }
 
 class RoIPoolFunction extends torch.autograd.Function {

@@ -4,17 +4,17 @@ import * as torch from '../../index.js';
 
 /** `torch.rand(1).item()`. */
 export function rand1(): number {
-  return torch.tidy(() => torch.rand(1).item() as number);
+  return torch.tidy(() => torch.rand(1).item());
 }
 
 /** `torch.randint(low, high, size=(1,)).item()`. */
 export function randint1(low: number, high: number): number {
-  return torch.tidy(() => torch.randint(low, high, [1]).item() as number);
+  return torch.tidy(() => torch.randint(low, high, [1]).item());
 }
 
 /** `torch.empty(1).uniform_(low, high).item()`: a float32 draw, returned as a double. */
 export function uniform1(low: number, high: number): number {
-  return torch.tidy(() => torch.empty(1).uniform_(low, high).item() as number);
+  return torch.tidy(() => torch.empty(1).uniform_(low, high).item());
 }
 
 /** `torch.randperm(n).tolist()`. */

@@ -59,7 +59,7 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
     const [logLo, logHi] = torch.tidy(() => torch.log(torch.tensor([...ratio])).tolist() as number[]);
     for (let attempt = 0; attempt < 10; attempt++) {
       const eraseArea = area * uniform1(scale[0], scale[1]);
-      const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logLo!, logHi!)).item() as number);
+      const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logLo!, logHi!)).item());
       const h = pyRound(Math.sqrt(eraseArea * aspectRatio));
       const w = pyRound(Math.sqrt(eraseArea / aspectRatio));
       if (!(h < imgH && w < imgW)) continue;

@@ -56,7 +56,7 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     const logRatio = torch.tidy(() => torch.log(torch.tensor([ratio[0], ratio[1]], { dtype: torch.float32 })).tolist() as number[]);
     for (let attempt = 0; attempt < 10; attempt++) {
       const targetArea = area * uniform1(scale[0], scale[1]);
-      const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logRatio[0]!, logRatio[1]!)).item() as number);
+      const aspectRatio = torch.tidy(() => torch.exp(torch.empty(1).uniform_(logRatio[0]!, logRatio[1]!)).item());
       const w = pyRound(Math.sqrt(targetArea * aspectRatio));
       const h = pyRound(Math.sqrt(targetArea / aspectRatio));
       if (w > 0 && w <= width && h > 0 && h <= height) {

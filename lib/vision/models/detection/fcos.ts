@@ -195,7 +195,7 @@ export class FCOSHead extends nn.Module {
       const anchorsStacked = torch.stack([...anchors]);
       // the classification loss
       const foregroundMask = gtClasses.ge(0);
-      const numForeground = foregroundMask.sum().item() as number;
+      const numForeground = foregroundMask.sum().item();
       const gtClassesTargets = torch.zerosLike(clsLogits);
       gtClassesTargets.indexPut_([foregroundMask, gtClasses.index(foregroundMask)], 1.0);
       const lossCls = sigmoidFocalLoss(clsLogits, gtClassesTargets, { reduction: 'sum' });

@@ -153,7 +153,7 @@ export class RetinaNetClassificationHead extends nn.Module {
         const clsLogitsPerImage = clsLogits.select(0, i);
         const matched = matchedIdxs[i]!;
         const foreground = matched.ge(0);
-        const numForeground = foreground.sum().item() as number;
+        const numForeground = foreground.sum().item();
         const gtClassesTarget = torch.zerosLike(clsLogitsPerImage);
         gtClassesTarget.indexPut_([foreground, field(fn, targets[i]!, 'labels').index(matched.index(foreground))], 1.0);
         const valid = matched.ne(this.BETWEEN_THRESHOLDS);

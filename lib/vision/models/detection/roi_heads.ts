@@ -147,7 +147,7 @@ export function expandMasks(mask: Tensor, padding: number): [Tensor, number] {
 }
 
 /** Python's int() of a 0-d tensor (truncation toward zero). */
-const int = (t: Tensor): number => Math.trunc(t.item() as number);
+const int = (t: Tensor): number => Math.trunc(t.item());
 
 /**
  * torchvision's paste_mask_in_image: `mask` (M, M) resized (bilinear) to the integer box `box` (int64 x0,
@@ -247,8 +247,8 @@ export function heatmapsToKeypoints(maps: Tensor, rois: Tensor): [Tensor, Tensor
     const xyPreds = torch.zeros([n, 3, numKeypoints], { dtype: torch.float32, device: maps.device });
     const endScores = torch.zeros([n, numKeypoints], { dtype: torch.float32, device: maps.device });
     for (let i = 0; i < n; i++) {
-      const roiMapWidth = Math.trunc(widthsCeil.select(0, i).item() as number);
-      const roiMapHeight = Math.trunc(heightsCeil.select(0, i).item() as number);
+      const roiMapWidth = Math.trunc(widthsCeil.select(0, i).item());
+      const roiMapHeight = Math.trunc(heightsCeil.select(0, i).item());
       const widthCorrection = widths.select(0, i).div(roiMapWidth);
       const heightCorrection = heights.select(0, i).div(roiMapHeight);
       const roiMap = F.interpolate(maps.select(0, i).index(':', null), { size: [roiMapHeight, roiMapWidth], mode: 'bicubic', alignCorners: false }).select(1, 0);

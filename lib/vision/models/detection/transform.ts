@@ -66,7 +66,7 @@ export function checkDegenerateBoxes(targets: readonly DetectionTarget[] | null)
     const boxes = target.boxes!;
     const degenerate = boxes.index(':', '2:').le(boxes.index(':', ':2'));
     if (!degenerate.any().item()) return;
-    const bbIdx = torch.where(degenerate.any(1))[0]!.index(0).item() as number;
+    const bbIdx = torch.where(degenerate.any(1))[0]!.index(0).item();
     const degenBb = (boxes.select(0, bbIdx).tolist() as number[]).map(pyFloat);
     throw new RangeError(`All bounding boxes should have positive height and width. Found invalid box [${degenBb.join(', ')}] for target at index ${targetIdx}.`);
   }));
@@ -222,7 +222,7 @@ export class GeneralizedRCNNTransform extends nn.Module {
 
   /** torchvision's torch_choice: an element of `k` picked by torch.empty(1).uniform_(0, k.length). */
   torchChoice(k: readonly number[]): number {
-    const index = torch.tidy(() => Math.trunc(torch.empty(1).uniform_(0.0, k.length).item() as number));
+    const index = torch.tidy(() => Math.trunc(torch.empty(1).uniform_(0.0, k.length).item()));
     return k[index]!;
   }
 

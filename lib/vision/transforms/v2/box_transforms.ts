@@ -282,23 +282,23 @@ export class RandomIoUCrop extends V2BuiltIn {
       for (let trial = 0; trial < this.trials; trial++) {
         const found = torch.tidy(() => {
           const r = torch.rand(2).mul(this.maxScale - this.minScale).add(this.minScale);
-          const newW = Math.trunc(r.index(0).mul(origW).item() as number);
-          const newH = Math.trunc(r.index(1).mul(origH).item() as number);
+          const newW = Math.trunc(r.index(0).mul(origW).item());
+          const newH = Math.trunc(r.index(1).mul(origH).item());
           if (newH === 0) throw new RangeError('RandomIoUCrop: a crop of height 0 was drawn (division by zero in the aspect ratio, as in Python): the image is too small for min_scale');
           const aspect = newW / newH;
           if (!(this.minAspectRatio <= aspect && aspect <= this.maxAspectRatio)) return null;
           const r2 = torch.rand(2);
-          const left = Math.trunc(r2.index(0).mul(origW - newW).item() as number);
-          const top = Math.trunc(r2.index(1).mul(origH - newH).item() as number);
+          const left = Math.trunc(r2.index(0).mul(origW - newW).item());
+          const top = Math.trunc(r2.index(1).mul(origH - newH).item());
           const [right, bottom] = [left + newW, top + newH];
           if (left === right || top === bottom) return null;
           const xyxy = convertFormat(bboxes, format, 'XYXY');
           const cx = xyxy.index('...', 0).add(xyxy.index('...', 2)).mul(0.5);
           const cy = xyxy.index('...', 1).add(xyxy.index('...', 3)).mul(0.5);
           const within = cx.gt(left).logicalAnd(cx.lt(right)).logicalAnd(cy.gt(top)).logicalAnd(cy.lt(bottom));
-          if (!(within.any().item() as boolean)) return null;
+          if (!(within.any().item<boolean>())) return null;
           const ious = boxIou(xyxy.index(within), torch.tensor([[left, top, right, bottom]], { dtype: xyxy.dtype, device: xyxy.device }));
-          if (ious.max().lt(minJaccard).item() as boolean) return null;
+          if (ious.max().lt(minJaccard).item<boolean>()) return null;
           return { top, left, height: newH, width: newW, isWithinCropArea: within };
         });
         if (found !== null) return found;

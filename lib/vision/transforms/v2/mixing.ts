@@ -56,7 +56,7 @@ abstract class MixBase extends V2BuiltIn {
 
   /** float(Beta(alpha, alpha).sample(())): the first component of a Dirichlet([alpha, alpha]) draw. */
   protected lambda(): number {
-    return torch.tidy(() => (torch.ops.aten._sample_dirichlet(torch.full([1, 2], this.alpha, { dtype: torch.float32 })) as Tensor).index(0, 0).item() as number);
+    return torch.tidy(() => (torch.ops.aten._sample_dirichlet(torch.full([1, 2], this.alpha, { dtype: torch.float32 })) as Tensor).index(0, 0).item());
   }
 
   protected abstract params(height: number, width: number): { lam: number; box?: [number, number, number, number] };
@@ -126,7 +126,7 @@ export class CutMix extends MixBase {
   constructor(...args: unknown[]) { super('CutMix', args); }
   protected params(height: number, width: number): { lam: number; box: [number, number, number, number] } {
     const lam = this.lambda();
-    const [rx, ry] = torch.tidy(() => [torch.randint(width, [1]).item() as number, torch.randint(height, [1]).item() as number]);
+    const [rx, ry] = torch.tidy(() => [torch.randint(width, [1]).item(), torch.randint(height, [1]).item()]);
     const r = 0.5 * Math.sqrt(1.0 - lam);
     const rw = Math.trunc(r * width), rh = Math.trunc(r * height);
     const x1 = Math.max(rx - rw, 0), y1 = Math.max(ry - rh, 0);

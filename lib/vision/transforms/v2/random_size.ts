@@ -28,7 +28,7 @@ function pairOf(v: unknown, fn: string, name: string): [number, number] {
 }
 
 /** A Python `int` of a float32 tensor expression: its value truncated toward zero. */
-const truncOf = (t: Tensor): number => Math.trunc(t.item() as number);
+const truncOf = (t: Tensor): number => Math.trunc(t.item());
 
 /** Pads the image to a random larger canvas (SSD's zoom out): a side factor drawn from sideRange, the image placed at random. */
 export class RandomZoomOut extends V2BuiltIn {

@@ -555,7 +555,7 @@ export class RandomChoice extends V2BuiltIn {
   }
   forward(x: unknown): unknown { return this.call(x); }
   override call(...inputs: unknown[]): any {
-    const idx = torch.tidy(() => torch.multinomial(torch.tensor(this.p, { dtype: torch.float32 }), 1).item() as number);
+    const idx = torch.tidy(() => torch.multinomial(torch.tensor(this.p, { dtype: torch.float32 }), 1).item());
     return callTransform(this.transforms[idx]!, inputs, 'RandomChoice');
   }
   override toString(): string { return v2Repr('RandomChoice', { transforms: this.transforms, p: float(this.p) }); }  // torchvision's p: prob / total, floats
