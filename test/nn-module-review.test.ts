@@ -159,4 +159,19 @@ describe('toEmpty and to', () => {
     m.to(null, null);
     expect(String(m.float().to('cpu', { dtype: torch.float64 }).weight.dtype)).toBe('torch.float64');
   });
+  // bn = nn.LazyBatchNorm1d().double(); print(type(bn.running_mean).__name__, bn.running_mean.dtype) -> UninitializedBuffer torch.float64
+  // x = torch.arange(12, dtype=torch.float64).reshape(4, 3); print(bn(x)[0].tolist(), type(bn).__name__, bn.running_mean.tolist())
+  //   -> [-1.3416401902154773, -1.341640190215477, -1.3416401902154773] BatchNorm1d [0.45, 0.55, 0.65]
+  // inn = nn.LazyInstanceNorm2d(affine=True, track_running_stats=True).to(torch.float64)
+  // inn(torch.arange(16, dtype=torch.float64).reshape(1, 2, 2, 4)); print(type(inn).__name__, inn.running_var.tolist()) -> InstanceNorm2d [1.5, 1.5]
+  it('a lazy norm layer cast before its first forward keeps its running stats lazy, so they materialize', () => {
+    const bn = loose(new nn.LazyBatchNorm1d().double());
+    expect([(bn.running_mean as object).constructor.name, String((bn.running_mean as torch.Tensor).dtype)]).toEqual(['UninitializedBuffer', 'torch.float64']);
+    const out = bn.call(torch.arange(12, { dtype: torch.float64 }).reshape(4, 3)) as torch.Tensor;
+    expect(out.index(0).tolist()).toEqual([-1.3416401902154773, -1.341640190215477, -1.3416401902154773]);
+    expect([bn.constructor.name, (bn.running_mean as torch.Tensor).tolist()]).toEqual(['BatchNorm1d', [0.45, 0.55, 0.65]]);
+    const inn = loose(new nn.LazyInstanceNorm2d({ affine: true, trackRunningStats: true }).to(torch.float64));
+    inn.call(torch.arange(16, { dtype: torch.float64 }).reshape(1, 2, 2, 4));
+    expect([inn.constructor.name, (inn.running_var as torch.Tensor).tolist()]).toEqual(['InstanceNorm2d', [1.5, 1.5]]);
+  });
 });

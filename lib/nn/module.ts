@@ -834,7 +834,10 @@ export class Module extends RegistrationWatch {
       for (const [name, b] of this.#scan().buffers) {
         if (b === null) continue;
         const applied = fn(b);
-        if (applied !== b) self[name] = keep(applied);
+        if (applied === b) continue;
+        // A lazy buffer stays lazy (Python's UninitializedBuffer keeps its class through fn), so it still materializes.
+        if (isLazy(b) && shallowCopyCompatible(b, applied)) b.data = applied;
+        else self[name] = keep(applied);
       }
     }));
     return this;
