@@ -3,7 +3,8 @@
 import { edgeOrHandle, GradientEdge } from './autograd_node.js';
 import { aten } from './call.js';
 import { native, type Handle } from './native.js';
-import { describe, isPromiseLike, readOptions } from './options.js';
+import { bindArgs } from './functional/args.js';
+import { describe, isOptionsObject, isPromiseLike, readOptions } from './options.js';
 import { backwardInputs, isTensor, Tensor, toHandle, type BackwardOptions } from './tensor.js';
 import { warn } from './warnings.js';
 
@@ -136,15 +137,33 @@ const list = (t: Tensor | readonly (Tensor | null)[], what: string): (Handle | n
   (Array.isArray(t) ? t : [t]).map((x, i) => (x === null ? null : toHandle(x, `autograd.grad: ${what}[${i}]`)));
 const wrapAll = (hs: (Handle | null)[]): (Tensor | null)[] => hs.map((h) => (h === null ? null : new Tensor(h)));
 
+// grad's parameters in Python's order; all may come by keyword, the first two by position too.
+const GRAD_ARGS = ['outputs', 'inputs', 'gradOutputs', 'retainGraph', 'createGraph', 'allowUnused', 'isGradsBatched', 'materializeGrads', 'onlyInputs'] as const;
+
+// A plain object given as grad's inputs is a record of named tensors, unless it names one of grad's parameters
+// or holds something other than a tensor: then it is Python's keyword arguments.
+function isNamedInputs(v: unknown): boolean {
+  return isOptionsObject(v) && !Object.keys(v).some((k) => (GRAD_ARGS as readonly string[]).includes(k)) && Object.values(v).every((t) => isTensor(t) || t instanceof GradientEdge);
+}
+
 /**
  * torch.autograd.grad(outputs, inputs, { gradOutputs, retainGraph, createGraph, allowUnused, isGradsBatched,
  * materializeGrads }): the gradients of the outputs with respect to the inputs; with inputs as an object
- * of named tensors, an object of their gradients.
+ * of named tensors, an object of their gradients. As in Python, every argument may go in the options by
+ * name: grad(y, { inputs: [x] }), grad({ outputs: y, inputs: [x] }) (so a named tensor can't be called by one of these names).
  */
 export function grad(outputs: GradInput | GradInput[], inputs: GradInput | GradInput[], options?: GradOptions): (Tensor | null)[];
 export function grad<K extends string>(outputs: GradInput | GradInput[], inputs: Record<K, Tensor>, options?: GradOptions): Record<K, Tensor | null>;
-export function grad(outputs: GradInput | GradInput[], inputs: GradInput | GradInput[] | Record<string, Tensor>, options: GradOptions = {}): (Tensor | null)[] | Record<string, Tensor | null> {
-  const o = readOptions('autograd.grad', options, ['gradOutputs', 'retainGraph', 'createGraph', 'allowUnused', 'isGradsBatched', 'materializeGrads', 'onlyInputs']) as GradOptions;
+export function grad(outputs: GradInput | GradInput[], options: GradOptions & { inputs: GradInput | GradInput[] }): (Tensor | null)[];
+export function grad<K extends string>(outputs: GradInput | GradInput[], options: GradOptions & { inputs: Record<K, Tensor> }): Record<K, Tensor | null>;
+export function grad(options: GradOptions & { outputs: GradInput | GradInput[]; inputs: GradInput | GradInput[] }): (Tensor | null)[];
+export function grad<K extends string>(options: GradOptions & { outputs: GradInput | GradInput[]; inputs: Record<K, Tensor> }): Record<K, Tensor | null>;
+export function grad(outputsArg: unknown, inputsArg?: unknown, options?: GradOptions): (Tensor | null)[] | Record<string, Tensor | null> {
+  // a named-inputs record is a positional argument: the `{}` keeps bindArgs from reading it as the options
+  const given = bindArgs('autograd.grad', [outputsArg, inputsArg, isNamedInputs(inputsArg) ? (options ?? {}) : options], GRAD_ARGS, { count: 2, leading: 0 });
+  const { outputs, inputs, ...o } = given as GradOptions & { outputs?: GradInput | GradInput[]; inputs?: GradInput | GradInput[] | Record<string, Tensor> };
+  if (outputs === undefined) throw new TypeError("autograd.grad: missing 1 required positional argument: 'outputs'");
+  if (inputs === undefined) throw new TypeError("autograd.grad: missing 1 required positional argument: 'inputs'");
   if (o.onlyInputs === false)
     warn('only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.', 'FutureWarning');
   if (o.materializeGrads && o.allowUnused === false)
@@ -191,12 +210,24 @@ function batchedGrad(gradOutputs: GradOptions['gradOutputs'], retainGraph: boole
     return column.every((g) => g !== null) ? (aten('stack', [column, 0]) as Tensor) : null;
   });
 }
+/** What autograd.backward's options may hold: Python's keyword arguments. */
+export interface AutogradBackwardOptions extends BackwardOptions {
+  gradTensors?: Tensor | (Tensor | null)[] | null;
+}
+type GradTensors = AutogradBackwardOptions['gradTensors'];
+
 /**
  * torch.autograd.backward(tensors, gradTensors?, { retainGraph, createGraph, inputs }): one engine run
- * from all the roots, as in Python (their gradients meet in the graph before they reach a leaf).
+ * from all the roots, as in Python (their gradients meet in the graph before they reach a leaf). As in
+ * Python, every argument may go in the options by name: backward(y, { gradTensors, retainGraph }), backward({ tensors: y }).
  */
-export function backward(tensors: GradInput | GradInput[], gradTensors: Tensor | (Tensor | null)[] | null = null, options: BackwardOptions = {}): void {
-  const { retainGraph, createGraph, inputs } = readOptions('autograd.backward', options, ['retainGraph', 'createGraph', 'inputs']) as BackwardOptions;
+export function backward(tensors: GradInput | GradInput[], gradTensors?: GradTensors, options?: BackwardOptions): void;
+export function backward(tensors: GradInput | GradInput[], options: AutogradBackwardOptions): void;
+export function backward(options: AutogradBackwardOptions & { tensors: GradInput | GradInput[] }): void;
+export function backward(tensorsArg: unknown, gradTensorsArg?: unknown, options?: BackwardOptions): void {
+  const given = bindArgs('autograd.backward', [tensorsArg, gradTensorsArg, options], ['tensors', 'gradTensors', 'retainGraph', 'createGraph', 'inputs'], { count: 2, leading: 0 });
+  const { tensors, gradTensors = null, retainGraph, createGraph, inputs } = given as AutogradBackwardOptions & { tensors?: GradInput | GradInput[] };
+  if (tensors === undefined) throw new TypeError("autograd.backward: missing 1 required positional argument: 'tensors'");
   const ts = Array.isArray(tensors) ? tensors : [tensors];
   const gs = gradTensors === null ? null : Array.isArray(gradTensors) ? gradTensors : [gradTensors];
   if (gs !== null && gs.length !== ts.length) throw new RangeError(`got ${ts.length} tensors and ${gs.length} gradients`);

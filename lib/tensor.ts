@@ -336,14 +336,17 @@ export class Tensor {
     return removableTensorHook(this.#h, group, entry.id);
   }
 
-  backward(gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
+  /** x.backward(gradient?, { retainGraph, createGraph, inputs }); Python's keyword form x.backward({ gradient, ... }) too. */
+  backward(gradient?: Tensor | null | (BackwardOptions & { gradient?: Tensor | null }), options: BackwardOptions = {}): void {
     if (gradient !== undefined && gradient !== null && !isTensorObject(gradient)) {
       if (!isOptionsObject(gradient)) throw new TypeError(`backward: gradient must be a Tensor or null, got ${describe(gradient)}`);
       options = gradient;
-      gradient = null;
+      gradient = undefined;
     }
-    const { retainGraph = null, createGraph = null, inputs = null } = readOptions('backward', options, ['retainGraph', 'createGraph', 'inputs']);
-    const g = gradient ? toHandle(gradient, 'gradient') : null;
+    const { gradient: gradientKeyword, retainGraph = null, createGraph = null, inputs = null } = readOptions('backward', options, ['gradient', 'retainGraph', 'createGraph', 'inputs']);
+    if (gradientKeyword !== undefined && gradient !== undefined) throw new TypeError("backward: got multiple values for argument 'gradient'");
+    const given = gradient ?? gradientKeyword ?? null;
+    const g = given === null ? null : toHandle(given, 'gradient');
     native.backward(this.#h, g, retainGraph as boolean | null, createGraph as boolean | null, backwardInputs(inputs, 'backward'));
   }
 
@@ -647,6 +650,7 @@ function alphaOf(alpha: unknown, fn: string): number | undefined {
   if (a === undefined || typeof a === 'number') return a;
   // a Python bool or int64 scalar, as torch.add takes (bool tensors add with alpha=True); the native side reads any Scalar
   if (typeof a === 'boolean' || typeof a === 'bigint') return a as unknown as number;
+  if (a instanceof Tensor && a.dim() === 0 && !a.requiresGrad) return a.item<number>(); // Python's arg parser takes a 0-dim tensor as a Scalar
   throw new TypeError(`${fn}: alpha must be a number, got ${describe(a)}`);
 }
 
@@ -756,12 +760,13 @@ const SCALAR_NAMES: Record<string, string> = {
   complex32: 'ComplexHalf', complex64: 'ComplexFloat', complex128: 'ComplexDouble', bool: 'Bool', bfloat16: 'BFloat16',
   uint16: 'UInt16', uint32: 'UInt32', uint64: 'UInt64', qint8: 'QInt8', quint8: 'QUInt8', qint32: 'QInt32', quint4x2: 'QUInt4x2', quint2x4: 'QUInt2x4',
 };
+/** @internal c10's name of a dtype ('Float', 'Long', ...), as libtorch's and Python's messages print it. */
+export const scalarTypeName = (dtype: DType): string => SCALAR_NAMES[dtype.name] ?? dtype.name.replace(/^./, (c) => c.toUpperCase());
 const LEGACY_SCALARS = new Set(['Byte', 'Char', 'Short', 'Int', 'Long', 'Half', 'Float', 'Double']);
 const LAYOUT_KEYS: Record<string, string> = { sparse_coo: 'Sparse', sparse_csr: 'SparseCsr', sparse_csc: 'SparseCsr', sparse_bsr: 'SparseCsr', sparse_bsc: 'SparseCsr' };
 // The dispatch key part ('CPU', 'SparseCUDA', 'Meta', ...) and the printed type ('torch.FloatTensor', 'CPUBoolType', ...)
 function hookTypeOf(t: Tensor): [string, string] {
-  const dtype = String(t.dtype).replace(/^torch\./, '');
-  const scalar = SCALAR_NAMES[dtype] ?? dtype.replace(/^./, (c) => c.toUpperCase());
+  const scalar = scalarTypeName(t.dtype);
   const deviceType = t.device.type;
   const layout = String(t.layout).replace(/^torch\./, '');
   const deviceKey = deviceType === 'cpu' || deviceType === 'cuda' || deviceType === 'mps' || deviceType === 'xpu' ? deviceType.toUpperCase() : deviceType.replace(/^./, (c) => c.toUpperCase());

@@ -159,6 +159,23 @@ c10::Scalar ToScalar(const Napi::Value& v, const char* what) {
   ThrowType(std::string(what) + " must be a number");
 }
 
+namespace {
+// Python's arg parser takes a tensor for an int argument through __index__ (one element, an integer
+// dtype), and for a float or Scalar argument when it is 0-dim; never one that requires grad.
+const at::Tensor* NumberTensor(napi_env env, napi_value v, bool index) {
+  Box* b = BoxOf(env, v);
+  if (!b || !b->t.defined() || b->t.requires_grad()) return nullptr;
+  const at::Tensor& t = b->t;
+  if (index) return t.numel() == 1 && at::isIntegralType(t.scalar_type(), /*includeBool=*/false) ? &t : nullptr;
+  return t.dim() == 0 && !t.is_complex() ? &t : nullptr;
+}
+
+int64_t ToIndex(napi_env env, napi_value v, const char* what) {
+  if (NumberTensor(env, v, true)) return LiveTensor(env, BoxOf(env, v), what).item<int64_t>();
+  return ToInt64(env, v, what);
+}
+}  // namespace
+
 int MatchScore(const Napi::Value& v, const c10::TypePtr& type) {
   napi_valuetype jt = v.Type();
   switch (type->kind()) {
@@ -172,13 +189,13 @@ int MatchScore(const Napi::Value& v, const c10::TypePtr& type) {
     case c10::TypeKind::SymIntType:
       if (jt == napi_bigint) return 0;
       if (jt == napi_number) return IsWholeNumber(v) ? 0 : -1;
-      return -1;
+      return jt == napi_external && NumberTensor(v.Env(), v, true) ? 2 : -1;  // below a Tensor overload's 0
     case c10::TypeKind::FloatType:
       if (jt == napi_number) return IsWholeNumber(v) ? 1 : 0;
-      return -1;
+      return jt == napi_external && NumberTensor(v.Env(), v, false) ? 2 : -1;
     case c10::TypeKind::NumberType:
       if (jt == napi_number || jt == napi_boolean || jt == napi_bigint) return 1;
-      return -1;
+      return jt == napi_external && NumberTensor(v.Env(), v, false) ? 2 : -1;
     case c10::TypeKind::BoolType: return jt == napi_boolean ? 0 : -1;
     case c10::TypeKind::StringType: return jt == napi_string ? 0 : -1;
     case c10::TypeKind::ScalarTypeType:
@@ -196,7 +213,7 @@ int MatchScore(const Napi::Value& v, const c10::TypePtr& type) {
         // A single int stands for a fixed-size int list (kernel_size=3 means [3, 3]), and a single
         // name for a list of names (sum('N')), as in Python.
         bool intList = ek == c10::TypeKind::IntType || ek == c10::TypeKind::SymIntType;
-        if (intList && jt == napi_number && IsWholeNumber(v)) return 1;
+        if (intList && ((jt == napi_number && IsWholeNumber(v)) || (jt == napi_external && NumberTensor(v.Env(), v, true)))) return 1;
         return ek == c10::TypeKind::StringType && jt == napi_string ? 1 : -1;
       }
       Napi::Array list = v.As<Napi::Array>();
@@ -231,8 +248,10 @@ c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, c10::option
       if (IsNullish(v)) return c10::IValue();
       return ToIValue(v, type->castRaw<c10::OptionalType>()->getElementType(), n, what);
     case c10::TypeKind::IntType:
-    case c10::TypeKind::SymIntType: return ToInt64(env, v, what);
-    case c10::TypeKind::FloatType: return ToDouble(env, v, what);
+    case c10::TypeKind::SymIntType: return ToIndex(env, v, what);
+    case c10::TypeKind::FloatType:
+      if (NumberTensor(env, v, false)) return LiveTensor(env, BoxOf(env, v), what).item<double>();
+      return ToDouble(env, v, what);
     case c10::TypeKind::NumberType: return ToScalar(v, what);
     case c10::TypeKind::BoolType: return ToBool(env, v, what);
     case c10::TypeKind::StringType: return ToString(env, v, what);
@@ -249,7 +268,7 @@ c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, c10::option
       const c10::TypePtr& et = type->castRaw<c10::ListType>()->getElementType();
       c10::TypeKind ek = et->kind();
       if (ek == c10::TypeKind::IntType || ek == c10::TypeKind::SymIntType) {
-        std::vector<int64_t> ints = ToIntList(env, v, what);
+        std::vector<int64_t> ints = ToIntList(env, v, what, ToIndex);
         if (!v.IsArray() && n && *n > 1) ints.assign(*n, ints[0]);
         return ints;
       }

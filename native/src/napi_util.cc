@@ -258,15 +258,15 @@ std::string ToString(napi_env env, napi_value v, const char* what) {
   return s;
 }
 
-std::vector<int64_t> ToIntList(napi_env env, napi_value v, const char* what) {
-  if (!IsArray(env, v)) return {ToInt64(env, v, what)};
+std::vector<int64_t> ToIntList(napi_env env, napi_value v, const char* what, int64_t (*element)(napi_env, napi_value, const char*)) {
+  if (!IsArray(env, v)) return {element(env, v, what)};
   uint32_t n = 0;
   Check(napi_get_array_length(env, v, &n));
   std::vector<int64_t> out(n);
   for (uint32_t i = 0; i < n; ++i) {
     napi_value e;
     Check(napi_get_element(env, v, i, &e));
-    out[i] = ToInt64(env, e, what);
+    out[i] = element(env, e, what);
   }
   return out;
 }

@@ -111,7 +111,9 @@ double ToDouble(napi_env env, napi_value v, const char* what);
 int64_t ToInt64(napi_env env, napi_value v, const char* what);  // whole numbers or BigInt
 bool ToBool(napi_env env, napi_value v, const char* what);
 std::string ToString(napi_env env, napi_value v, const char* what);
-std::vector<int64_t> ToIntList(napi_env env, napi_value v, const char* what);
+// `element` converts each entry (ToInt64, or convert.cc's ToIndex that also takes Python's __index__ tensors).
+std::vector<int64_t> ToIntList(napi_env env, napi_value v, const char* what,
+                               int64_t (*element)(napi_env, napi_value, const char*) = ToInt64);
 
 napi_value Undefined(napi_env env);
 napi_value Null(napi_env env);

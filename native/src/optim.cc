@@ -37,6 +37,10 @@ std::vector<at::Tensor> TensorList(Napi::Env env, const Napi::Value& v, const ch
   return out;
 }
 
+std::string Describe(const at::Tensor& t) {
+  return std::string(c10::toString(t.scalar_type())) + " " + t.device().str() + " " + c10::str(t.sizes());
+}
+
 // optimStep(kernel, params[], state: { key: (tensor | null)[] }, group, gradScale?, foundInf?)
 // -> { key: (tensor | undefined)[] }: the state tensors the kernel created or replaced, indexed like
 // params. Parameters without a grad are skipped (Python's params_with_grad).
@@ -52,6 +56,10 @@ Napi::Value OptimStepEntry(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < all.size(); ++i) {
     const at::Tensor& g = all[i].grad();
     if (!g.defined()) continue;
+    // Checked for all before any update, so a mismatch (made through `.data`) leaves every parameter as it was.
+    if (g.scalar_type() != all[i].scalar_type() || g.device() != all[i].device() || g.sizes() != all[i].sizes())
+      ThrowType("params[" + std::to_string(i) + "] is " + Describe(all[i]) + " but its grad is " + Describe(g) +
+                "; they must match in dtype, device and shape (nothing was updated)");
     withGrad.push_back(i);
     step.params.push_back(all[i]);
     step.grads.push_back(g);
@@ -148,16 +156,24 @@ std::pair<double, double> OptimStep::Pair(const char* key) const {
   return {ToDouble(a.Env(), a, key), ToDouble(b.Env(), b, key)};
 }
 
+namespace {
+// A group option that is not a number: it must be a tensor (a Tensor lr, capturable's step).
+const at::Tensor& OptionTensor(const Napi::Value& v, const char* key) {
+  if (!BoxOf(v.Env(), v)) ThrowType(std::string(key) + " must be a number or a Tensor");
+  return TensorOf(v.Env(), v, key);
+}
+}  // namespace
+
 double OptimStep::Scalar(const char* key) const {
   Napi::Value v = Get(key);
   if (v.IsNumber()) return ToDouble(v.Env(), v, key);
-  return TensorOf(v.Env(), v, key).item<double>();  // Python's _to_scalar / float(lr)
+  return OptionTensor(v, key).item<double>();  // Python's _to_scalar / float(lr)
 }
 
 at::Tensor OptimStep::TensorOption(const char* key) const {
   Napi::Value v = Get(key);
   if (v.IsNumber()) return at::Tensor();
-  at::Tensor t = TensorOf(v.Env(), v, key);
+  at::Tensor t = OptionTensor(v, key);
   return t.dim() != 0 ? t.squeeze() : t;
 }
 
@@ -173,7 +189,7 @@ std::pair<at::Tensor, at::Tensor> OptimStep::TensorPair(const char* key) const {
   const Napi::Value entries[2] = {first, second};
   for (int i = 0; i < 2; ++i) {
     if (entries[i].IsNumber()) continue;
-    out[i] = TensorOf(entries[i].Env(), entries[i], key);
+    out[i] = OptionTensor(entries[i], key);
     if (out[i].dim() != 0) out[i] = out[i].squeeze();
   }
   return {out[0], out[1]};
