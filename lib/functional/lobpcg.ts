@@ -7,6 +7,7 @@ import { eye, randn, zeros } from '../creation.js';
 import { isGradEnabled } from '../autograd.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { sparse } from '../sparse.js';
+import { tidy, untracked } from '../scope.js';
 import { isTensor, type Tensor } from '../tensor.js';
 
 export interface LobpcgOptions {
@@ -19,7 +20,10 @@ export interface LobpcgOptions {
   tol?: number | null;
   largest?: boolean | null;
   method?: 'ortho' | 'basic' | null;
-  /** Called with the worker after each iteration (set `worker.bvars.forceStop = true` to stop). */
+  /**
+   * Called with the worker after each iteration (set `worker.bvars.forceStop = true` to stop). As Python's docs
+   * say, clone the worker's tensors to keep them: lobpcg frees its iteration tensors as it goes.
+   */
   tracker?: ((worker: LobpcgWorker) => void) | null;
   orthoIparams?: { orthoIMax?: number; orthoJMax?: number } | null;
   orthoFparams?: { orthoTol?: number; orthoTolDrop?: number; orthoTolReplace?: number } | null;
@@ -86,7 +90,9 @@ export class LobpcgWorker {
   }
 
   updateResidual(): void {
+    const previous = this.R;
     this.R = matmulOf(this.A, this.X).sub(matmulOf(this.B, this.X).mul(this.E));
+    previous.dispose();
   }
 
   updateConvergedCount(): number {
@@ -98,6 +104,7 @@ export class LobpcgWorker {
     while (count < converged.length && converged[count]) count++;
     if (count < prev) throw new Error(`lobpcg: the number of converged eigenpairs (was ${prev}, got ${count}) cannot decrease`);
     this.ivars.converged_count = count;
+    this.tvars.rerr?.dispose();
     this.tvars.rerr = rerr;
     return count;
   }
@@ -107,12 +114,18 @@ export class LobpcgWorker {
   }
 
   run(): void {
-    this.update();
-    this.tracker?.(this);
-    while (!this.stopIteration()) {
+    this.step();
+    while (!this.stopIteration()) this.step();
+  }
+
+  // One update with its temporaries freed (the worker's state survives), then the tracker.
+  private step(): void {
+    tidy(() => {
       this.update();
-      this.tracker?.(this);
-    }
+      return this;
+    });
+    // outside lobpcg's scopes: what the tracker makes (its clones of the state) is the tracker's
+    if (this.tracker) untracked(() => this.tracker!(this));
   }
 
   private updateBasic(): void {
@@ -318,26 +331,30 @@ export function lobpcg(A: Tensor, ...args: unknown[]): [Tensor, Tensor] {
     bparams.ortho_use_drop = bp.orthoUseDrop ?? false;
   }
   const like = { dtype, device: A.device };
-  const solve = (A_: Tensor, B_: Tensor | null, X_: Tensor | null): LobpcgWorker => {
-    const X = X_ ?? randn([m, n], like);
-    if (X.dim() !== 2 || X.shape[0] !== m || X.shape[1] !== n) throw new RangeError(`lobpcg: X shape mismatch: got [${X.shape.join(', ')}], expected [${m}, ${n}]`);
-    const worker = new LobpcgWorker(A_, B_, X, iK, iparams, fparams, bparams, method, o.tracker ?? null);
-    worker.run();
-    return worker;
-  };
-  if (shape.length > 2) {
-    const batch = shape.slice(0, -2);
-    const N = batch.reduce((a, b) => a * b, 1);
-    const bA = A.reshape([N, m, m]), bB = B?.reshape([N, m, m]) ?? null, bX = X0?.reshape([N, ...X0.shape.slice(-2)]) ?? null;
-    const bE = zeros([N, k], like), bX_ = zeros([N, m, k], like);
-    for (let b = 0; b < N; b++) {
-      iparams.batch_index = b;
-      const worker = solve(bA.select(0, b), bB?.select(0, b) ?? null, bX?.select(0, b) ?? null);
-      bE.select(0, b).copy_(slice(worker.E, 0, 0, k));
-      bX_.select(0, b).copy_(slice(worker.X, 1, 0, k));
+  return tidy(() => {
+    const solve = (A_: Tensor, B_: Tensor | null, X_: Tensor | null): LobpcgWorker => {
+      const X = X_ ?? randn([m, n], like);
+      if (X.dim() !== 2 || X.shape[0] !== m || X.shape[1] !== n) throw new RangeError(`lobpcg: X shape mismatch: got [${X.shape.join(', ')}], expected [${m}, ${n}]`);
+      const worker = new LobpcgWorker(A_, B_, X, iK, iparams, fparams, bparams, method, o.tracker ?? null);
+      worker.run();
+      return worker;
+    };
+    if (shape.length > 2) {
+      const batch = shape.slice(0, -2);
+      const N = batch.reduce((a, b) => a * b, 1);
+      const bA = A.reshape([N, m, m]), bB = B?.reshape([N, m, m]) ?? null, bX = X0?.reshape([N, ...X0.shape.slice(-2)]) ?? null;
+      const bE = zeros([N, k], like), bX_ = zeros([N, m, k], like);
+      for (let b = 0; b < N; b++) {
+        iparams.batch_index = b;
+        tidy(() => {
+          const worker = solve(bA.select(0, b), bB?.select(0, b) ?? null, bX?.select(0, b) ?? null);
+          bE.select(0, b).copy_(slice(worker.E, 0, 0, k));
+          bX_.select(0, b).copy_(slice(worker.X, 1, 0, k));
+        });
+      }
+      return [bE.reshape([...batch, k]), bX_.reshape([...batch, m, k])];
     }
-    return [bE.reshape([...batch, k]), bX_.reshape([...batch, m, k])];
-  }
-  const worker = solve(A, B, X0);
-  return [slice(worker.E, 0, 0, k), slice(worker.X, 1, 0, k)];
+    const worker = solve(A, B, X0);
+    return [slice(worker.E, 0, 0, k), slice(worker.X, 1, 0, k)];
+  });
 }

@@ -5,8 +5,9 @@ import { tensor } from '../creation.js';
 import { int64 } from '../dtype.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { pyTuple } from '../print.js';
+import { bind, REQUIRED, signature, type PyArgs } from '../nn/functional/_signature.js';
 import { isTensor, type Tensor } from '../tensor.js';
-import { bindArgs, checkArity, installMethods, intOrNull, tensorArgs, varargsAndOptions } from './args.js';
+import { checkArity, installMethods, intOrNull, tensorArgs, varargsAndOptions } from './args.js';
 
 /** torch.broadcast_tensors(...tensors): views of the tensors expanded to one shape. */
 export function broadcastTensors(...tensors: Tensor[]): Tensor[] {
@@ -98,12 +99,16 @@ export function atleast3d(...tensors: unknown[]): Tensor | Tensor[] {
 /** tensordot's dims: how many trailing dims of a meet leading dims of b, or the two dim lists. */
 export type TensordotDims = number | [number[], number[]] | [number, number] | Tensor;
 
-/** torch.tensordot(a, b, dims=2, { out }): dims as an int, [dimsA, dimsB], or a Tensor of either. */
-export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: TensordotDims; out?: Tensor | null }, options?: { out?: Tensor | null }): Tensor {
-  checkArity('tensordot', arguments.length, 4);
-  const o = bindArgs('tensordot', [dims, options], ['dims', 'out']);
-  if (o.dims === null) throw new Error('tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] containing two lists, but got dims=None');
-  const d = o.dims ?? 2;
+type TensordotOptions = { dims?: TensordotDims; out?: Tensor | null };
+const TENSORDOT = signature('tensordot', { a: REQUIRED, b: REQUIRED, dims: 2, out: null });
+
+/** torch.tensordot(a, b, dims=2, out=null): dims as an int, [dimsA, dimsB], or a Tensor of either. */
+export function tensordot(a: Tensor, b: Tensor, ...args: PyArgs<[dims: TensordotDims, out: Tensor | null], TensordotOptions>): Tensor;
+export function tensordot(a: Tensor, options: TensordotOptions & { b: Tensor }): Tensor;
+export function tensordot(options: TensordotOptions & { a: Tensor; b: Tensor }): Tensor;
+export function tensordot(...args: unknown[]): Tensor {
+  const [a, b, d, out] = bind(TENSORDOT, args) as [Tensor, Tensor, unknown, Tensor | null];
+  if (d === null) throw new Error('tensordot expects dims to be int or tuple[list[int], list[int]] or list[list[int]] containing two lists, but got dims=None');
   let dimsA: number[];
   let dimsB: number[];
   const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -130,9 +135,14 @@ export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: 
   } else {
     throw new TypeError(`tensordot expects dims to be int or [number[], number[]] containing two lists, but got dims=${describe(d)}`);
   }
-  const out = (o.out ?? null) as Tensor | null;
   return (out === null ? aten('tensordot', [a, b, dimsA!, dimsB!]) : aten('tensordot', [a, b, dimsA!, dimsB!, { out }])) as Tensor;
 }
+
+/** A piece size, or the sizes of the pieces; a one-element Tensor counts as its int. */
+export type SplitSize = number | number[] | Tensor;
+
+const SPLIT = signature('split', { tensor: REQUIRED, splitSizeOrSections: REQUIRED, dim: 0 });
+const METHOD_SPLIT = signature('split', { splitSize: REQUIRED, dim: 0 });
 
 /**
  * torch.split(tensor, splitSizeOrSections, dim=0): views of equal pieces of splitSize along dim
@@ -140,28 +150,31 @@ export function tensordot(a: Tensor, b: Tensor, dims?: TensordotDims | { dims?: 
  */
 export function split(tensor: Tensor, splitSizeOrSections: SplitSize, dim?: number | { dim?: number }): Tensor[];
 export function split(tensor: Tensor, options: { splitSizeOrSections: SplitSize; dim?: number }): Tensor[];
-export function split(tensor: Tensor, ...args: unknown[]): Tensor[] {
-  return splitAs('split', 'splitSizeOrSections', tensor, args);
+export function split(options: { tensor: Tensor; splitSizeOrSections: SplitSize; dim?: number }): Tensor[];
+export function split(...args: unknown[]): Tensor[] {
+  const [tensor, size, dim] = bind(SPLIT, args) as [Tensor, unknown, unknown];
+  return splitInto(tensor, size, dim);
 }
 
-/** A piece size, or the sizes of the pieces; a one-element Tensor counts as its int. */
-export type SplitSize = number | number[] | Tensor;
-
 // torch.split and Tensor.split: the same, but Python names the size argument differently.
-function splitAs(fn: string, sizeName: string, tensor: Tensor, args: unknown[]): Tensor[] {
-  checkArity(fn, args.length, 2);
-  const o = bindArgs(fn, args, [sizeName, 'dim']) as Record<string, unknown>;
-  if (o[sizeName] === undefined) throw new TypeError(`${fn}: missing required argument '${sizeName}'`);
-  const d = intOrNull(fn, 'dim', o.dim) ?? 0;
-  let size: unknown = o[sizeName];
+function splitInto(tensor: Tensor, splitSize: unknown, dim: unknown): Tensor[] {
+  const d = intOrNull('split', 'dim', dim) ?? 0;
+  let size = splitSize;
   if (isTensor(size) && size.numel() === 1) size = Math.trunc(Number(size.item())); // Python's int(split_size)
   if (typeof size === 'number') return callOp(opId('split.Tensor'), [tensor, size, d]) as Tensor[];
   return aten('split_with_sizes', [tensor, size, d]) as Tensor[];
 }
 
+/** An int, or the sizes of the dims (bigint: int64 sizes beyond 2^53). */
+export type UnravelShape = number | bigint | (number | bigint)[];
+const UNRAVEL_INDEX = signature('unravelIndex', { indices: REQUIRED, shape: REQUIRED });
+
 /** torch.unravel_index(indices, shape): the coordinates of flat indices in a tensor of that shape, one tensor per dim. */
-export function unravelIndex(indices: Tensor, shape: number | bigint | (number | bigint)[]): Tensor[] {
-  checkArity('unravelIndex', arguments.length, 2);
+export function unravelIndex(indices: Tensor, shape: UnravelShape): Tensor[];
+export function unravelIndex(indices: Tensor, options: { shape: UnravelShape }): Tensor[];
+export function unravelIndex(options: { indices: Tensor; shape: UnravelShape }): Tensor[];
+export function unravelIndex(...args: unknown[]): Tensor[] {
+  const [indices, shape] = bind(UNRAVEL_INDEX, args) as [Tensor, UnravelShape];
   if (!isTensor(indices) || indices.dtype.isComplex || indices.isFloatingPoint() || indices.dtype.kind === 'bool')
     throw new TypeError(`unravelIndex: expected 'indices' to be integer dtype, but got ${isTensor(indices) ? indices.dtype.toString() : describe(indices)}`);
   const given = typeof shape === 'number' || typeof shape === 'bigint' ? [shape] : shape;
@@ -194,16 +207,28 @@ export function unravelIndex(indices: Tensor, shape: number | bigint | (number |
 
 export interface NonzeroOptions {
   asTuple?: boolean;
+  out?: Tensor | null;
 }
-/** torch.nonzero(input): the indices of nonzero elements, one row each; with { asTuple: true } one index tensor per dim. */
-export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
-export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
+type NonzeroMethodOptions = Omit<NonzeroOptions, 'out'>;
+const NONZERO = signature('nonzero', { input: REQUIRED, out: null, asTuple: false });
+
+/**
+ * torch.nonzero(input, { out, asTuple }): the indices of nonzero elements, one row each (written into out
+ * when given); with { asTuple: true } one index tensor per dim.
+ */
+export function nonzero(input: Tensor, options?: { asTuple?: false; out?: Tensor | null }): Tensor;
+export function nonzero(input: Tensor, options: { asTuple: true; out?: null }): Tensor[];
 export function nonzero(input: Tensor, options?: NonzeroOptions): Tensor | Tensor[];
-export function nonzero(input: Tensor, options: NonzeroOptions = {}): Tensor | Tensor[] {
-  checkArity('nonzero', arguments.length, 2);
-  if (!isOptionsObject(options)) throw new TypeError(`nonzero: expected an options object ({ asTuple }), got ${describe(options)}`);
-  const { asTuple = false } = readOptions('nonzero', options, ['asTuple']);
-  return aten(asTuple ? 'nonzero_numpy' : 'nonzero', [input]) as Tensor | Tensor[];
+export function nonzero(options: { input: Tensor; asTuple?: false; out?: Tensor | null }): Tensor;
+export function nonzero(options: { input: Tensor; asTuple: true; out?: null }): Tensor[];
+export function nonzero(...args: unknown[]): Tensor | Tensor[] {
+  checkArity('nonzero', args.length, 2);
+  // out and asTuple are keyword-only in Python
+  if (args.length === 2 && args[1] !== undefined && !isOptionsObject(args[1])) throw new TypeError(`nonzero: expected an options object ({ asTuple, out }), got ${describe(args[1])}`);
+  const [input, out, asTuple] = bind(NONZERO, args) as [Tensor, Tensor | null, unknown];
+  if (asTuple && out !== null) throw new Error('nonzero does not support the out kwarg when as_tuple is True');
+  if (asTuple) return aten('nonzero_numpy', [input]) as Tensor[];
+  return (out === null ? aten('nonzero', [input]) : aten('nonzero', [input, { out }])) as Tensor;
 }
 
 declare module '../tensor.js' {
@@ -213,15 +238,18 @@ declare module '../tensor.js' {
     split(options: { splitSize: SplitSize; dim?: number }): Tensor[];
     nonzero(options?: { asTuple?: false }): Tensor;
     nonzero(options: { asTuple: true }): Tensor[];
-    nonzero(options?: NonzeroOptions): Tensor | Tensor[];
+    nonzero(options?: NonzeroMethodOptions): Tensor | Tensor[];
   }
 }
 
 installMethods({
   split(this: Tensor, ...args: unknown[]): Tensor[] {
-    return splitAs('split', 'splitSize', this, args);
+    const [size, dim] = bind(METHOD_SPLIT, args);
+    return splitInto(this, size, dim);
   },
-  nonzero(this: Tensor, ...args: [NonzeroOptions?]): Tensor | Tensor[] {
-    return nonzero(this, ...args);
+  nonzero(this: Tensor, ...args: [NonzeroMethodOptions?]): Tensor | Tensor[] {
+    checkArity('nonzero', args.length, 1);
+    // Python's Tensor.nonzero has no out
+    return nonzero(this, readOptions('nonzero', args[0] ?? {}, ['asTuple']) as NonzeroMethodOptions);
   },
 });
