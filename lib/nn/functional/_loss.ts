@@ -11,6 +11,7 @@ import { isTensor, type Tensor } from '../../tensor.js';
 import { pyFloat } from '../../print.js';
 import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
+import { bind, REQUIRED, signature, type KeywordForms } from './_signature.js';
 import { broadcastShapes, broadcastTensors } from '../../functional/shapes.js';
 import { onesLike } from '../../creation.js';
 import * as ops from '../../generated/functions.js';
@@ -37,6 +38,7 @@ export interface MarginLossOptions extends ReductionOptions { margin?: number }
 export interface MultiMarginLossOptions extends MarginLossOptions { p?: number; weight?: Tensor | null }
 export interface TripletMarginLossOptions extends MarginLossOptions { p?: number; eps?: number; swap?: boolean }
 export interface CtcLossOptions { blank?: number; reduction?: Reduction; zeroInfinity?: boolean }
+export interface TripletMarginWithDistanceLossOptions { distanceFunction?: DistanceFunction | null; margin?: number; swap?: boolean; reduction?: Reduction }
 
 // ---------------------------------------------------------------------------------------------
 // torch/nn/_reduction.py
@@ -121,33 +123,38 @@ function reduceBy(fn: string, loss: Tensor, reduction: string): Tensor {
   throw new TypeError(`${fn}: Invalid reduction mode: ${reduction}. Expected one of 'none', 'mean', 'sum'.`);
 }
 
-// The optional arguments of each F function, after its required tensors, in PyTorch's order.
-const LEGACY = ['sizeAverage', 'reduce', 'reduction'] as const;
-const ARGS = {
-  l1Loss: [...LEGACY, 'weight'],
-  mseLoss: [...LEGACY, 'weight'],
-  smoothL1Loss: [...LEGACY, 'beta'],
-  huberLoss: ['reduction', 'delta', 'weight'],
-  nllLoss: ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'],
-  crossEntropy: ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'],
-  poissonNllLoss: ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction'],
-  gaussianNllLoss: ['full', 'eps', 'reduction'],
-  klDiv: [...LEGACY, 'logTarget'],
-  binaryCrossEntropy: ['weight', ...LEGACY],
-  binaryCrossEntropyWithLogits: ['weight', ...LEGACY, 'posWeight'],
-  marginRankingLoss: ['margin', ...LEGACY],
-  hingeEmbeddingLoss: ['margin', ...LEGACY],
-  multilabelMarginLoss: [...LEGACY],
-  softMarginLoss: [...LEGACY],
-  multilabelSoftMarginLoss: ['weight', ...LEGACY],
-  cosineEmbeddingLoss: ['margin', ...LEGACY],
-  multiMarginLoss: ['p', 'margin', 'weight', ...LEGACY],
-  tripletMarginLoss: ['margin', 'p', 'eps', 'swap', ...LEGACY],
-  tripletMarginWithDistanceLoss: ['distanceFunction', 'margin', 'swap', 'reduction'],
-  ctcLoss: ['blank', 'reduction', 'zeroInfinity'],
-} as const;
-type Args<K extends keyof typeof ARGS> = Partial<Record<(typeof ARGS)[K][number], unknown>>;
-const bind = <K extends keyof typeof ARGS>(fn: K, rest: readonly unknown[]): Args<K> => bindArgs(fn, rest, ARGS[fn]) as Args<K>;
+// Each F function's Python signature (torch/nn/functional.py, 2.13): every parameter by position or by keyword.
+const INPUT_TARGET = { input: REQUIRED, target: REQUIRED };
+const LEGACY = { sizeAverage: null, reduce: null, reduction: 'mean' };
+const lossSignature = (js: string, def: string, params: Record<string, unknown>, positional?: number) => signature(js, params, { def, positional });
+/** The calls of a loss on (input, target) that give either one by keyword. */
+type InputTargetKeywords<O> = KeywordForms<[input: Tensor, target: Tensor], ['input', 'target'], O>;
+/** The legacy pair and the reduction, as reductionOf reads them. */
+const reductionArgs = (sizeAverage: unknown, reduce: unknown, reduction: unknown) => ({ sizeAverage, reduce, reduction });
+const TRIPLET = { anchor: REQUIRED, positive: REQUIRED, negative: REQUIRED };
+/** The calls of a triplet loss that give some of its tensors by keyword. */
+type AnchorPositiveNegativeKeywords<O> = KeywordForms<[anchor: Tensor, positive: Tensor, negative: Tensor], ['anchor', 'positive', 'negative'], O>;
+const L1_LOSS = lossSignature('l1Loss', 'l1_loss', { ...INPUT_TARGET, ...LEGACY, weight: null });
+const MSE_LOSS = lossSignature('mseLoss', 'mse_loss', { ...INPUT_TARGET, ...LEGACY, weight: null });
+const SMOOTH_L1_LOSS = lossSignature('smoothL1Loss', 'smooth_l1_loss', { ...INPUT_TARGET, ...LEGACY, beta: 1.0 });
+const HUBER_LOSS = lossSignature('huberLoss', 'huber_loss', { ...INPUT_TARGET, reduction: 'mean', delta: 1.0, weight: null });
+const NLL_LOSS = lossSignature('nllLoss', 'nll_loss', { ...INPUT_TARGET, weight: null, sizeAverage: null, ignoreIndex: -100, reduce: null, reduction: 'mean' });
+const CROSS_ENTROPY = lossSignature('crossEntropy', 'cross_entropy', { ...INPUT_TARGET, weight: null, sizeAverage: null, ignoreIndex: -100, reduce: null, reduction: 'mean', labelSmoothing: 0.0 });
+const POISSON_NLL_LOSS = lossSignature('poissonNllLoss', 'poisson_nll_loss', { ...INPUT_TARGET, logInput: true, full: false, sizeAverage: null, eps: 1e-8, reduce: null, reduction: 'mean' });
+const GAUSSIAN_NLL_LOSS = lossSignature('gaussianNllLoss', 'gaussian_nll_loss', { ...INPUT_TARGET, var: REQUIRED, full: false, eps: 1e-6, reduction: 'mean' });
+const KL_DIV = lossSignature('klDiv', 'kl_div', { ...INPUT_TARGET, ...LEGACY, logTarget: false });
+const BINARY_CROSS_ENTROPY = lossSignature('binaryCrossEntropy', 'binary_cross_entropy', { ...INPUT_TARGET, weight: null, ...LEGACY });
+const BINARY_CROSS_ENTROPY_WITH_LOGITS = lossSignature('binaryCrossEntropyWithLogits', 'binary_cross_entropy_with_logits', { ...INPUT_TARGET, weight: null, ...LEGACY, posWeight: null });
+const SOFT_MARGIN_LOSS = lossSignature('softMarginLoss', 'soft_margin_loss', { ...INPUT_TARGET, ...LEGACY });
+const MULTILABEL_MARGIN_LOSS = lossSignature('multilabelMarginLoss', 'multilabel_margin_loss', { ...INPUT_TARGET, ...LEGACY });
+const MULTILABEL_SOFT_MARGIN_LOSS = lossSignature('multilabelSoftMarginLoss', 'multilabel_soft_margin_loss', { ...INPUT_TARGET, weight: null, ...LEGACY });
+const MARGIN_RANKING_LOSS = lossSignature('marginRankingLoss', 'margin_ranking_loss', { input1: REQUIRED, input2: REQUIRED, target: REQUIRED, margin: 0, ...LEGACY });
+const HINGE_EMBEDDING_LOSS = lossSignature('hingeEmbeddingLoss', 'hinge_embedding_loss', { ...INPUT_TARGET, margin: 1.0, ...LEGACY });
+const COSINE_EMBEDDING_LOSS = lossSignature('cosineEmbeddingLoss', 'cosine_embedding_loss', { input1: REQUIRED, input2: REQUIRED, target: REQUIRED, margin: 0, ...LEGACY });
+const MULTI_MARGIN_LOSS = lossSignature('multiMarginLoss', 'multi_margin_loss', { ...INPUT_TARGET, p: 1, margin: 1.0, weight: null, ...LEGACY });
+const TRIPLET_MARGIN_LOSS = lossSignature('tripletMarginLoss', 'triplet_margin_loss', { ...TRIPLET, margin: 1.0, p: 2, eps: 1e-6, swap: false, ...LEGACY });
+const TRIPLET_MARGIN_WITH_DISTANCE_LOSS = lossSignature('tripletMarginWithDistanceLoss', 'triplet_margin_with_distance_loss', { ...TRIPLET, distanceFunction: null, margin: 1.0, swap: false, reduction: 'mean' }, 3);
+const CTC_LOSS = lossSignature('ctcLoss', 'ctc_loss', { logProbs: REQUIRED, targets: REQUIRED, inputLengths: REQUIRED, targetLengths: REQUIRED, blank: 0, reduction: 'mean', zeroInfinity: false });
 
 // ---------------------------------------------------------------------------------------------
 // Regression losses: l1, mse, smooth_l1, huber (optional elementwise weight in 2.13)
@@ -177,10 +184,12 @@ export function l1LossImpl(input: Tensor, target: Tensor, reduction: Reduction =
 }
 /** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None) */
 export function l1Loss(input: Tensor, target: Tensor, options?: WeightedRegressionOptions): Tensor;
+export function l1Loss(...args: InputTargetKeywords<WeightedRegressionOptions>): Tensor;
 export function l1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function l1Loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('l1Loss', rest);
-  return l1LossImpl(tensorArg('l1_loss', 'input', input), tensorArg('l1_loss', 'target', target), reductionOf('l1_loss', a), optTensor('l1_loss', 'weight', a.weight));
+export function l1Loss(...args: unknown[]): Tensor {
+  const [input, target, sizeAverage, reduce, reduction, weight] = bind(L1_LOSS, args);
+  const fn = 'l1_loss';
+  return l1LossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)), optTensor(fn, 'weight', weight));
 }
 
 export function mseLossImpl(input: Tensor, target: Tensor, reduction: Reduction = 'mean', weight: Tensor | null = null): Tensor {
@@ -188,10 +197,12 @@ export function mseLossImpl(input: Tensor, target: Tensor, reduction: Reduction 
 }
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None) */
 export function mseLoss(input: Tensor, target: Tensor, options?: WeightedRegressionOptions): Tensor;
+export function mseLoss(...args: InputTargetKeywords<WeightedRegressionOptions>): Tensor;
 export function mseLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function mseLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('mseLoss', rest);
-  return mseLossImpl(tensorArg('mse_loss', 'input', input), tensorArg('mse_loss', 'target', target), reductionOf('mse_loss', a), optTensor('mse_loss', 'weight', a.weight));
+export function mseLoss(...args: unknown[]): Tensor {
+  const [input, target, sizeAverage, reduce, reduction, weight] = bind(MSE_LOSS, args);
+  const fn = 'mse_loss';
+  return mseLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)), optTensor(fn, 'weight', weight));
 }
 
 export function smoothL1LossImpl(input: Tensor, target: Tensor, reduction: Reduction = 'mean', beta = 1.0): Tensor {
@@ -202,11 +213,12 @@ export function smoothL1LossImpl(input: Tensor, target: Tensor, reduction: Reduc
 }
 /** F.smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0) */
 export function smoothL1Loss(input: Tensor, target: Tensor, options?: SmoothL1LossOptions): Tensor;
+export function smoothL1Loss(...args: InputTargetKeywords<SmoothL1LossOptions>): Tensor;
 export function smoothL1Loss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function smoothL1Loss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('smoothL1Loss', rest);
+export function smoothL1Loss(...args: unknown[]): Tensor {
+  const [input, target, sizeAverage, reduce, reduction, beta] = bind(SMOOTH_L1_LOSS, args);
   const fn = 'smooth_l1_loss';
-  return smoothL1LossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, a), numberArg(fn, 'beta', a.beta, 1.0));
+  return smoothL1LossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)), numberArg(fn, 'beta', beta, 1.0));
 }
 
 export function huberLossImpl(input: Tensor, target: Tensor, reduction: Reduction = 'mean', delta = 1.0, weight: Tensor | null = null): Tensor {
@@ -214,11 +226,12 @@ export function huberLossImpl(input: Tensor, target: Tensor, reduction: Reductio
 }
 /** F.huber_loss(input, target, reduction='mean', delta=1.0, weight=None) */
 export function huberLoss(input: Tensor, target: Tensor, options?: HuberLossOptions): Tensor;
+export function huberLoss(...args: InputTargetKeywords<HuberLossOptions>): Tensor;
 export function huberLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function huberLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('huberLoss', rest);
+export function huberLoss(...args: unknown[]): Tensor {
+  const [input, target, reduction, delta, weight] = bind(HUBER_LOSS, args);
   const fn = 'huber_loss';
-  return huberLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, a), numberArg(fn, 'delta', a.delta, 1.0), optTensor(fn, 'weight', a.weight));
+  return huberLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, { reduction }), numberArg(fn, 'delta', delta, 1.0), optTensor(fn, 'weight', weight));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,11 +242,12 @@ export function nllLossImpl(input: Tensor, target: Tensor, weight: Tensor | null
 }
 /** F.nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean') */
 export function nllLoss(input: Tensor, target: Tensor, options?: NllLossOptions): Tensor;
+export function nllLoss(...args: InputTargetKeywords<NllLossOptions>): Tensor;
 export function nllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function nllLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('nllLoss', rest);
+export function nllLoss(...args: unknown[]): Tensor {
+  const [input, target, weight, sizeAverage, ignoreIndex, reduce, reduction] = bind(NLL_LOSS, args);
   const fn = 'nll_loss';
-  return nllLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', a.weight), intArg(fn, 'ignoreIndex', a.ignoreIndex, -100), reductionOf(fn, a));
+  return nllLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', weight), intArg(fn, 'ignoreIndex', ignoreIndex, -100), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)));
 }
 
 export function crossEntropyImpl(input: Tensor, target: Tensor, weight: Tensor | null = null, ignoreIndex = -100, reduction: Reduction = 'mean', labelSmoothing = 0.0): Tensor {
@@ -244,13 +258,14 @@ export function crossEntropyImpl(input: Tensor, target: Tensor, weight: Tensor |
  * reduction='mean', label_smoothing=0.0): class indices (int64) or class probabilities (float, input's shape).
  */
 export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor;
+export function crossEntropy(...args: InputTargetKeywords<CrossEntropyOptions>): Tensor;
 export function crossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function crossEntropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('crossEntropy', rest);
+export function crossEntropy(...args: unknown[]): Tensor {
+  const [input, target, weight, sizeAverage, ignoreIndex, reduce, reduction, labelSmoothing] = bind(CROSS_ENTROPY, args);
   const fn = 'cross_entropy';
   return crossEntropyImpl(
-    tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', a.weight),
-    intArg(fn, 'ignoreIndex', a.ignoreIndex, -100), reductionOf(fn, a), numberArg(fn, 'labelSmoothing', a.labelSmoothing, 0.0),
+    tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', weight),
+    intArg(fn, 'ignoreIndex', ignoreIndex, -100), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)), numberArg(fn, 'labelSmoothing', labelSmoothing, 0.0),
   );
 }
 
@@ -263,11 +278,15 @@ export function poissonNllLossImpl(input: Tensor, target: Tensor, logInput = tru
 }
 /** F.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean') */
 export function poissonNllLoss(input: Tensor, target: Tensor, options?: PoissonNllLossOptions): Tensor;
+export function poissonNllLoss(...args: InputTargetKeywords<PoissonNllLossOptions>): Tensor;
 export function poissonNllLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function poissonNllLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('poissonNllLoss', rest);
+export function poissonNllLoss(...args: unknown[]): Tensor {
+  const [input, target, logInput, full, sizeAverage, eps, reduce, reduction] = bind(POISSON_NLL_LOSS, args);
   const fn = 'poisson_nll_loss';
-  return poissonNllLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), boolArg(fn, 'logInput', a.logInput, true), boolArg(fn, 'full', a.full, false), numberArg(fn, 'eps', a.eps, 1e-8), reductionOf(fn, a));
+  return poissonNllLossImpl(
+    tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), boolArg(fn, 'logInput', logInput, true), boolArg(fn, 'full', full, false),
+    numberArg(fn, 'eps', eps, 1e-8), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)),
+  );
 }
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI); // Python's 0.5 * math.log(2 * math.pi): the same double
@@ -299,12 +318,15 @@ export function gaussianNllLossImpl(input: Tensor, target: Tensor, variance: Ten
 }
 /** F.gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'); var: a Tensor or a number */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, options?: GaussianNllLossOptions): Tensor;
+export function gaussianNllLoss(...args: KeywordForms<[input: Tensor, target: Tensor, variance: Tensor | number], ['input', 'target', 'var'], GaussianNllLossOptions>): Tensor;
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, ...args: unknown[]): Tensor;
-export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, ...rest: unknown[]): Tensor {
-  const a = bind('gaussianNllLoss', rest);
+export function gaussianNllLoss(...args: unknown[]): Tensor {
+  const [input, target, variance, full, eps, reduction] = bind(GAUSSIAN_NLL_LOSS, args);
   const fn = 'gaussian_nll_loss';
   if (typeof variance !== 'number') tensorArg(fn, 'var', variance);
-  return gaussianNllLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), variance, boolArg(fn, 'full', a.full, false), numberArg(fn, 'eps', a.eps, 1e-6), reductionOf(fn, a));
+  return gaussianNllLossImpl(
+    tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), variance as Tensor | number, boolArg(fn, 'full', full, false), numberArg(fn, 'eps', eps, 1e-6), reductionOf(fn, { reduction }),
+  );
 }
 
 /** klDiv's reduction: the legacy pair, or the string ('mean' warns as PyTorch does; 'batchmean' sums then divides by the batch size). */
@@ -323,12 +345,13 @@ export function klDivImpl(input: Tensor, target: Tensor, reduction: Reduction = 
 }
 /** F.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False) */
 export function klDiv(input: Tensor, target: Tensor, options?: KlDivOptions): Tensor;
+export function klDiv(...args: InputTargetKeywords<KlDivOptions>): Tensor;
 export function klDiv(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function klDiv(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('klDiv', rest);
+export function klDiv(...args: unknown[]): Tensor {
+  const [input, target, sizeAverage, reduce, reduction, logTarget] = bind(KL_DIV, args);
   const fn = 'kl_div';
-  const legacy = given(a.sizeAverage) || given(a.reduce);
-  return klDivImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, a), boolArg(fn, 'logTarget', a.logTarget, false), legacy);
+  const legacy = given(sizeAverage) || given(reduce);
+  return klDivImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)), boolArg(fn, 'logTarget', logTarget, false), legacy);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,11 +367,12 @@ export function binaryCrossEntropyImpl(input: Tensor, target: Tensor, weight: Te
 }
 /** F.binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean') */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BinaryCrossEntropyOptions): Tensor;
+export function binaryCrossEntropy(...args: InputTargetKeywords<BinaryCrossEntropyOptions>): Tensor;
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('binaryCrossEntropy', rest);
+export function binaryCrossEntropy(...args: unknown[]): Tensor {
+  const [input, target, weight, sizeAverage, reduce, reduction] = bind(BINARY_CROSS_ENTROPY, args);
   const fn = 'binary_cross_entropy';
-  return binaryCrossEntropyImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', a.weight), reductionOf(fn, a));
+  return binaryCrossEntropyImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', weight), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)));
 }
 
 export function binaryCrossEntropyWithLogitsImpl(input: Tensor, target: Tensor, weight: Tensor | null = null, reduction: Reduction = 'mean', posWeight: Tensor | null = null): Tensor {
@@ -359,11 +383,14 @@ export function binaryCrossEntropyWithLogitsImpl(input: Tensor, target: Tensor, 
 }
 /** F.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None) */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BinaryCrossEntropyWithLogitsOptions): Tensor;
+export function binaryCrossEntropyWithLogits(...args: InputTargetKeywords<BinaryCrossEntropyWithLogitsOptions>): Tensor;
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('binaryCrossEntropyWithLogits', rest);
+export function binaryCrossEntropyWithLogits(...args: unknown[]): Tensor {
+  const [input, target, weight, sizeAverage, reduce, reduction, posWeight] = bind(BINARY_CROSS_ENTROPY_WITH_LOGITS, args);
   const fn = 'binary_cross_entropy_with_logits';
-  return binaryCrossEntropyWithLogitsImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', a.weight), reductionOf(fn, a), optTensor(fn, 'posWeight', a.posWeight));
+  return binaryCrossEntropyWithLogitsImpl(
+    tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', weight), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)), optTensor(fn, 'posWeight', posWeight),
+  );
 }
 
 export function softMarginLossImpl(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
@@ -371,10 +398,12 @@ export function softMarginLossImpl(input: Tensor, target: Tensor, reduction: Red
 }
 /** F.soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean') */
 export function softMarginLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor;
+export function softMarginLoss(...args: InputTargetKeywords<ReductionOptions>): Tensor;
 export function softMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function softMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function softMarginLoss(...args: unknown[]): Tensor {
+  const [input, target, sizeAverage, reduce, reduction] = bind(SOFT_MARGIN_LOSS, args);
   const fn = 'soft_margin_loss';
-  return softMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, bind('softMarginLoss', rest)));
+  return softMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)));
 }
 
 export function multilabelMarginLossImpl(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
@@ -382,10 +411,12 @@ export function multilabelMarginLossImpl(input: Tensor, target: Tensor, reductio
 }
 /** F.multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean') */
 export function multilabelMarginLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor;
+export function multilabelMarginLoss(...args: InputTargetKeywords<ReductionOptions>): Tensor;
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function multilabelMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
+export function multilabelMarginLoss(...args: unknown[]): Tensor {
+  const [input, target, sizeAverage, reduce, reduction] = bind(MULTILABEL_MARGIN_LOSS, args);
   const fn = 'multilabel_margin_loss';
-  return multilabelMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, bind('multilabelMarginLoss', rest)));
+  return multilabelMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)));
 }
 
 export function multilabelSoftMarginLossImpl(input: Tensor, target: Tensor, weight: Tensor | null = null, reduction: Reduction = 'mean'): Tensor {
@@ -402,11 +433,12 @@ export function multilabelSoftMarginLossImpl(input: Tensor, target: Tensor, weig
 }
 /** F.multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean') */
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, options?: BinaryCrossEntropyOptions): Tensor;
+export function multilabelSoftMarginLoss(...args: InputTargetKeywords<BinaryCrossEntropyOptions>): Tensor;
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('multilabelSoftMarginLoss', rest);
+export function multilabelSoftMarginLoss(...args: unknown[]): Tensor {
+  const [input, target, weight, sizeAverage, reduce, reduction] = bind(MULTILABEL_SOFT_MARGIN_LOSS, args);
   const fn = 'multilabel_soft_margin_loss';
-  return multilabelSoftMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', a.weight), reductionOf(fn, a));
+  return multilabelSoftMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), optTensor(fn, 'weight', weight), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,11 +453,14 @@ export function marginRankingLossImpl(input1: Tensor, input2: Tensor, target: Te
 }
 /** F.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean') */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: MarginLossOptions): Tensor;
+export function marginRankingLoss(...args: KeywordForms<[input1: Tensor, input2: Tensor, target: Tensor], ['input1', 'input2', 'target'], MarginLossOptions>): Tensor;
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('marginRankingLoss', rest);
+export function marginRankingLoss(...args: unknown[]): Tensor {
+  const [input1, input2, target, margin, sizeAverage, reduce, reduction] = bind(MARGIN_RANKING_LOSS, args);
   const fn = 'margin_ranking_loss';
-  return marginRankingLossImpl(tensorArg(fn, 'input1', input1), tensorArg(fn, 'input2', input2), tensorArg(fn, 'target', target), numberArg(fn, 'margin', a.margin, 0), reductionOf(fn, a));
+  return marginRankingLossImpl(
+    tensorArg(fn, 'input1', input1), tensorArg(fn, 'input2', input2), tensorArg(fn, 'target', target), numberArg(fn, 'margin', margin, 0), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)),
+  );
 }
 
 export function hingeEmbeddingLossImpl(input: Tensor, target: Tensor, margin = 1.0, reduction: Reduction = 'mean'): Tensor {
@@ -433,11 +468,12 @@ export function hingeEmbeddingLossImpl(input: Tensor, target: Tensor, margin = 1
 }
 /** F.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean') */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, options?: MarginLossOptions): Tensor;
+export function hingeEmbeddingLoss(...args: InputTargetKeywords<MarginLossOptions>): Tensor;
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('hingeEmbeddingLoss', rest);
+export function hingeEmbeddingLoss(...args: unknown[]): Tensor {
+  const [input, target, margin, sizeAverage, reduce, reduction] = bind(HINGE_EMBEDDING_LOSS, args);
   const fn = 'hinge_embedding_loss';
-  return hingeEmbeddingLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), numberArg(fn, 'margin', a.margin, 1.0), reductionOf(fn, a));
+  return hingeEmbeddingLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), numberArg(fn, 'margin', margin, 1.0), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)));
 }
 
 export function cosineEmbeddingLossImpl(input1: Tensor, input2: Tensor, target: Tensor, margin = 0, reduction: Reduction = 'mean'): Tensor {
@@ -445,11 +481,14 @@ export function cosineEmbeddingLossImpl(input1: Tensor, input2: Tensor, target: 
 }
 /** F.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean') */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, options?: MarginLossOptions): Tensor;
+export function cosineEmbeddingLoss(...args: KeywordForms<[input1: Tensor, input2: Tensor, target: Tensor], ['input1', 'input2', 'target'], MarginLossOptions>): Tensor;
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('cosineEmbeddingLoss', rest);
+export function cosineEmbeddingLoss(...args: unknown[]): Tensor {
+  const [input1, input2, target, margin, sizeAverage, reduce, reduction] = bind(COSINE_EMBEDDING_LOSS, args);
   const fn = 'cosine_embedding_loss';
-  return cosineEmbeddingLossImpl(tensorArg(fn, 'input1', input1), tensorArg(fn, 'input2', input2), tensorArg(fn, 'target', target), numberArg(fn, 'margin', a.margin, 0), reductionOf(fn, a));
+  return cosineEmbeddingLossImpl(
+    tensorArg(fn, 'input1', input1), tensorArg(fn, 'input2', input2), tensorArg(fn, 'target', target), numberArg(fn, 'margin', margin, 0), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)),
+  );
 }
 
 export function multiMarginLossImpl(input: Tensor, target: Tensor, p = 1, margin = 1.0, weight: Tensor | null = null, reduction: Reduction = 'mean'): Tensor {
@@ -461,11 +500,15 @@ export function multiMarginLossImpl(input: Tensor, target: Tensor, p = 1, margin
 }
 /** F.multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean') */
 export function multiMarginLoss(input: Tensor, target: Tensor, options?: MultiMarginLossOptions): Tensor;
+export function multiMarginLoss(...args: InputTargetKeywords<MultiMarginLossOptions>): Tensor;
 export function multiMarginLoss(input: Tensor, target: Tensor, ...args: unknown[]): Tensor;
-export function multiMarginLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('multiMarginLoss', rest);
+export function multiMarginLoss(...args: unknown[]): Tensor {
+  const [input, target, p, margin, weight, sizeAverage, reduce, reduction] = bind(MULTI_MARGIN_LOSS, args);
   const fn = 'multi_margin_loss';
-  return multiMarginLossImpl(tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), numberArg(fn, 'p', a.p, 1), numberArg(fn, 'margin', a.margin, 1.0), optTensor(fn, 'weight', a.weight), reductionOf(fn, a));
+  return multiMarginLossImpl(
+    tensorArg(fn, 'input', input), tensorArg(fn, 'target', target), numberArg(fn, 'p', p, 1), numberArg(fn, 'margin', margin, 1.0), optTensor(fn, 'weight', weight),
+    reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)),
+  );
 }
 
 export function tripletMarginLossImpl(anchor: Tensor, positive: Tensor, negative: Tensor, margin = 1.0, p = 2, eps = 1e-6, swap = false, reduction: Reduction = 'mean'): Tensor {
@@ -476,13 +519,14 @@ export function tripletMarginLossImpl(anchor: Tensor, positive: Tensor, negative
 }
 /** F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean') */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginLossOptions): Tensor;
+export function tripletMarginLoss(...args: AnchorPositiveNegativeKeywords<TripletMarginLossOptions>): Tensor;
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: unknown[]): Tensor;
-export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...rest: unknown[]): Tensor {
-  const a = bind('tripletMarginLoss', rest);
+export function tripletMarginLoss(...args: unknown[]): Tensor {
+  const [anchor, positive, negative, margin, p, eps, swap, sizeAverage, reduce, reduction] = bind(TRIPLET_MARGIN_LOSS, args);
   const fn = 'triplet_margin_loss';
   return tripletMarginLossImpl(
     tensorArg(fn, 'anchor', anchor), tensorArg(fn, 'positive', positive), tensorArg(fn, 'negative', negative),
-    numberArg(fn, 'margin', a.margin, 1.0), numberArg(fn, 'p', a.p, 2), numberArg(fn, 'eps', a.eps, 1e-6), boolArg(fn, 'swap', a.swap, false), reductionOf(fn, a),
+    numberArg(fn, 'margin', margin, 1.0), numberArg(fn, 'p', p, 2), numberArg(fn, 'eps', eps, 1e-6), boolArg(fn, 'swap', swap, false), reductionOf(fn, reductionArgs(sizeAverage, reduce, reduction)),
   );
 }
 
@@ -505,17 +549,16 @@ export function tripletMarginWithDistanceLossImpl(anchor: Tensor, positive: Tens
   const loss = ops.clampMin(distPos.add(margin).sub(distNeg), 0);
   return reduceBy(fn, loss, reduction);
 }
-// Python's `f(a, b, c, *, ...)`: a fourth positional argument is a TypeError, not an option silently lost.
-const KEYWORD_ONLY_AFTER_3 = { count: 0, leading: 3 } as const;
 /** F.triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False, reduction='mean') */
-export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...options: [{ distanceFunction?: DistanceFunction | null; margin?: number; swap?: boolean; reduction?: Reduction }?]): Tensor {
+export function tripletMarginWithDistanceLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options?: TripletMarginWithDistanceLossOptions): Tensor;
+export function tripletMarginWithDistanceLoss(...args: AnchorPositiveNegativeKeywords<TripletMarginWithDistanceLossOptions>): Tensor;
+export function tripletMarginWithDistanceLoss(...args: unknown[]): Tensor {
+  const [anchor, positive, negative, dist, margin, swap, reduction] = bind(TRIPLET_MARGIN_WITH_DISTANCE_LOSS, args);
   const fn = 'triplet_margin_with_distance_loss';
-  const a = bindArgs(fn, options, ARGS.tripletMarginWithDistanceLoss, KEYWORD_ONLY_AFTER_3) as Args<'tripletMarginWithDistanceLoss'>;
-  const dist = a.distanceFunction ?? null;
   if (dist !== null && typeof dist !== 'function') throw new TypeError(`${fn}: distanceFunction must be a function or null, got ${describe(dist)}`);
   return tripletMarginWithDistanceLossImpl(
     tensorArg(fn, 'anchor', anchor), tensorArg(fn, 'positive', positive), tensorArg(fn, 'negative', negative),
-    dist as DistanceFunction | null, numberArg(fn, 'margin', a.margin, 1.0), boolArg(fn, 'swap', a.swap, false), reductionOf(fn, a),
+    dist as DistanceFunction | null, numberArg(fn, 'margin', margin, 1.0), boolArg(fn, 'swap', swap, false), reductionOf(fn, { reduction }),
   );
 }
 
@@ -531,9 +574,12 @@ export function ctcLossImpl(logProbs: Tensor, targets: Tensor, inputLengths: Len
 }
 /** F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean', zero_infinity=False) */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, options?: CtcLossOptions): Tensor;
+export function ctcLoss(
+  ...args: KeywordForms<[logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths], ['logProbs', 'targets', 'inputLengths', 'targetLengths'], CtcLossOptions>
+): Tensor;
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, ...args: unknown[]): Tensor;
-export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, ...rest: unknown[]): Tensor {
-  const a = bind('ctcLoss', rest);
+export function ctcLoss(...args: unknown[]): Tensor {
+  const [logProbs, targets, inputLengths, targetLengths, blank, reduction, zeroInfinity] = bind(CTC_LOSS, args);
   const fn = 'ctc_loss';
   const lengths = (name: string, v: unknown): Lengths => {
     if (isTensor(v) || (Array.isArray(v) && v.every((n) => Number.isInteger(n)))) return v as Lengths;
@@ -541,7 +587,7 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths
   };
   return ctcLossImpl(
     tensorArg(fn, 'log_probs', logProbs), tensorArg(fn, 'targets', targets), lengths('input_lengths', inputLengths), lengths('target_lengths', targetLengths),
-    intArg(fn, 'blank', a.blank, 0), reductionOf(fn, a), boolArg(fn, 'zeroInfinity', a.zeroInfinity, false),
+    intArg(fn, 'blank', blank, 0), reductionOf(fn, { reduction }), boolArg(fn, 'zeroInfinity', zeroInfinity, false),
   );
 }
 
@@ -610,6 +656,8 @@ export function linearCrossEntropyImpl(
   const logits = (aten('linear', [input, w, b]) as Tensor).reshape(logitsShape);
   return crossEntropyImpl(logits, target, weight, ignoreIndex ?? -100, reduction, labelSmoothing);
 }
+// Python's `f(a, b, c, *, ...)`: a fourth positional argument is a TypeError, not an option silently lost.
+const KEYWORD_ONLY_AFTER_3 = { count: 0, leading: 3 } as const;
 /**
  * F.linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction='mean',
  * ignore_index=None, label_smoothing=0.0, options=None): cross_entropy(linear(input, linear_weight, linear_bias), target).

@@ -13,12 +13,44 @@ export interface Signature {
   readonly names: readonly string[];
   readonly defaults: readonly unknown[];
   readonly index: ReadonlyMap<string, number>;
+  /** How many parameters may come by position (the rest are keyword-only, after Python's `*`). */
+  readonly positional: number;
+  /** Python's name of a function written with `def`: its TypeErrors then read as CPython words them. */
+  readonly def: string | undefined;
+}
+
+export interface SignatureOptions {
+  /** Python's name of the function where it is a Python `def` (bind's TypeErrors then use CPython's wording). */
+  def?: string;
+  /** How many parameters may come by position; the rest are keyword-only. All of them unless given. */
+  positional?: number;
 }
 
 /** A signature from `{ name: default }` in PyTorch's parameter order (REQUIRED where there is no default). */
-export function signature(fn: string, params: Record<string, unknown>): Signature {
+export function signature(fn: string, params: Record<string, unknown>, options: SignatureOptions = {}): Signature {
   const names = Object.keys(params);
-  return { fn, names, defaults: names.map((n) => params[n]), index: new Map(names.map((n, i) => [n, i])) };
+  return {
+    fn, names, defaults: names.map((n) => params[n]), index: new Map(names.map((n, i) => [n, i])),
+    positional: options.positional ?? names.length, def: options.def,
+  };
+}
+
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** CPython's "takes ... positional arguments but n were given" for a `def`. */
+function defTooMany(sig: Signature, def: string, given: number): string {
+  let required = 0;
+  while (required < sig.positional && sig.defaults[required] === REQUIRED) required++;
+  const takes = required === sig.positional ? plural(sig.positional, 'positional argument') : `from ${required} to ${sig.positional} positional arguments`;
+  return `${def}() takes ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given`;
+}
+
+/** CPython's "missing n required positional arguments: 'a', 'b', and 'c'" for a `def`. */
+function defMissing(def: string, names: readonly string[]): string {
+  const quoted = names.map((n) => `'${snakeCase(n)}'`);
+  const list = quoted.length === 1 ? quoted[0] : quoted.length === 2 ? quoted.join(' and ') : `${quoted.slice(0, -1).join(', ')}, and ${quoted[quoted.length - 1]}`;
+  return `${def}() missing ${plural(names.length, 'required positional argument')}: ${list}`;
 }
 
 /**
@@ -32,7 +64,11 @@ export function bind(sig: Signature, args: readonly unknown[]): unknown[] {
   const options = last !== undefined && isOptionsObject(last) ? last : undefined;
   if (options) n--;
   const count = sig.names.length;
-  if (n > count) throw new TypeError(`${sig.fn}() takes ${count} positional arguments but ${n} were given`);
+  if (n > sig.positional) {
+    // keyword-only parameters: this project's wording for them (functional/args.ts); else the `def`'s or the builtin's
+    if (sig.positional < count) throw new TypeError(`${sig.fn}: takes at most ${sig.positional} positional arguments (${n} given)`);
+    throw new TypeError(sig.def !== undefined ? defTooMany(sig, sig.def, n) : `${sig.fn}() takes ${count} positional arguments but ${n} were given`);
+  }
   const out = new Array<unknown>(count);
   for (let i = 0; i < count; i++) out[i] = i < n && args[i] !== undefined ? args[i] : sig.defaults[i];
   if (options) {
@@ -40,12 +76,14 @@ export function bind(sig: Signature, args: readonly unknown[]): unknown[] {
       const i = sig.index.get(key);
       const value = options[key];
       if (i === undefined || value === undefined) throw new TypeError(`${sig.fn}: ${native.optionMessage(key, sig.names, value === undefined)}`);
-      if (i < n && args[i] !== undefined) throw new TypeError(`${sig.fn}() got multiple values for argument '${key}'`);
+      if (i < n && args[i] !== undefined) throw new TypeError(`${sig.def ?? sig.fn}() got multiple values for argument '${sig.def === undefined ? key : snakeCase(key)}'`);
       out[i] = value;
     }
   }
   for (let i = 0; i < count; i++) {
-    if (out[i] === REQUIRED) throw new TypeError(`${sig.fn}() missing required argument '${sig.names[i]}'`);
+    if (out[i] !== REQUIRED) continue;
+    if (sig.def !== undefined) throw new TypeError(defMissing(sig.def, sig.names.filter((_, j) => out[j] === REQUIRED)));
+    throw new TypeError(`${sig.fn}() missing required argument '${sig.names[i]}'`);
   }
   return out;
 }
@@ -76,6 +114,14 @@ export function listWithDefault(outSize: unknown, defaults: readonly number[]): 
 type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer Init, unknown] ? Prefixes<Init> | P : [];
 /** The argument lists Python binds to `P`: a prefix of the positionals, optionally followed by the keyword options `O`. */
 export type PyArgs<P extends readonly unknown[], O> = Prefixes<P> extends infer T ? (T extends readonly unknown[] ? T | [...T, O] : never) : never;
+/**
+ * The calls that give some required arguments by keyword: the first k of `P` by position, the rest (named
+ * by `K`, in order) as keys of the options, next to the optional keywords `O`. All by position is not among them.
+ */
+export type KeywordForms<P extends readonly unknown[], K extends readonly string[], O, Head extends unknown[] = []> =
+  P extends readonly [infer P0, ...infer PR] ? (K extends readonly [string, ...infer KR extends string[]] ? [...Head, O & Named<P, K>] | KeywordForms<PR, KR, O, [...Head, P0]> : never) : never;
+type Named<P extends readonly unknown[], K extends readonly string[]> =
+  P extends readonly [infer P0, ...infer PR] ? (K extends readonly [infer K0 extends string, ...infer KR extends string[]] ? Record<K0, P0> & Named<PR, KR> : unknown) : unknown;
 /** A prefix of the positionals `P` followed by the options `O` (which must be given). */
 export type PyArgsWith<P extends readonly unknown[], O> = Prefixes<P> extends infer T ? (T extends readonly unknown[] ? [...T, O] : never) : never;
 /** An int or a list of ints (PyTorch's _size_n_t). */

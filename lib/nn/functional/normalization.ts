@@ -2,11 +2,12 @@
 // then one ATen op (batch_norm, instance_norm, layer_norm, group_norm, rms_norm). The `_impl` forms
 // take parsed arguments for the layers (lib/nn/modules/{batchnorm,instancenorm,normalization}.ts).
 import { aten, opFunction } from '../../call.js';
-import { bindArgs, boolArg } from '../../functional/args.js';
+import { boolArg } from '../../functional/args.js';
 import { native } from '../../native.js';
 import type { Tensor } from '../../tensor.js';
 import { pySize, Size } from '../../dtype.js';
 import { checkTensor, numArg, valueError, type Call } from './activation.js';
+import { bind, REQUIRED, signature, type KeywordForms } from './_signature.js';
 
 type Op = (...args: unknown[]) => Tensor;
 const batchNormOp = opFunction('batch_norm') as Op;
@@ -22,6 +23,22 @@ const optTensor = (fn: string, name: string, v: unknown): Tensor | null => {
 };
 // Python passes input.size() (a torch.Size) from batch_norm and instance_norm, a plain list from group_norm.
 const showSize = (size: readonly number[]): string => (size instanceof Size ? pySize(size) : `[${size.join(', ')}]`);
+
+// Each function's Python signature (2.13): every parameter by position or by keyword (the JS name in option errors).
+const normSignature = (js: string, def: string, params: Record<string, unknown>) => signature(js, params, { def });
+const AFFINE = { weight: null, bias: null };
+const BATCH_NORM = normSignature('batchNorm', 'batch_norm', { input: REQUIRED, runningMean: REQUIRED, runningVar: REQUIRED, ...AFFINE, training: false, momentum: 0.1, eps: 1e-5 });
+const INSTANCE_NORM = normSignature('instanceNorm', 'instance_norm', { input: REQUIRED, runningMean: null, runningVar: null, ...AFFINE, useInputStats: true, momentum: 0.1, eps: 1e-5 });
+const LAYER_NORM = normSignature('layerNorm', 'layer_norm', { input: REQUIRED, normalizedShape: REQUIRED, ...AFFINE, eps: 1e-5 });
+const RMS_NORM = normSignature('rmsNorm', 'rms_norm', { input: REQUIRED, normalizedShape: REQUIRED, weight: null, eps: null });
+const GROUP_NORM = normSignature('groupNorm', 'group_norm', { input: REQUIRED, numGroups: REQUIRED, ...AFFINE, eps: 1e-5 });
+const LOCAL_RESPONSE_NORM = normSignature('localResponseNorm', 'local_response_norm', { input: REQUIRED, size: REQUIRED, alpha: 1e-4, beta: 0.75, k: 1.0 });
+const NORMALIZE = normSignature('normalize', 'normalize', { input: REQUIRED, p: 2.0, dim: 1, eps: 1e-12, out: null });
+export interface LayerNormOptions { weight?: Tensor | null; bias?: Tensor | null; eps?: number }
+export interface RmsNormOptions { weight?: Tensor | null; eps?: number | null }
+export type GroupNormOptions = LayerNormOptions;
+export interface LocalResponseNormOptions { alpha?: number; beta?: number; k?: number }
+export interface NormalizeOptions { p?: number | 'fro' | 'nuc'; dim?: number | number[] | null; eps?: number; out?: Tensor | null }
 
 /** Python's _verify_batch_size. */
 export function verifyBatchSize(fn: string, size: readonly number[]): void {
@@ -41,14 +58,18 @@ export interface BatchNormOptions { weight?: Tensor | null; bias?: Tensor | null
 export function batchNorm(
   input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
   ...args: Call<[Tensor | null, Tensor | null, boolean, number, number], BatchNormOptions>
-): Tensor {
+): Tensor;
+export function batchNorm(
+  ...args: KeywordForms<[input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null], ['input', 'runningMean', 'runningVar'], BatchNormOptions>
+): Tensor;
+export function batchNorm(...args: unknown[]): Tensor {
   const fn = 'batchNorm';
+  const [input, runningMean, runningVar, weight, bias, training, momentum, eps] = bind(BATCH_NORM, args);
   checkTensor(fn, input);
-  const a = bindArgs(fn, args, ['weight', 'bias', 'training', 'momentum', 'eps']);
   return batchNormImpl(
     input, optTensor(fn, 'running_mean', runningMean), optTensor(fn, 'running_var', runningVar),
-    optTensor(fn, 'weight', a.weight), optTensor(fn, 'bias', a.bias),
-    boolArg(fn, 'training', a.training, false), numArg(fn, 'momentum', a.momentum, 0.1), numArg(fn, 'eps', a.eps, 1e-5),
+    optTensor(fn, 'weight', weight), optTensor(fn, 'bias', bias),
+    boolArg(fn, 'training', training, false), numArg(fn, 'momentum', momentum, 0.1), numArg(fn, 'eps', eps, 1e-5),
   );
 }
 export function batchNormImpl(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number): Tensor {
@@ -61,14 +82,16 @@ export function batchNormImpl(input: Tensor, runningMean: Tensor | null, running
 
 export interface InstanceNormOptions { runningMean?: Tensor | null; runningVar?: Tensor | null; weight?: Tensor | null; bias?: Tensor | null; useInputStats?: boolean; momentum?: number; eps?: number }
 /** F.instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-5) */
-export function instanceNorm(input: Tensor, ...args: Call<[Tensor | null, Tensor | null, Tensor | null, Tensor | null, boolean, number, number], InstanceNormOptions>): Tensor {
+export function instanceNorm(input: Tensor, ...args: Call<[Tensor | null, Tensor | null, Tensor | null, Tensor | null, boolean, number, number], InstanceNormOptions>): Tensor;
+export function instanceNorm(options: InstanceNormOptions & { input: Tensor }): Tensor;
+export function instanceNorm(...args: unknown[]): Tensor {
   const fn = 'instanceNorm';
+  const [input, runningMean, runningVar, weight, bias, useInputStats, momentum, eps] = bind(INSTANCE_NORM, args);
   checkTensor(fn, input);
-  const a = bindArgs(fn, args, ['runningMean', 'runningVar', 'weight', 'bias', 'useInputStats', 'momentum', 'eps']);
   return instanceNormImpl(
-    input, optTensor(fn, 'running_mean', a.runningMean), optTensor(fn, 'running_var', a.runningVar),
-    optTensor(fn, 'weight', a.weight), optTensor(fn, 'bias', a.bias),
-    boolArg(fn, 'useInputStats', a.useInputStats, true), numArg(fn, 'momentum', a.momentum, 0.1), numArg(fn, 'eps', a.eps, 1e-5),
+    input, optTensor(fn, 'running_mean', runningMean), optTensor(fn, 'running_var', runningVar),
+    optTensor(fn, 'weight', weight), optTensor(fn, 'bias', bias),
+    boolArg(fn, 'useInputStats', useInputStats, true), numArg(fn, 'momentum', momentum, 0.1), numArg(fn, 'eps', eps, 1e-5),
   );
 }
 export function instanceNormImpl(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, useInputStats: boolean, momentum: number, eps: number): Tensor {
@@ -83,35 +106,40 @@ const shapeArg = (fn: string, v: unknown): number[] => {
 };
 
 /** F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5) */
-export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Call<[Tensor | null, Tensor | null, number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Call<[Tensor | null, Tensor | null, number], LayerNormOptions>): Tensor;
+export function layerNorm(...args: KeywordForms<[input: Tensor, normalizedShape: number | number[]], ['input', 'normalizedShape'], LayerNormOptions>): Tensor;
+export function layerNorm(...args: unknown[]): Tensor {
   const fn = 'layerNorm';
+  const [input, normalizedShape, weight, bias, eps] = bind(LAYER_NORM, args);
   checkTensor(fn, input);
-  const a = bindArgs(fn, args, ['weight', 'bias', 'eps']);
-  return layerNormImpl(input, shapeArg(fn, normalizedShape), optTensor(fn, 'weight', a.weight), optTensor(fn, 'bias', a.bias), numArg(fn, 'eps', a.eps, 1e-5));
+  return layerNormImpl(input, shapeArg(fn, normalizedShape), optTensor(fn, 'weight', weight), optTensor(fn, 'bias', bias), numArg(fn, 'eps', eps, 1e-5));
 }
 export function layerNormImpl(input: Tensor, normalizedShape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
   return layerNormOp(input, normalizedShape, weight, bias, eps, cudnnEnabled());
 }
 
 /** F.rms_norm(input, normalized_shape, weight=None, eps=None) */
-export function rmsNorm(input: Tensor, normalizedShape: number | number[], ...args: Call<[Tensor | null, number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor {
+export function rmsNorm(input: Tensor, normalizedShape: number | number[], ...args: Call<[Tensor | null, number | null], RmsNormOptions>): Tensor;
+export function rmsNorm(...args: KeywordForms<[input: Tensor, normalizedShape: number | number[]], ['input', 'normalizedShape'], RmsNormOptions>): Tensor;
+export function rmsNorm(...args: unknown[]): Tensor {
   const fn = 'rmsNorm';
+  const [input, normalizedShape, weight, eps] = bind(RMS_NORM, args);
   checkTensor(fn, input);
-  const a = bindArgs(fn, args, ['weight', 'eps']);
-  const eps = a.eps === undefined || a.eps === null ? null : numArg(fn, 'eps', a.eps);
-  return rmsNormImpl(input, shapeArg(fn, normalizedShape), optTensor(fn, 'weight', a.weight), eps);
+  return rmsNormImpl(input, shapeArg(fn, normalizedShape), optTensor(fn, 'weight', weight), eps === null ? null : numArg(fn, 'eps', eps));
 }
 export function rmsNormImpl(input: Tensor, normalizedShape: readonly number[], weight: Tensor | null, eps: number | null): Tensor {
   return rmsNormOp(input, normalizedShape, weight, eps);
 }
 
 /** F.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5) */
-export function groupNorm(input: Tensor, numGroups: number, ...args: Call<[Tensor | null, Tensor | null, number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+export function groupNorm(input: Tensor, numGroups: number, ...args: Call<[Tensor | null, Tensor | null, number], GroupNormOptions>): Tensor;
+export function groupNorm(...args: KeywordForms<[input: Tensor, numGroups: number], ['input', 'numGroups'], GroupNormOptions>): Tensor;
+export function groupNorm(...args: unknown[]): Tensor {
   const fn = 'groupNorm';
+  const [input, numGroups, weight, bias, eps] = bind(GROUP_NORM, args);
   checkTensor(fn, input);
   if (!Number.isInteger(numGroups)) throw new TypeError(`${fn}: num_groups must be an int, got ${String(numGroups)}`);
-  const a = bindArgs(fn, args, ['weight', 'bias', 'eps']);
-  return groupNormImpl(input, numGroups, optTensor(fn, 'weight', a.weight), optTensor(fn, 'bias', a.bias), numArg(fn, 'eps', a.eps, 1e-5));
+  return groupNormImpl(input, numGroups as number, optTensor(fn, 'weight', weight), optTensor(fn, 'bias', bias), numArg(fn, 'eps', eps, 1e-5));
 }
 export function groupNormImpl(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
   const size = input.shape;
@@ -121,12 +149,14 @@ export function groupNormImpl(input: Tensor, numGroups: number, weight: Tensor |
 }
 
 /** F.local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0): Python's composite of pad and avg_pool. */
-export function localResponseNorm(input: Tensor, size: number, ...args: Call<[number, number, number], { alpha?: number; beta?: number; k?: number }>): Tensor {
+export function localResponseNorm(input: Tensor, size: number, ...args: Call<[number, number, number], LocalResponseNormOptions>): Tensor;
+export function localResponseNorm(...args: KeywordForms<[input: Tensor, size: number], ['input', 'size'], LocalResponseNormOptions>): Tensor;
+export function localResponseNorm(...args: unknown[]): Tensor {
   const fn = 'localResponseNorm';
+  const [input, size, alpha, beta, k] = bind(LOCAL_RESPONSE_NORM, args);
   checkTensor(fn, input);
   if (!Number.isInteger(size)) throw new TypeError(`${fn}: size must be an int, got ${String(size)}`);
-  const a = bindArgs(fn, args, ['alpha', 'beta', 'k']);
-  return localResponseNormImpl(input, size, numArg(fn, 'alpha', a.alpha, 1e-4), numArg(fn, 'beta', a.beta, 0.75), numArg(fn, 'k', a.k, 1));
+  return localResponseNormImpl(input, size as number, numArg(fn, 'alpha', alpha, 1e-4), numArg(fn, 'beta', beta, 0.75), numArg(fn, 'k', k, 1));
 }
 export function localResponseNormImpl(input: Tensor, size: number, alpha: number, beta: number, k: number): Tensor {
   const dim = input.dim();
@@ -150,17 +180,18 @@ export function localResponseNormImpl(input: Tensor, size: number, alpha: number
 }
 
 /** F.normalize(input, p=2.0, dim=1, eps=1e-12, out=None) */
-export function normalize(input: Tensor, ...args: Call<[number | 'fro' | 'nuc', number | number[] | null, number, Tensor | null], { p?: number | 'fro' | 'nuc'; dim?: number | number[] | null; eps?: number; out?: Tensor | null }>): Tensor {
+export function normalize(input: Tensor, ...args: Call<[NormalizeOptions['p'], NormalizeOptions['dim'], number, Tensor | null], NormalizeOptions>): Tensor;
+export function normalize(options: NormalizeOptions & { input: Tensor }): Tensor;
+export function normalize(...args: unknown[]): Tensor {
   const fn = 'normalize';
+  const [input, p, dim, epsArg, outArg] = bind(NORMALIZE, args);
   checkTensor(fn, input);
-  const a = bindArgs(fn, args, ['p', 'dim', 'eps', 'out']);
-  const eps = numArg(fn, 'eps', a.eps, 1e-12);
-  const out = optTensor(fn, 'out', a.out);
+  const eps = numArg(fn, 'eps', epsArg);
+  const out = optTensor(fn, 'out', outArg);
   // input.norm(p, dim, keepdim=True) as Python: linalg_vector_norm for a number p over one dim, Tensor.norm's rules otherwise
-  const simple = (a.p === undefined || typeof a.p === 'number') && (a.dim === undefined || typeof a.dim === 'number');
-  const norm = simple
-    ? (aten('linalg_vector_norm', [input, numArg(fn, 'p', a.p, 2), [numArg(fn, 'dim', a.dim, 1)], true]) as Tensor)
-    : input.norm(a.p === undefined ? 2 : (a.p as number | 'fro' | 'nuc'), a.dim === undefined ? 1 : (a.dim as number | number[] | null), true);
+  const norm = typeof p === 'number' && typeof dim === 'number'
+    ? (aten('linalg_vector_norm', [input, p, [dim], true]) as Tensor)
+    : input.norm(p as number | 'fro' | 'nuc', dim as number | number[] | null, true);
   if (out === null) return input.div(norm.clampMin(eps).expandAs(input));
   return aten('div', [input, norm.clampMin_(eps).expandAs(input), { out }]) as Tensor;
 }

@@ -3,9 +3,10 @@
 import { noGrad } from '../../autograd.js';
 import { opFunction } from '../../call.js';
 import { arange } from '../../creation.js';
-import { bindArgs, boolArg } from '../../functional/args.js';
+import { boolArg } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, valueError, type Call } from './activation.js';
+import { bind, REQUIRED, signature, type KeywordForms } from './_signature.js';
 import { pySize } from '../../dtype.js';
 import { warn } from '../../warnings.js';
 
@@ -39,14 +40,17 @@ export function embeddingPaddingIdx(paddingIdx: number | null, numEmbeddings: nu
 }
 
 export interface EmbeddingOptions { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean }
+const EMBEDDING = signature('embedding', { input: REQUIRED, weight: REQUIRED, paddingIdx: null, maxNorm: null, normType: 2.0, scaleGradByFreq: false, sparse: false }, { def: 'embedding' });
 /** F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False) */
-export function embedding(input: Tensor, weight: Tensor, ...args: Call<[number | null, number | null, number, boolean, boolean], EmbeddingOptions>): Tensor {
+export function embedding(input: Tensor, weight: Tensor, ...args: Call<[number | null, number | null, number, boolean, boolean], EmbeddingOptions>): Tensor;
+export function embedding(...args: KeywordForms<[input: Tensor, weight: Tensor], ['input', 'weight'], EmbeddingOptions>): Tensor;
+export function embedding(...args: unknown[]): Tensor {
   const fn = 'embedding';
+  const [input, weight, paddingIdxArg, maxNorm, normType, scaleGradByFreq, sparse] = bind(EMBEDDING, args);
   checkTensor(fn, input);
   checkTensor(fn, weight, 'weight');
-  const a = bindArgs(fn, args, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse']);
-  const paddingIdx = embeddingPaddingIdx(optInt(fn, 'paddingIdx', a.paddingIdx), weight.size(0));
-  return embeddingImpl(input, weight, paddingIdx, optNumber(fn, 'maxNorm', a.maxNorm), numArg(fn, 'normType', a.normType, 2), boolArg(fn, 'scaleGradByFreq', a.scaleGradByFreq, false), boolArg(fn, 'sparse', a.sparse, false));
+  const paddingIdx = embeddingPaddingIdx(optInt(fn, 'paddingIdx', paddingIdxArg), weight.size(0));
+  return embeddingImpl(input, weight, paddingIdx, optNumber(fn, 'maxNorm', maxNorm), numArg(fn, 'normType', normType), boolArg(fn, 'scaleGradByFreq', scaleGradByFreq, false), boolArg(fn, 'sparse', sparse, false));
 }
 /** F.embedding with parsed arguments; paddingIdx already normalised (-1: none). */
 export function embeddingImpl(input: Tensor, weight: Tensor, paddingIdx: number, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean): Tensor {
@@ -62,23 +66,25 @@ export interface EmbeddingBagOptions {
   offsets?: Tensor | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; mode?: EmbeddingBagMode;
   sparse?: boolean; perSampleWeights?: Tensor | null; includeLastOffset?: boolean; paddingIdx?: number | null;
 }
-const EMBEDDING_BAG_NAMES = ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'sparse', 'perSampleWeights', 'includeLastOffset', 'paddingIdx'] as const;
+const EMBEDDING_BAG = signature('embeddingBag', {
+  input: REQUIRED, weight: REQUIRED, offsets: null, maxNorm: null, normType: 2, scaleGradByFreq: false, mode: 'mean', sparse: false, perSampleWeights: null,
+  includeLastOffset: false, paddingIdx: null,
+}, { def: 'embedding_bag' });
 
 /** F.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None) */
-export function embeddingBag(input: Tensor, weight: Tensor, ...args: Call<[Tensor | null, number | null, number, boolean, EmbeddingBagMode, boolean, Tensor | null, boolean, number | null], EmbeddingBagOptions>): Tensor {
+export function embeddingBag(input: Tensor, weight: Tensor, ...args: Call<[Tensor | null, number | null, number, boolean, EmbeddingBagMode, boolean, Tensor | null, boolean, number | null], EmbeddingBagOptions>): Tensor;
+export function embeddingBag(...args: KeywordForms<[input: Tensor, weight: Tensor], ['input', 'weight'], EmbeddingBagOptions>): Tensor;
+export function embeddingBag(...args: unknown[]): Tensor {
   const fn = 'embeddingBag';
+  const [input, weight, offsets, maxNorm, normType, scaleGradByFreq, mode, sparse, psw, includeLastOffset, paddingIdx] = bind(EMBEDDING_BAG, args);
   checkTensor(fn, input);
   checkTensor(fn, weight, 'weight');
-  const a = bindArgs(fn, args, EMBEDDING_BAG_NAMES);
-  const offsets = a.offsets ?? null;
   if (offsets !== null) checkTensor(fn, offsets, 'offsets');
-  const psw = a.perSampleWeights ?? null;
   if (psw !== null) checkTensor(fn, psw, 'per_sample_weights');
-  const mode = a.mode ?? 'mean';
   return embeddingBagImpl(
-    input, weight, offsets as Tensor | null, optNumber(fn, 'maxNorm', a.maxNorm), numArg(fn, 'normType', a.normType, 2),
-    boolArg(fn, 'scaleGradByFreq', a.scaleGradByFreq, false), mode as string, boolArg(fn, 'sparse', a.sparse, false),
-    psw as Tensor | null, boolArg(fn, 'includeLastOffset', a.includeLastOffset, false), optInt(fn, 'paddingIdx', a.paddingIdx),
+    input, weight, offsets as Tensor | null, optNumber(fn, 'maxNorm', maxNorm), numArg(fn, 'normType', normType),
+    boolArg(fn, 'scaleGradByFreq', scaleGradByFreq, false), mode as string, boolArg(fn, 'sparse', sparse, false),
+    psw as Tensor | null, boolArg(fn, 'includeLastOffset', includeLastOffset, false), optInt(fn, 'paddingIdx', paddingIdx),
   );
 }
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
