@@ -145,6 +145,21 @@ describe('prune takes keyword arguments in an options object', () => {
     expect(() => new (prune.LnStructured as unknown as new (...a: unknown[]) => unknown)(0.5, { n: 2, dim: 0, amount: 1 })).toThrow(new TypeError("LnStructured() got multiple values for argument 'amount'"));
     expect(prune.isPruned(lin)).toBe(false); // nothing above pruned anything
   });
+
+  // a = nn.Linear(2, 2); b = nn.Linear(2, 2)
+  // prune.global_unstructured([(a, 'weight'), (b, 'nope')], prune.L1Unstructured, amount=1)
+  // # AttributeError: 'Linear' object has no attribute 'nope'
+  // print([x[0] for x in a.named_parameters()], [x[0] for x in a.named_buffers()], len(a._forward_pre_hooks))   # ['weight', 'bias'] [] 0
+  it("globalUnstructured: a name the module lacks is Python's AttributeError text, before anything is pruned", () => {
+    const a = new nn.Linear(2, 2);
+    const b = new nn.Linear(2, 2);
+    const weight = a.weight;
+    expect(() => prune.globalUnstructured([[a, 'weight'], [b, 'nope']], prune.L1Unstructured, { amount: 1 })).toThrow(new Error("'Linear' object has no attribute 'nope'"));
+    expect([...a.namedParameters()].map(([n]) => n)).toEqual(['weight', 'bias']);
+    expect([...a.namedBuffers()]).toEqual([]);
+    expect(a.weight).toBe(weight);
+    expect(prune.isPruned(a) || prune.isPruned(b)).toBe(false);
+  });
 });
 
 describe('vision.transforms.functional.toPilImage (v1)', () => {

@@ -453,6 +453,8 @@ export function globalUnstructured(
     })();
   const scoreOf = (module: Module, name: string): Tensor | undefined => scoreEntries.find(([[m, n]]) => m === module && n === name)?.[1];
   const list = [...parameters];
+  // Python's getattr(module, name) runs for every pair before anything is pruned: its AttributeError
+  for (const [module, name] of list) if (!(name in module)) throw new Error(`'${module.constructor.name}' object has no attribute '${name}'`);
   const get = (module: Module, name: string): Tensor => (module as unknown as Rec)[name] as Tensor;
   const relevantImportanceScores = parametersToVector(list.map(([m, n]) => scoreOf(m, n) ?? get(m, n)));
   const defaultMask = parametersToVector(list.map(([m, n]) => ((m as unknown as Rec)[`${n}_mask`] as Tensor | undefined) ?? onesLike(get(m, n))));

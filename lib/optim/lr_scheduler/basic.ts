@@ -1,11 +1,11 @@
 // The multiplicative schedules of torch/optim/lr_scheduler.py (2.13): LambdaLR, MultiplicativeLR,
 // StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR. The chainable forms
 // (get_lr) scale the group's current lr, so several of them can drive one optimizer at once.
-import { describe } from '../../options.js';
+import { describe, isOptionsObject } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { pow } from '../../libm.js';
 import { markCounter } from '../../serialize.js';
-import { checkNumber, checkZip, div, groupValues, LRScheduler, num, pyMod, REQUIRED, schedulerArgs, ZeroDivisionError, type LrValue } from './scheduler.js';
+import { badStateValue, checkNumber, checkZip, div, groupValues, isAttrsOrNull, LRScheduler, num, NUMBER_STATE, pyMod, REQUIRED, schedulerArgs, stateReader, ZeroDivisionError, type LrValue, type StateReader } from './scheduler.js';
 
 /** Python's float floor division `a // b` (CPython float_floor_div). */
 function floorDiv(a: number, b: number): number {
@@ -43,10 +43,13 @@ abstract class LambdaScheduler extends LRScheduler {
     return super.stateValue(key);
   }
 
+  protected override stateReaders(): Record<string, StateReader> {
+    return { ...super.stateReaders(), lr_lambdas: stateReader('an array of null or attribute objects', (v) => Array.isArray(v) && v.every(isAttrsOrNull)) };
+  }
+
   protected override loadStateValue(key: string, value: unknown): void {
     if (key !== 'lr_lambdas') return super.loadStateValue(key, value);
-    if (!Array.isArray(value)) return;
-    value.forEach((attrs, i) => {
+    (value as (Record<string, unknown> | null | undefined)[]).forEach((attrs, i) => {
       if (attrs !== null && attrs !== undefined && this.lrLambdas[i]) Object.assign(this.lrLambdas[i]!, attrs);
     });
   }
@@ -113,7 +116,7 @@ export class StepLR extends LRScheduler {
     const a = schedulerArgs('StepLR', args, [['stepSize', REQUIRED], ['gamma', 0.1], ['lastEpoch', -1]]);
     this.stepSize = checkNumber('StepLR', 'stepSize', a.stepSize);
     this.gamma = checkNumber('StepLR', 'gamma', a.gamma);
-    this.initialize(a.lastEpoch as number, ['step_size', 'gamma']);
+    this.initialize(a.lastEpoch as number, { step_size: NUMBER_STATE, gamma: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {
@@ -146,7 +149,7 @@ export class MultiStepLR extends LRScheduler {
     const a = schedulerArgs('MultiStepLR', args, [['milestones', REQUIRED], ['gamma', 0.1], ['lastEpoch', -1]]);
     this.milestones = counterOf('MultiStepLR', a.milestones);
     this.gamma = checkNumber('MultiStepLR', 'gamma', a.gamma);
-    this.initialize(a.lastEpoch as number, ['milestones', 'gamma']);
+    this.initialize(a.lastEpoch as number, { milestones: readCounter, gamma: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {
@@ -165,14 +168,16 @@ export class MultiStepLR extends LRScheduler {
   protected override stateValue(key: string): unknown {
     return key === 'milestones' ? markCounter(new Map(this.milestones)) : super.stateValue(key);
   }
-
-  protected override loadStateValue(key: string, value: unknown): void {
-    if (key !== 'milestones') return super.loadStateValue(key, value);
-    // Python's Counter loads as an object with int-like keys; ours is a Map, saved as a Counter.
-    const entries = value instanceof Map ? [...(value as Map<unknown, unknown>)] : Object.entries(value as object);
-    this.milestones = new Map(entries.map(([k, v]) => [Number(k), Number(v)]));
-  }
 }
+
+// A loaded milestones Counter: Python's loads as an object with int-like keys; ours is a Map, saved as a Counter.
+const readCounter: StateReader = (value, key, scheduler) => {
+  const entries = value instanceof Map ? [...(value as Map<unknown, unknown>)] : isOptionsObject(value) ? Object.entries(value) : null;
+  const counter = entries?.map(([k, v]) => [typeof k === 'string' && k.trim() !== '' ? Number(k) : k, v] as const);
+  if (!counter || counter.some(([k, v]) => !Number.isInteger(k) || !Number.isInteger(v)))
+    throw badStateValue(scheduler, key, 'a Counter (a Map or an object) of integer epochs to integer counts', value);
+  return new Map(counter as (readonly [number, number])[]);
+};
 
 // MultiStepLR's milestones as Python's Counter: in any order, an epoch listed twice decays twice.
 function counterOf(cls: string, milestones: unknown): Map<number, number> {
@@ -207,7 +212,7 @@ export class ConstantLR extends LRScheduler {
     if (factor > 1.0 || factor < 0) throw new RangeError('ConstantLR: Constant multiplicative factor expected to be between 0 and 1.');
     this.factor = factor;
     this.totalIters = checkNumber('ConstantLR', 'totalIters', a.totalIters);
-    this.initialize(a.lastEpoch as number, ['factor', 'total_iters']);
+    this.initialize(a.lastEpoch as number, { factor: NUMBER_STATE, total_iters: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {
@@ -249,7 +254,7 @@ export class LinearLR extends LRScheduler {
     this.startFactor = start;
     this.endFactor = end;
     this.totalIters = checkNumber('LinearLR', 'totalIters', a.totalIters);
-    this.initialize(a.lastEpoch as number, ['start_factor', 'end_factor', 'total_iters']);
+    this.initialize(a.lastEpoch as number, { start_factor: NUMBER_STATE, end_factor: NUMBER_STATE, total_iters: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {
@@ -284,7 +289,7 @@ export class ExponentialLR extends LRScheduler {
     super(optimizer);
     const a = schedulerArgs('ExponentialLR', args, [['gamma', REQUIRED], ['lastEpoch', -1]]);
     this.gamma = checkNumber('ExponentialLR', 'gamma', a.gamma);
-    this.initialize(a.lastEpoch as number, ['gamma']);
+    this.initialize(a.lastEpoch as number, { gamma: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {
@@ -316,7 +321,7 @@ export class PolynomialLR extends LRScheduler {
     const a = schedulerArgs('PolynomialLR', args, [['totalIters', 5], ['power', 1.0], ['lastEpoch', -1]]);
     this.totalIters = checkNumber('PolynomialLR', 'totalIters', a.totalIters);
     this.power = checkNumber('PolynomialLR', 'power', a.power);
-    this.initialize(a.lastEpoch as number, ['total_iters', 'power']);
+    this.initialize(a.lastEpoch as number, { total_iters: NUMBER_STATE, power: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {

@@ -1,9 +1,9 @@
 // Schedulers made of schedulers (torch/optim/lr_scheduler.py 2.13): SequentialLR (one after the
 // other at milestones, e.g. warm-up then decay) and ChainedScheduler (all of them every step).
-import { describe } from '../../options.js';
+import { describe, isOptionsObject } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { ReduceLROnPlateau } from './plateau.js';
-import { checkNumber, groupValue, groupValues, LRScheduler, REQUIRED, schedulerArgs, setGroupValue, type SchedulerStateDict } from './scheduler.js';
+import { checkNumber, groupValue, groupValues, LRScheduler, REQUIRED, schedulerArgs, setGroupValue, stateReader, type SchedulerStateDict, type StateReader } from './scheduler.js';
 
 // Python's step(self) takes no epoch, unlike the other schedulers' deprecated step(epoch): an epoch is refused, not ignored
 // (an explicit undefined is JS's "not given", as a wrapper forwarding step(epoch?) passes it).
@@ -34,10 +34,23 @@ function compositeState(self: { stateKeys: readonly string[] } & LRScheduler, ch
   return out;
 }
 
-function loadChildren(cls: string, children: LRScheduler[], saved: unknown): void {
+// The composite load, all or nothing: its own keys checked first, then each child loads (a child that
+// fails puts the ones before it back), then its own keys are assigned.
+function loadComposite(cls: string, children: LRScheduler[], stateDict: SchedulerStateDict, prepareOwn: (own: SchedulerStateDict) => () => void): void {
+  if (!isOptionsObject(stateDict)) throw new TypeError(`${cls}.loadStateDict: expected a state dict object, got ${describe(stateDict)}`);
+  const { _schedulers: saved, ...own } = stateDict;
+  const assignOwn = prepareOwn(own);
   if (!Array.isArray(saved) || saved.length !== children.length)
     throw new Error(`${cls}.loadStateDict: the state dict has ${Array.isArray(saved) ? saved.length : describe(saved)} scheduler states for ${children.length} schedulers`);
-  saved.forEach((sd, i) => children[i]!.loadStateDict(sd as SchedulerStateDict));
+  const before = children.map((s) => s.stateDict());
+  let loaded = 0;
+  try {
+    for (; loaded < children.length; loaded++) children[loaded]!.loadStateDict(saved[loaded] as SchedulerStateDict);
+  } catch (e) {
+    for (let i = 0; i < loaded; i++) children[i]!.loadStateDict(before[i]!);
+    throw e;
+  }
+  assignOwn();
 }
 
 // Python's bisect_right.
@@ -113,10 +126,12 @@ export class SequentialLR extends LRScheduler {
     return compositeState(this as unknown as { stateKeys: readonly string[] } & LRScheduler, this._schedulers, (k) => this.stateValue(k));
   }
 
+  protected override stateReaders(): Record<string, StateReader> {
+    return { ...super.stateReaders(), _milestones: stateReader('an array of integer epochs', (v) => Array.isArray(v) && v.every((m) => Number.isInteger(m))) };
+  }
+
   override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { _schedulers: children, ...own } = stateDict;
-    loadChildren('SequentialLR', this._schedulers, children);
-    super.loadStateDict(own);
+    loadComposite('SequentialLR', this._schedulers, stateDict, (own) => this.prepareLoad(own));
   }
 }
 
@@ -144,8 +159,6 @@ export class ChainedScheduler extends LRScheduler {
   }
 
   override loadStateDict(stateDict: SchedulerStateDict): void {
-    const { _schedulers: children, ...own } = stateDict;
-    loadChildren('ChainedScheduler', this._schedulers, children);
-    super.loadStateDict(own);
+    loadComposite('ChainedScheduler', this._schedulers, stateDict, (own) => this.prepareLoad(own));
   }
 }

@@ -2,7 +2,7 @@
 // form, term for term, so the floats match) and CosineAnnealingWarmRestarts (SGDR).
 import type { Optimizer } from '../optimizer.js';
 import { cos, log } from '../../libm.js';
-import { checkNumber, checkZip, div, forEachZip, groupValues, LRScheduler, num, pyMod, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
+import { checkNumber, checkZip, div, forEachZip, groupValues, INT_STATE, LRScheduler, num, NUMBER_STATE, pyMod, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
 
 export interface CosineAnnealingLROptions {
   tMax?: number;
@@ -22,7 +22,7 @@ export class CosineAnnealingLR extends LRScheduler {
     const a = schedulerArgs('CosineAnnealingLR', args, [['tMax', REQUIRED], ['etaMin', 0.0], ['lastEpoch', -1]]);
     this.tMax = checkNumber('CosineAnnealingLR', 'tMax', a.tMax);
     this.etaMin = checkNumber('CosineAnnealingLR', 'etaMin', a.etaMin);
-    this.initialize(a.lastEpoch as number, ['T_max', 'eta_min']);
+    this.initialize(a.lastEpoch as number, { T_max: NUMBER_STATE, eta_min: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {
@@ -76,7 +76,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this.tMult = a.tMult;
     this.etaMin = a.etaMin;
     this.tCur = checkNumber(cls, 'lastEpoch', a.lastEpoch, 'int');
-    this.initialize(a.lastEpoch as number, ['T_0', 'T_i', 'T_mult', 'eta_min', 'T_cur']);
+    this.initialize(a.lastEpoch as number, { T_0: INT_STATE, T_i: INT_STATE, T_mult: INT_STATE, eta_min: NUMBER_STATE, T_cur: NUMBER_STATE });
   }
 
   override getLr(): LrValue[] {

@@ -1,9 +1,12 @@
 // Cyclical schedules of torch/optim/lr_scheduler.py (2.13): CyclicLR and OneCycleLR. Both can cycle
 // the momentum (SGD's `momentum`, or beta1 of Adam-like `betas`) against the learning rate.
-import { describe } from '../../options.js';
+import { describe, isOptionsObject } from '../../options.js';
 import { checkFlag, type Optimizer, type ParamGroup } from '../optimizer.js';
 import { cos, pow } from '../../libm.js';
-import { checkNumber, div, forEachZip, formatParam, groupValue, LRScheduler, num, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
+import {
+  badStateValue, BOOL_STATE, checkNumber, div, forEachZip, formatParam, groupValue, GROUP_LRS_STATE, INT_STATE, isAttrsOrNull, LRScheduler, num, NUMBER_STATE,
+  oneOfState, REQUIRED, schedulerArgs, setGroupValue, stateReader, type LrValue, type StateReader,
+} from './scheduler.js';
 
 // Python's check that the optimizer has a momentum to cycle; true when it is beta1 of `betas`.
 function momentumIsBeta1(cls: string, optimizer: Optimizer): boolean {
@@ -96,13 +99,16 @@ export class CyclicLR extends LRScheduler {
     this.scaleMode = a.scaleMode;
     this.initScaleFn();
     this.cycleMomentum = a.cycleMomentum as boolean;
-    const keys = ['max_lrs', 'total_size', 'step_ratio', 'mode', 'gamma', 'scale_mode', 'cycle_momentum'];
+    const keys: Record<string, StateReader | null> = {
+      max_lrs: GROUP_LRS_STATE, total_size: NUMBER_STATE, step_ratio: NUMBER_STATE, mode: null, gamma: NUMBER_STATE,
+      scale_mode: oneOfState('cycle', 'iterations'), cycle_momentum: BOOL_STATE,
+    };
     if (this.cycleMomentum) {
       this.useBeta1 = useBeta1;
       this.baseMomentums = baseMomentums;
       this.maxMomentums = maxMomentums;
       if (lastEpoch === -1) initMomentum(optimizer, useBeta1!, maxMomentums!, baseMomentums!);
-      keys.push('use_beta1', 'base_momentums', 'max_momentums');
+      Object.assign(keys, { use_beta1: BOOL_STATE, base_momentums: GROUP_LRS_STATE, max_momentums: GROUP_LRS_STATE });
     }
     this.initialize(lastEpoch, keys);
     this.stateKeys = [...this.stateKeys, '_scale_fn_custom'];
@@ -147,6 +153,12 @@ export class CyclicLR extends LRScheduler {
   protected override stateValue(key: string): unknown {
     if (key === '_scale_fn_custom') return this._scaleFnCustom !== null && Object.keys(this._scaleFnCustom).length > 0 ? { ...this._scaleFnCustom } : null;
     return super.stateValue(key);
+  }
+
+  protected override stateReaders(): Record<string, StateReader> {
+    // mode: a built-in one unless a scaleFn was given, as the constructor checks
+    const mode = this._scaleFnCustom === null ? oneOfState(...CYCLIC_MODES) : stateReader('a string', (v) => typeof v === 'string');
+    return { ...super.stateReaders(), mode, _scale_fn_custom: stateReader('null or an attribute object', isAttrsOrNull) };
   }
 
   protected override loadStateValue(key: string, value: unknown): void {
@@ -245,11 +257,11 @@ export class OneCycleLR extends LRScheduler {
       });
     }
     this.cycleMomentum = a.cycleMomentum as boolean;
-    const keys = ['total_steps', '_schedule_phases', '_anneal_func_type', 'cycle_momentum'];
+    const keys: Record<string, StateReader> = { total_steps: INT_STATE, _schedule_phases: readPhases, _anneal_func_type: oneOfState('cos', 'linear'), cycle_momentum: BOOL_STATE };
     if (this.cycleMomentum) {
       this.useBeta1 = useBeta1;
       if (lastEpoch === -1) initMomentum(optimizer, useBeta1!, maxMomentums!, baseMomentums!);
-      keys.push('use_beta1');
+      keys.use_beta1 = BOOL_STATE;
     }
     this.initialize(lastEpoch, keys);
   }
@@ -289,9 +301,13 @@ export class OneCycleLR extends LRScheduler {
     if (key === '_schedule_phases') return this._schedulePhases.map((p) => ({ ...p }));
     return super.stateValue(key);
   }
-
-  protected override loadStateValue(key: string, value: unknown): void {
-    if (key === '_schedule_phases') this._schedulePhases = (value as SchedulePhase[]).map((p) => ({ ...p }));
-    else super.loadStateValue(key, value);
-  }
 }
+
+const PHASE_KEYS = ['start_lr', 'end_lr', 'start_momentum', 'end_momentum'] as const;
+// A loaded _schedule_phases: phase objects with a numeric end_step and the group keys they anneal between.
+const readPhases: StateReader = (value, key, scheduler) => {
+  const isPhase = (p: unknown): boolean => isOptionsObject(p) && typeof p.end_step === 'number' && PHASE_KEYS.every((k) => typeof p[k] === 'string');
+  if (!Array.isArray(value) || value.length === 0 || !value.every(isPhase))
+    throw badStateValue(scheduler, key, `a non-empty array of { end_step: number, ${PHASE_KEYS.map((k) => `${k}: string`).join(', ')} }`, value);
+  return (value as SchedulePhase[]).map((p) => ({ ...p }));
+};

@@ -3,7 +3,7 @@ import { describe } from '../../options.js';
 import { isTensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import type { Optimizer } from '../optimizer.js';
-import { checkNumber, EPOCH_DEPRECATION_WARNING, groupValues, LRScheduler, num, schedulerArgs, setGroupValue } from './scheduler.js';
+import { checkNumber, EPOCH_DEPRECATION_WARNING, groupValues, LRScheduler, num, NUMBER_STATE, schedulerArgs, setGroupValue, stateReader, type StateReader } from './scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -18,6 +18,15 @@ export interface ReduceLROnPlateauOptions {
 
 const PLATEAU_ARGS = [['mode', 'min'], ['factor', 0.1], ['patience', 10], ['threshold', 1e-4], ['thresholdMode', 'rel'], ['cooldown', 0], ['minLr', 0], ['eps', 1e-8]] as const;
 const PLATEAU_KEYS = ['factor', 'default_min_lr', 'min_lrs', 'patience', 'cooldown', 'eps', 'last_epoch', '_last_lr', 'mode_worse', 'mode', 'threshold', 'threshold_mode', 'best', 'cooldown_counter', 'num_bad_epochs'];
+
+// Python's _init_is_better checks (ValueError), run by the constructor and by loadStateDict.
+function checkMode(mode: unknown): asserts mode is 'min' | 'max' {
+  if (mode !== 'min' && mode !== 'max') throw new RangeError(`ReduceLROnPlateau: mode ${String(mode)} is unknown!`);
+}
+
+function checkThresholdMode(thresholdMode: unknown): asserts thresholdMode is 'rel' | 'abs' {
+  if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new RangeError(`ReduceLROnPlateau: threshold mode ${String(thresholdMode)} is unknown!`);
+}
 
 /** ReduceLROnPlateau(optimizer, { mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps }); step(metric). */
 export class ReduceLROnPlateau extends LRScheduler {
@@ -125,12 +134,24 @@ export class ReduceLROnPlateau extends LRScheduler {
   }
 
   protected initIsBetter(mode: unknown, threshold: number, thresholdMode: unknown): void {
-    if (mode !== 'min' && mode !== 'max') throw new RangeError(`ReduceLROnPlateau: mode ${String(mode)} is unknown!`);
-    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new RangeError(`ReduceLROnPlateau: threshold mode ${String(thresholdMode)} is unknown!`);
+    checkMode(mode);
+    checkThresholdMode(thresholdMode);
     this.modeWorse = mode === 'min' ? Infinity : -Infinity;
     this.mode = mode;
     this.threshold = threshold;
     this.thresholdMode = thresholdMode;
+  }
+
+  protected override stateReaders(): Record<string, StateReader> {
+    return {
+      ...super.stateReaders(),
+      ...Object.fromEntries(['factor', 'patience', 'cooldown', 'eps', 'mode_worse', 'threshold', 'best', 'cooldown_counter', 'num_bad_epochs'].map((k) => [k, NUMBER_STATE])),
+      default_min_lr: stateReader('a number or null', (v) => v === null || typeof v === 'number'),
+      min_lrs: stateReader('an array of numbers', (v) => Array.isArray(v) && v.every((m) => typeof m === 'number')),
+      // Python's load_state_dict calls _init_is_better, which raises these
+      mode: (v) => (checkMode(v), v),
+      threshold_mode: (v) => (checkThresholdMode(v), v),
+    };
   }
 
   override loadStateDict(stateDict: Record<string, unknown>): void {

@@ -162,6 +162,42 @@ const BASE_FIELDS = new Set<string>(['optimizer', 'stateKeys', ...BASE_STATE_KEY
 
 const copyArray = (v: unknown): unknown => (Array.isArray(v) ? [...(v as unknown[])] : v);
 
+/** Checks one value of a loaded state dict and returns what the field will hold; throws (naming the key) and changes nothing when it is wrong. */
+export type StateReader = (value: unknown, key: string, scheduler: LRScheduler) => unknown;
+
+// A loaded value in an error message: primitives as written, objects by their kind.
+function shown(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v === undefined || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return describe(v);
+}
+
+/** The TypeError of a state dict value of the wrong type. */
+export function badStateValue(scheduler: LRScheduler, key: string, what: string, value: unknown): TypeError {
+  return new TypeError(`${scheduler.constructor.name}.loadStateDict: ${key} must be ${what}, got ${shown(value)}`);
+}
+
+/** A StateReader that accepts the values `ok` allows (`what` says which in the error), copied as the field holds them. */
+export function stateReader(what: string, ok: (value: unknown, scheduler: LRScheduler) => boolean): StateReader {
+  return (value, key, scheduler) => {
+    if (!ok(value, scheduler)) throw badStateValue(scheduler, key, what, value);
+    return copyArray(value);
+  };
+}
+
+/** A callable's saved attributes (Python's __dict__ of a callable object) or null: lambdas and scale functions in state dicts. */
+export const isAttrsOrNull = (v: unknown): boolean => v === null || v === undefined || isOptionsObject(v);
+const isLrValue = (v: unknown): boolean => typeof v === 'number' || isTensor(v);
+export const NUMBER_STATE = stateReader('a number', (v) => typeof v === 'number');
+export const INT_STATE = stateReader('an integer number', (v) => typeof v === 'number' && Number.isInteger(v));
+export const BOOL_STATE = stateReader('a boolean', (v) => typeof v === 'boolean');
+/** A list of lr-like values (Python's floats, or Tensors where the groups hold Tensor lrs). */
+export const LR_VALUES_STATE = stateReader('an array of numbers or Tensors', (v) => Array.isArray(v) && v.every(isLrValue));
+/** One lr-like value per param group (base_lrs, CyclicLR's max_lrs and momentums). */
+export const GROUP_LRS_STATE = stateReader('an array of numbers or Tensors, one per param group', (v, s) => Array.isArray(v) && v.length === s.optimizer.paramGroups.length && v.every(isLrValue));
+/** A StateReader for a string that must be one of `options`. */
+export const oneOfState = (...options: string[]): StateReader => stateReader(`one of ${options.map((o) => `'${o}'`).join(', ')}`, (v) => options.includes(v as string));
+
 /**
  * torch.optim.lr_scheduler.LRScheduler. Built-in schedulers set their fields after super(optimizer)
  * and then call initialize(lastEpoch) (Python's LRScheduler.__init__: initialLr in every group,
@@ -180,6 +216,8 @@ export class LRScheduler {
   protected stateKeys: readonly string[] = BASE_STATE_KEYS;
   // Keys of a loaded state dict that this class has no field for (Python keeps them in __dict__).
   #extraState: Record<string, unknown> = {};
+  // The StateReaders of the keys initialize() was given.
+  #ownReaders: Record<string, StateReader> = {};
   // The fields a JS subclass set before initialize() (Python: before super().__init__).
   #fieldsBeforeInit: Set<string> | null = null;
 
@@ -189,11 +227,13 @@ export class LRScheduler {
     if (lastEpoch !== undefined) this.initialize(lastEpoch);
   }
 
-  /** Python's LRScheduler.__init__ after the subclass has set its fields. */
-  protected initialize(lastEpoch = -1, ownKeys: readonly string[] = []): void {
+  /** Python's LRScheduler.__init__ after the subclass has set its fields; `ownKeys` are its state dict keys (with the StateReader that checks each on load). */
+  protected initialize(lastEpoch = -1, ownKeys: readonly string[] | Readonly<Record<string, StateReader | null>> = []): void {
     const cls = this.constructor.name;
     checkNumber(cls, 'lastEpoch', lastEpoch, 'int');
-    this.stateKeys = [...ownKeys, ...BASE_STATE_KEYS];
+    const readers = Array.isArray(ownKeys) ? {} : (ownKeys as Readonly<Record<string, StateReader | null>>);
+    this.#ownReaders = Object.fromEntries(Object.entries(readers).filter((e): e is [string, StateReader] => e[1] !== null));
+    this.stateKeys = [...(Array.isArray(ownKeys) ? (ownKeys as readonly string[]) : Object.keys(readers)), ...BASE_STATE_KEYS];
     this.#fieldsBeforeInit = new Set(Object.keys(this));
     const groups = this.optimizer.paramGroups;
     if (lastEpoch === -1) {
@@ -292,9 +332,15 @@ export class LRScheduler {
     return copyArray((this as unknown as Record<string, unknown>)[jsAttr(key)]);
   }
 
-  /** Sets the field of Python attribute `key` from a loaded state dict. */
+  /** The checks of the state dict keys this class knows (Python key -> reader); keys without one load as they are. */
+  protected stateReaders(): Record<string, StateReader> {
+    // last_epoch may be fractional: the deprecated step(epoch) stores the epoch given, as Python's does
+    return { ...this.#ownReaders, base_lrs: GROUP_LRS_STATE, last_epoch: NUMBER_STATE, _step_count: INT_STATE, _is_initial: BOOL_STATE, _get_lr_called_within_step: BOOL_STATE, _last_lr: LR_VALUES_STATE };
+  }
+
+  /** Sets the field of Python attribute `key` to a loaded value its StateReader has checked (must not throw). */
   protected loadStateValue(key: string, value: unknown): void {
-    (this as unknown as Record<string, unknown>)[jsAttr(key)] = copyArray(value);
+    (this as unknown as Record<string, unknown>)[jsAttr(key)] = value;
   }
 
   /**
@@ -327,18 +373,31 @@ export class LRScheduler {
     return out;
   }
 
-  /** Loads a state dict from stateDict() or from Python's `torch.save(scheduler.state_dict())`. */
+  /**
+   * Loads a state dict from stateDict() or from Python's `torch.save(scheduler.state_dict())`. All or
+   * nothing: a value of the wrong type is a TypeError naming its key, and the scheduler is left as it was.
+   */
   loadStateDict(stateDict: SchedulerStateDict): void {
+    this.prepareLoad(stateDict)();
+  }
+
+  /** Checks and converts every key of a state dict, changing nothing; the function returned assigns them all. */
+  protected prepareLoad(stateDict: SchedulerStateDict): () => void {
     const cls = this.constructor.name;
     if (!isOptionsObject(stateDict)) throw new TypeError(`${cls}.loadStateDict: expected a state dict object, got ${describe(stateDict)}`);
     const own = this.#ownFields();
     const fieldOf = new Map(own ? [...own.before, ...own.after].map(([field, key]) => [key, field]) : []);
-    for (const [key, value] of Object.entries(stateDict)) {
+    const readers = this.stateReaders();
+    const self = this as unknown as Record<string, unknown>;
+    const assignments = Object.entries(stateDict).map(([key, value]): (() => void) => {
       const field = fieldOf.get(key);
-      if (this.stateKeys.includes(key)) this.loadStateValue(key, value);
-      else if (field !== undefined) (this as unknown as Record<string, unknown>)[field] = copyArray(value);
-      else this.#extraState[key] = value;
-    }
+      const read = (this.stateKeys.includes(key) || field !== undefined) && Object.hasOwn(readers, key) ? readers[key] : undefined;
+      const loaded = read ? read(value, key, this) : copyArray(value);
+      if (this.stateKeys.includes(key)) return () => this.loadStateValue(key, loaded);
+      if (field !== undefined) return () => (self[field] = loaded);
+      return () => (this.#extraState[key] = value);
+    });
+    return () => assignments.forEach((assign) => assign());
   }
 }
 
