@@ -1,10 +1,11 @@
 // The generic call path: any ATen operator by name through the native dispatcher entry point,
 // with PyTorch-style arguments (positional values, then one camelCase options object).
-import { dtypeFromCode, qschemeFromCode } from './dtype.js';
+import { toDevice, type DeviceLike } from './device.js';
+import { dtypeFromCode, layoutCode, qschemeFromCode, toDType, type DTypeLike } from './dtype.js';
 import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
 import { camelCase, isOptionsObject } from './options.js';
-import { handleOfTensor as handleOf, isTensor as isTensorObject, Tensor } from './tensor.js';
+import { handleOfTensor as handleOf, isTensor as isTensorObject, scalarTypeName, Tensor } from './tensor.js';
 
 
 function toNative(v: unknown): unknown {
@@ -140,13 +141,39 @@ function factoryDefaultsOf(id: number): { device: boolean; pinMemory: boolean } 
  * where the caller gave none, so the dispatcher (and the dispatch modes a checkpoint runs) see Python's
  * arguments. An argument error is reported for the caller's own arguments.
  */
+const c10LayoutName = (name: string): string => (name === 'sparse_coo' ? 'Sparse' : name.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
+
+// Python's check_out_type_matches: a factory's dtype, layout and device type must be out's own, and then go
+// (the out= overloads take none of them); pin_memory is dropped unchecked, memory_format refused, as in Python.
+function checkOutMatches(options: Record<string, unknown> & { out: Tensor }): void {
+  const { out, dtype, layout, device, memoryFormat } = options;
+  if (dtype !== undefined && dtype !== null) {
+    const given = toDType(dtype as DTypeLike, 'dtype');
+    if (given !== out.dtype) throw new Error(`dtype ${scalarTypeName(given)} does not match dtype of out parameter (${scalarTypeName(out.dtype)})`);
+  }
+  if (layout !== undefined && layout !== null && layoutCode(layout, 'layout') !== out.layout.code)
+    throw new Error(`layout ${c10LayoutName(String(layout).replace(/^torch\./, ''))} does not match layout of out parameter (${c10LayoutName(out.layout.name)})`);
+  if (device !== undefined && device !== null) {
+    const type = toDevice(device as DeviceLike, 'device').type;
+    if (type !== out.device.type) throw new Error(`device type ${type} does not match device type of out parameter (${out.device.type})`);
+  }
+  if (memoryFormat !== undefined && memoryFormat !== null) throw new Error("'memory_format' argument is incompatible with 'out' tensor argument");
+  for (const key of ['dtype', 'layout', 'device', 'pinMemory', 'memoryFormat']) delete options[key];
+}
+
 export function callFactory(id: number, args: readonly unknown[], method = false): unknown {
   const last = args[args.length - 1];
   const given = args.length > 0 && isOptionsObject(last) ? (last as Record<string, unknown>) : undefined;
   const { device, pinMemory } = factoryDefaultsOf(id);
   const addDevice = device && (given?.device === undefined || given.device === null);
   const addPin = pinMemory && (given?.pinMemory === undefined || given.pinMemory === null);
-  if ((!addDevice && !addPin) || (given?.out !== undefined && given.out !== null)) return callOp(id, args, method);
+  if (given?.out !== undefined && given.out !== null) {
+    if (!isTensorObject(given.out)) return callOp(id, args, method); // its own error names the bad out
+    const options = { ...given, out: given.out };
+    checkOutMatches(options);
+    return callOp(id, [...args.slice(0, -1), options], method);
+  }
+  if (!addDevice && !addPin) return callOp(id, args, method);
   const options = { ...given };
   if (addDevice) options.device = 'cpu';
   if (addPin) options.pinMemory = false;

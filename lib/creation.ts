@@ -1,14 +1,14 @@
 // Tensor creation: torch.tensor from JS data, and the factory functions (zeros, rand, arange, ...).
 import { isShared } from './shared_memory.js';
-import { Device, toDevice, type DeviceLike } from './device.js';
-import { bool, DType, dtypeFromCode, getDefaultDtype, int64, layoutCode, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, uint16, uint32, uint64, int8, int16, int32, float64, complex128 } from './dtype.js';
+import { toDevice, type DeviceLike } from './device.js';
+import { bool, DType, dtypeFromCode, getDefaultDtype, int64, toDType, type DTypeLike, type LayoutLike, type MemoryFormatLike, uint8, uint16, uint32, uint64, int8, int16, int32, float64, complex128 } from './dtype.js';
 import { defaultGenerator, type Generator } from './generator.js';
 import { isMainThread } from 'node:worker_threads';
 import { native } from './native.js';
 import { requireNamedTensors } from './runtime.js';
 import { readOptions } from './options.js';
 import { aten, callFactory, opId } from './call.js';
-import { describe, isOptionsObject, isTensor, scalarTypeName, Tensor, type NestedArray, type Scalar, type TypedArray } from './tensor.js';
+import { describe, isOptionsObject, isTensor, Tensor, type NestedArray, type Scalar, type TypedArray } from './tensor.js';
 import { tracerWarn } from './jit_tracing.js';
 
 export interface TensorOptions {
@@ -437,20 +437,6 @@ function withThreadGenerator(args: unknown[]): unknown[] {
 }
 
 // c10's name of a layout, as Python's messages print it: sparse_coo is 'Sparse', the others their name in PascalCase.
-const c10LayoutName = (name: string): string => (name === 'sparse_coo' ? 'Sparse' : name.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
-
-// Python's check_out_type_matches: a factory's dtype, layout and device type must be out's own, and then go
-// (the out= overloads take none of them); pin_memory is dropped unchecked, memory_format refused, as in Python.
-function checkOutMatches(options: FactoryOptions & Record<string, unknown> & { out: Tensor }): void {
-  const { out, dtype, layout, device, memoryFormat } = options;
-  if (dtype instanceof DType && dtype !== out.dtype) throw new Error(`dtype ${scalarTypeName(dtype)} does not match dtype of out parameter (${scalarTypeName(out.dtype)})`);
-  if (layout !== undefined && layout !== null && layoutCode(layout, 'layout') !== out.layout.code)
-    throw new Error(`layout ${c10LayoutName(String(layout).replace(/^torch\./, ''))} does not match layout of out parameter (${c10LayoutName(out.layout.name)})`);
-  if (device instanceof Device && device.type !== out.device.type) throw new Error(`device type ${device.type} does not match device type of out parameter (${out.device.type})`);
-  if (memoryFormat !== undefined && memoryFormat !== null) throw new Error("'memory_format' argument is incompatible with 'out' tensor argument");
-  for (const key of ['dtype', 'layout', 'device', 'pinMemory', 'memoryFormat']) delete options[key];
-}
-
 // Splits `(...sizes, options?)` into the ATen call and torchnode's own requiresGrad option.
 function factory(name: string, args: unknown[]): Tensor {
   while (args.length && args[args.length - 1] === undefined) args = args.slice(0, -1); // options left out
@@ -465,7 +451,6 @@ function factory(name: string, args: unknown[]): Tensor {
     if (rest.dtype !== undefined && rest.dtype !== null) rest.dtype = toDType(rest.dtype, name);
     if (rest.device !== undefined && rest.device !== null) rest.device = toDevice(rest.device, name);
     if (rest.names !== undefined && rest.names !== null) requireNamedTensors(name);
-    if (isTensor(rest.out)) checkOutMatches(rest as typeof rest & { out: Tensor });
     args = [...args.slice(0, -1), rest];
   }
   const t = callFactory(opId(name), args) as Tensor;

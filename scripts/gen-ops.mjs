@@ -279,7 +279,9 @@ const isOutArg = (a) => a.kwOnly && a.alias.includes('!');
 // The `out` option of the out= overload that matches a functional schema: one tensor
 // (torch.add(x, y, { out })), or for several outs one array, as Python's tuple (torch.sort(x, { out: [values, indices] })).
 function outTwin(parsed, schemas) {
-  const key = argsKey(parsed.args);
+  // A factory's out= twin has no TensorOptions (Python checks them against out, then drops them: lib/call.ts)
+  const factory = parsed.args.includes(REQUIRES_GRAD);
+  const key = argsKey(factory ? parsed.args.filter((a) => a !== REQUIRES_GRAD && !(a.kwOnly && FACTORY_ARGS.includes(a.name))) : parsed.args);
   for (const s of schemas) {
     const outs = s.args.filter(isOutArg);
     if (!s.isOut || argsKey(s.args.filter((a) => !isOutArg(a))) !== key) continue;

@@ -213,4 +213,16 @@ describe('factories: out= with dtype, layout and device', () => {
     expect(() => torch.empty([2], { out: out(), memoryFormat: torch.preserveFormat })).toThrow(new Error("'memory_format' argument is incompatible with 'out' tensor argument"));
     expect(torch.empty([2], { out: out(), memoryFormat: null }).shape).toEqual([2]);
   });
+  // The generated factories (torch.range) take the same path:
+  // o = torch.empty(0, dtype=torch.float64); r = torch.range(0, 2, out=o, dtype=torch.float64); print(r is o, r.tolist(), r.dtype)
+  //   -> True [0.0, 1.0, 2.0] torch.float64
+  // torch.range(0, 2, out=torch.empty(0, dtype=torch.float64), dtype=torch.float32)
+  //   -> RuntimeError: dtype Float does not match dtype of out parameter (Double)
+  it('holds for the generated factories and for a dtype given by name', () => {
+    const o = out64();
+    const r = torch.range(0, 2, { out: o, dtype: torch.float64 });
+    expect([r === o, r.tolist(), String(r.dtype)]).toEqual([true, [0, 1, 2], 'torch.float64']);
+    expect(() => torch.range(0, 2, { out: out64(), dtype: torch.float32 })).toThrow(new Error('dtype Float does not match dtype of out parameter (Double)'));
+    expect(() => torch.zeros([2], { out: out64(), dtype: 'float32' })).toThrow(new Error('dtype Float does not match dtype of out parameter (Double)'));
+  });
 });

@@ -40,13 +40,13 @@ export const fftfreq = namespaceOp('fft_fftfreq', 'fftfreq', undefined, { factor
    *
    * Computes the discrete Fourier Transform sample frequencies for a signal of size `n`.
    */
-  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.fft.fftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the discrete Fourier Transform sample frequencies for a signal of size `n`.
    */
-  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const fftn = namespaceOp('fft_fftn', 'fftn') as unknown as {
   /**
@@ -292,13 +292,13 @@ export const rfftfreq = namespaceOp('fft_rfftfreq', 'rfftfreq', undefined, { fac
    *
    * Computes the sample frequencies for `rfft` with a signal of size `n`.
    */
-  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (n: number, d?: number | { d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.fft.rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the sample frequencies for `rfft` with a signal of size `n`.
    */
-  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { n: number; d?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const rfftn = namespaceOp('fft_rfftn', 'rfftn') as unknown as {
   /**

@@ -1205,19 +1205,19 @@ export const bartlettWindow = opFunction('bartlett_window', undefined, { factory
    *
    * Bartlett window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Bartlett window function.
    */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.bartlett_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Bartlett window function.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const batchNorm = opFunction('batch_norm') as unknown as {
   /**
@@ -1813,19 +1813,19 @@ export const blackmanWindow = opFunction('blackman_window', undefined, { factory
    *
    * Blackman window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Blackman window function.
    */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.blackman_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Blackman window function.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const bmm = opFunction('bmm') as unknown as {
   /**
@@ -4212,7 +4212,7 @@ export const emptyPermuted = opFunction('empty_permuted', undefined, { factory: 
    *
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
-  (size: number[] | number, physicalLayout: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (size: number[] | number, physicalLayout: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
@@ -4224,13 +4224,13 @@ export const emptyPermuted = opFunction('empty_permuted', undefined, { factory: 
    *
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
-  (size: number[] | number, options: { physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (size: number[] | number, options: { physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
    * Creates an uninitialized, non-overlapping and dense tensor with the specified `size`, with `physical_layout` specifying how the dimensions are physically laid out in memory (each logical dimension is listed from outermost to innermost).
    */
-  (options: { size: number[] | number; physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { size: number[] | number; physicalLayout: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const emptyQuantized = opFunction('empty_quantized', undefined, { factory: true }) as unknown as {
   /**
@@ -4238,19 +4238,19 @@ export const emptyQuantized = opFunction('empty_quantized', undefined, { factory
    *
    * ATen operator without a Python docstring.
    */
-  (size: number[] | number, qtensor: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+  (size: number[] | number, qtensor: Tensor | Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (size: number[] | number, options: { qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+  (size: number[] | number, options: { qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `aten::empty_quantized(int[] size, Tensor qtensor, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None, MemoryFormat? memory_format=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { size: number[] | number; qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean }): Tensor;
+  (options: { size: number[] | number; qtensor: Tensor | Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; memoryFormat?: MemoryFormat | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const emptyStrided = opFunction('empty_strided', undefined, { factory: true }) as unknown as {
   /**
@@ -4258,7 +4258,7 @@ export const emptyStrided = opFunction('empty_strided', undefined, { factory: tr
    *
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
-  (size: number[] | number, stride: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (size: number[] | number, stride: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
@@ -4270,13 +4270,13 @@ export const emptyStrided = opFunction('empty_strided', undefined, { factory: tr
    *
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
-  (size: number[] | number, options: { stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (size: number[] | number, options: { stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor`
    *
    * Creates a tensor with the specified `size` and `stride` and filled with undefined data.
    */
-  (options: { size: number[] | number; stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { size: number[] | number; stride: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const eq = opFunction('eq') as unknown as {
   /**
@@ -5246,13 +5246,13 @@ export const fromFile = opFunction('from_file', undefined, { factory: true }) as
    *
    * Creates a CPU tensor with a storage backed by a memory-mapped file.
    */
-  (filename: string, shared?: boolean | null | { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, size?: number | null | { size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (filename: string, shared?: boolean | null | { shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }, size?: number | null | { size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None, pin_memory=False)`
    *
    * Creates a CPU tensor with a storage backed by a memory-mapped file.
    */
-  (options: { filename: string; shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { filename: string; shared?: boolean | null; size?: number | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const fusedMovingAvgObsFakeQuant = opFunction('fused_moving_avg_obs_fake_quant') as unknown as {
   /**
@@ -5852,55 +5852,55 @@ export const hammingWindow = opFunction('hamming_window', undefined, { factory: 
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, options?: { alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, alpha: number, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, alpha: number, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, alpha: number, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, alpha: number, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (options: { windowLength: number; periodic: boolean; alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; periodic: boolean; alpha?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, options: { periodic: boolean; alpha: number; beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, options: { periodic: boolean; alpha: number; beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (windowLength: number, periodic: boolean, options: { alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, options: { alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hamming_window(window_length, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor`
    *
    * Hamming window function.
    */
-  (options: { windowLength: number; periodic: boolean; alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; periodic: boolean; alpha: number; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const hannWindow = opFunction('hann_window', undefined, { factory: true }) as unknown as {
   /**
@@ -5908,19 +5908,19 @@ export const hannWindow = opFunction('hann_window', undefined, { factory: true }
    *
    * Hann window function.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Hann window function.
    */
-  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.hann_window(window_length, periodic=True, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Hann window function.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const hardshrink = opFunction('hardshrink') as unknown as {
   /**
@@ -6895,37 +6895,37 @@ export const kaiserWindow = opFunction('kaiser_window', undefined, { factory: tr
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, options?: { periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, beta: number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, periodic: boolean, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, periodic: boolean, options?: { beta?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; periodic?: boolean; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (windowLength: number, options: { periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (windowLength: number, options: { periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Computes the Kaiser window with window length `window_length` and shape parameter `beta`.
    */
-  (options: { windowLength: number; periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { windowLength: number; periodic: boolean; beta: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const klDiv = opFunction('kl_div', undefined, { defaults: [[2, 'reduction', 0]] }) as unknown as {
   /**
@@ -9789,7 +9789,7 @@ export const normal = opFunction('normal', undefined, { factory: true }) as unkn
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: number, std: number, size: number[] | number, options?: { generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (mean: number, std: number, size: number[] | number, options?: { generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
@@ -9801,49 +9801,49 @@ export const normal = opFunction('normal', undefined, { factory: true }) as unkn
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: number, std: number, options: { size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (mean: number, std: number, options: { size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: number, options: { std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (mean: number, options: { std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: number; std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { mean: number; std: number; size: number[] | number; generator?: Generator | null; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, std?: number | { std?: number; generator?: Generator | null; requiresGrad?: boolean }, options?: { generator?: Generator | null; requiresGrad?: boolean }): Tensor;
+  (mean: Tensor | Scalar, std?: number | { std?: number; generator?: Generator | null; requiresGrad?: boolean; out?: Tensor }, options?: { generator?: Generator | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: Tensor | Scalar; std?: number; generator?: Generator | null; requiresGrad?: boolean }): Tensor;
+  (options: { mean: Tensor | Scalar; std?: number; generator?: Generator | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, std: Tensor | Scalar, options?: { generator?: Generator | null; requiresGrad?: boolean }): Tensor;
+  (mean: Tensor | Scalar, std: Tensor | Scalar, options?: { generator?: Generator | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (mean: Tensor | Scalar, options: { std: Tensor | Scalar; generator?: Generator | null; requiresGrad?: boolean }): Tensor;
+  (mean: Tensor | Scalar, options: { std: Tensor | Scalar; generator?: Generator | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.normal(mean, std, *, generator=None, out=None) -> Tensor`
    *
    * Returns a tensor of random numbers drawn from separate normal distributions whose mean and standard deviation are given.
    */
-  (options: { mean: Tensor | Scalar; std: Tensor | Scalar; generator?: Generator | null; requiresGrad?: boolean }): Tensor;
+  (options: { mean: Tensor | Scalar; std: Tensor | Scalar; generator?: Generator | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const notEqual = opFunction('not_equal') as unknown as {
   /**
@@ -11383,19 +11383,19 @@ export const range = opFunction('range', undefined, { factory: true }) as unknow
    *
    * Returns a 1-D tensor of size `leftlfloor end - start/step rightrfloor + 1` with values from `start` to `end` with step `step`.
    */
-  (start: Scalar, end: Scalar, step?: Scalar | { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (start: Scalar, end: Scalar, step?: Scalar | { step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.range(start=0, end, step=1, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Returns a 1-D tensor of size `leftlfloor end - start/step rightrfloor + 1` with values from `start` to `end` with step `step`.
    */
-  (start: Scalar, options: { end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (start: Scalar, options: { end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.range(start=0, end, step=1, *, out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False) -> Tensor`
    *
    * Returns a 1-D tensor of size `leftlfloor end - start/step rightrfloor + 1` with values from `start` to `end` with step `step`.
    */
-  (options: { start: Scalar; end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { start: Scalar; end: Scalar; step?: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const ravel = opFunction('ravel') as unknown as {
   /**
@@ -12209,13 +12209,13 @@ export const scalarTensor = opFunction('scalar_tensor', undefined, { factory: tr
    *
    * ATen operator without a Python docstring.
    */
-  (s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (s: Scalar, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `aten::scalar_tensor(Scalar s, *, ScalarType? dtype=None, Layout? layout=None, Device? device=None, bool? pin_memory=None) -> Tensor`
    *
    * ATen operator without a Python docstring.
    */
-  (options: { s: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { s: Scalar; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const scatter = opFunction('scatter') as unknown as {
   /**
@@ -12897,7 +12897,7 @@ export const sparseCooTensor = opFunction('sparse_coo_tensor', undefined, { fact
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (size: number[] | number, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
@@ -12909,7 +12909,7 @@ export const sparseCooTensor = opFunction('sparse_coo_tensor', undefined, { fact
    *
    * Constructs a sparse tensor in COO(rdinate) format with specified values at the given `indices`.
    */
-  (options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { size: number[] | number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False, requires_grad=False, check_invariants=None, is_coalesced=None) -> Tensor`
    *
@@ -13960,19 +13960,19 @@ export const trilIndices = opFunction('tril_indices', undefined, { factory: true
    *
    * Returns the indices of the lower triangular part of a `row`-by- `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.tril_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the lower triangular part of a `row`-by- `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.tril_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the lower triangular part of a `row`-by- `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const tripletMarginLoss = opFunction('triplet_margin_loss', undefined, { defaults: [[7, 'reduction', 0]] }) as unknown as {
   /**
@@ -14020,19 +14020,19 @@ export const triuIndices = opFunction('triu_indices', undefined, { factory: true
    *
    * Returns the indices of the upper triangular part of a `row` by `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (row: number, col: number, offset?: number | { offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }, options?: { dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.triu_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the upper triangular part of a `row` by `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (row: number, options: { col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
   /**
    * `torch.triu_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided) -> Tensor`
    *
    * Returns the indices of the upper triangular part of a `row` by `col` matrix in a 2-by-N Tensor, where the first row contains row coordinates of all indices and the second row contains column coordinates.
    */
-  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean }): Tensor;
+  (options: { row: number; col: number; offset?: number; dtype?: DTypeLike | null; layout?: Layout | null; device?: DeviceLike | null; pinMemory?: boolean | null; requiresGrad?: boolean; out?: Tensor }): Tensor;
 };
 export const trueDivide = opFunction('true_divide') as unknown as {
   /**
