@@ -1,11 +1,11 @@
 // The generic call path: any ATen operator by name through the native dispatcher entry point,
 // with PyTorch-style arguments (positional values, then one camelCase options object).
 import { toDevice, type DeviceLike } from './device.js';
-import { dtypeFromCode, layoutCode, qschemeFromCode, toDType, type DTypeLike } from './dtype.js';
+import { dtypeFromCode, layoutCode, qschemeFromCode, scalarTypeName, toDType, type DTypeLike } from './dtype.js';
 import { Generator, generatorHandle } from './generator.js';
 import { native, type Handle } from './native.js';
 import { camelCase, isOptionsObject } from './options.js';
-import { handleOfTensor as handleOf, isTensor as isTensorObject, scalarTypeName, Tensor } from './tensor.js';
+import { handleOfTensor as handleOf, isTensor as isTensorObject, Tensor } from './tensor.js';
 
 
 function toNative(v: unknown): unknown {

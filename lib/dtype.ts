@@ -56,7 +56,7 @@ export class DType extends TorchEnumValue {
 
 const byCode = new Map<number, DType>();
 const byName = new Map<string, DType>();
-const mappings = new Map<number, { toReal: number; toComplex: number | string }>(); // c10's, by code
+const mappings = new Map<number, { toReal: number; toComplex: number | string; c10Name: string }>(); // c10's, by code
 const nativeDtypes = native.dtypes();
 for (const d of nativeDtypes) {
   mappings.set(d.code, d);
@@ -64,6 +64,10 @@ for (const d of nativeDtypes) {
   byCode.set(d.code, dt);
   for (const name of [d.name, ...d.aliases]) byName.set(name, dt);
 }
+/** @internal c10's name of a dtype ('Float', 'Long', ...), as libtorch's messages and Python's legacy type names spell it. */
+export const scalarTypeName = (dtype: DType): string => mappings.get(dtype.code)?.c10Name ?? dtype.name.replace(/^./, (c) => c.toUpperCase());
+/** @internal The dtype c10 names so ('Float' is float32), as in Python's legacy type strings; undefined for none. */
+export const dtypeFromScalarTypeName = (name: string): DType | undefined => [...byCode.values()].find((d) => mappings.get(d.code)!.c10Name === name);
 const torchVersion = native.buildInfo().torchVersion;
 // A constant for every dtype of PyTorch 2.13; one this libtorch lacks has code -1 and is refused by toDType.
 const dtype = (name: string): DType => byName.get(name) ?? new DType(-1, name, 0, 'bits', false);

@@ -185,7 +185,7 @@ export interface NativeAddon {
   writeCppLog(severity: 'info' | 'warning' | 'error', message: string): void;
   deviceTypes(): string[];
   dtypes(): {
-    code: number; name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean; toReal: number; toComplex: number | string;
+    code: number; name: string; c10Name: string; aliases: string[]; itemsize: number; kind: string; signed: boolean; toReal: number; toComplex: number | string;
     finfo?: { bits: number; eps: number; max: number; min: number; tiny: number; resolution: number; dtype: string };
     iinfo?: { bits: number; min: bigint; max: bigint; dtype: string };
   }[];

@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 
 import { Device, toDevice, type DeviceLike } from './device.js';
-import { bfloat16, bool as boolDType, DType, dtypeFromCode, layoutFromName, type Layout, type MemoryFormatLike, qschemeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
+import { bfloat16, bool as boolDType, DType, dtypeFromCode, scalarTypeName, layoutFromName, type Layout, type MemoryFormatLike, qschemeFromCode, float16, float32, float64, int16, int32, int64, int8, isDTypeName, uint8, type DTypeLike } from './dtype.js';
 import './generated/methods.js';
 import { edgeOrHandle, nodeOf, type GradientEdge, type Node } from './autograd_node.js';
 import { RemovableHandle } from './hooks.js';
@@ -754,14 +754,6 @@ function removableTensorHook(h: Handle, group: HookGroup, id: number): Removable
   });
 }
 
-// at::toString(ScalarType) and the legacy types' names (at::TensorBase::toString as the hook errors print it)
-const SCALAR_NAMES: Record<string, string> = {
-  uint8: 'Byte', int8: 'Char', int16: 'Short', int32: 'Int', int64: 'Long', float16: 'Half', float32: 'Float', float64: 'Double',
-  complex32: 'ComplexHalf', complex64: 'ComplexFloat', complex128: 'ComplexDouble', bool: 'Bool', bfloat16: 'BFloat16',
-  uint16: 'UInt16', uint32: 'UInt32', uint64: 'UInt64', qint8: 'QInt8', quint8: 'QUInt8', qint32: 'QInt32', quint4x2: 'QUInt4x2', quint2x4: 'QUInt2x4',
-};
-/** @internal c10's name of a dtype ('Float', 'Long', ...), as libtorch's and Python's messages print it. */
-export const scalarTypeName = (dtype: DType): string => SCALAR_NAMES[dtype.name] ?? dtype.name.replace(/^./, (c) => c.toUpperCase());
 const LEGACY_SCALARS = new Set(['Byte', 'Char', 'Short', 'Int', 'Long', 'Half', 'Float', 'Double']);
 const LAYOUT_KEYS: Record<string, string> = { sparse_coo: 'Sparse', sparse_csr: 'SparseCsr', sparse_csc: 'SparseCsr', sparse_bsr: 'SparseCsr', sparse_bsc: 'SparseCsr' };
 // The dispatch key part ('CPU', 'SparseCUDA', 'Meta', ...) and the printed type ('torch.FloatTensor', 'CPUBoolType', ...)

@@ -3,7 +3,7 @@
 // way: x.length is len(x), `for (const row of x)` iterates dim 0, Number(x) is float(x).
 import { aten } from '../call.js';
 import { toDevice } from '../device.js';
-import { DType, dtypeFromCode, getDefaultDtype, toDType, type DTypeLike } from '../dtype.js';
+import { DType, dtypeFromCode, dtypeFromScalarTypeName, getDefaultDtype, scalarTypeName, toDType, type DTypeLike } from '../dtype.js';
 import { tensor, type TensorData, type TensorOptions } from '../creation.js';
 import { describe, isOptionsObject, readOptions } from '../options.js';
 import { complex128, complex64, MemoryFormat, strided } from '../dtype.js';
@@ -16,20 +16,13 @@ import { converted, handleOfTensor, Tensor } from '../tensor.js';
 import { installMethods } from './args.js';
 import { tracerWarn } from '../jit_tracing.js';
 
-// c10's ScalarType names, which Python's legacy type strings ('torch.FloatTensor') are made of.
-const C10_NAMES: Record<string, string> = {
-  float32: 'Float', float64: 'Double', float16: 'Half', bfloat16: 'BFloat16', uint8: 'Byte', int8: 'Char', int16: 'Short',
-  int32: 'Int', int64: 'Long', bool: 'Bool', complex32: 'ComplexHalf', complex64: 'ComplexFloat', complex128: 'ComplexDouble',
-  uint16: 'UInt16', uint32: 'UInt32', uint64: 'UInt64', qint8: 'QInt8', quint8: 'QUInt8', qint32: 'QInt32', quint4x2: 'QUInt4x2', quint2x4: 'QUInt2x4',
-};
-const c10Name = (d: DType): string => C10_NAMES[d.name] ?? d.name[0]!.toUpperCase() + d.name.slice(1);
 const TYPE_STRING = /^torch\.(?:(cuda|meta|mps|xpu)\.)?(?:(sparse)\.)?(\w+)Tensor$/;
 
 /** Python's x.type(): 'torch.FloatTensor', 'torch.cuda.LongTensor', 'torch.sparse.DoubleTensor', ... */
 function typeString(t: Tensor): string {
   const device = t.device.type;
   const sparse = t.layout.name === 'sparse_coo' ? 'sparse.' : '';
-  return `torch.${device === 'cpu' ? '' : `${device}.`}${sparse}${c10Name(t.dtype)}Tensor`;
+  return `torch.${device === 'cpu' ? '' : `${device}.`}${sparse}${scalarTypeName(t.dtype)}Tensor`;
 }
 
 // x.type(dtype): a dtype (or its name), a type string, which may name a device too, or a legacy tensor
@@ -40,10 +33,10 @@ function typeTarget(type: unknown): { dtype: DType; device: string | null } {
   if (typeof type === 'string') {
     const m = TYPE_STRING.exec(type);
     if (m) {
-      const name = Object.keys(C10_NAMES).find((k) => C10_NAMES[k] === m[3]);
+      const dtype = dtypeFromScalarTypeName(m[3]!);
       // a 'sparse.' type converts the dtype only, as Python's Tensor.type does (the layout stays)
-      if (!name) throw new TypeError(`type: invalid type: '${type}'`);
-      return { dtype: toDType(name, 'type'), device: m[1] ?? 'cpu' };
+      if (!dtype) throw new TypeError(`type: invalid type: '${type}'`);
+      return { dtype, device: m[1] ?? 'cpu' };
     }
   }
   return { dtype: toDType(type, 'type'), device: null };

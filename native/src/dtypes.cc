@@ -173,7 +173,7 @@ const char* Kind(c10::ScalarType st) {
   return c10::isSignedType(st) ? "int" : "uint";
 }
 
-// dtypes(): [{ code, name, aliases, itemsize, kind, signed, finfo?, iinfo? }] for every dtype of this libtorch.
+// dtypes(): [{ code, name, c10Name, aliases, itemsize, kind, signed, finfo?, iinfo? }] for every dtype of this libtorch.
 Napi::Value DTypes(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const Table& t = TheTable();
@@ -192,6 +192,7 @@ Napi::Value DTypes(const Napi::CallbackInfo& info) {
     o.Set("code", i);
     o.Set("name", t.names[i]);
     o.Set("aliases", aliases);
+    o.Set("c10Name", c10::toString(st));  // 'Float', 'Long': how libtorch's messages and legacy type names spell it
     o.Set("itemsize", static_cast<double>(c10::elementSize(st)));
     o.Set("kind", kind);
     o.Set("signed", isSigned);

@@ -6,6 +6,7 @@ import * as torch from '../../index.js';
 import { bind, REQUIRED, signature, type PyArgs, type PyArgsWith } from '../../nn/functional/_signature.js';
 import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
+import { scalarTypeName } from '../../dtype.js';
 
 /** torchvision's box formats: corners, corner + size, center + size, and the rotated ones (angle r in degrees). */
 export type BoxFormat = 'xyxy' | 'xywh' | 'cxcywh' | 'xywhr' | 'cxcywhr' | 'xyxyxyxy';
@@ -347,9 +348,6 @@ export function masksToBoxes(masks: Tensor): Tensor {
 // ---------------------------------------------------------------------------------------------
 // Non-maximum suppression
 
-// c10's ScalarType names, for the kernel's dispatch error
-const SCALAR_TYPE: Record<string, string> = { float16: 'Half', bfloat16: 'BFloat16', int64: 'Long', int32: 'Int', int16: 'Short', int8: 'Char', uint8: 'Byte', bool: 'Bool' };
-
 function checkNms(fn: string, boxes: unknown, scores: unknown, iouThreshold: unknown): asserts boxes is Tensor {
   checkTensor(fn, 'boxes', boxes);
   checkTensor(fn, 'scores', scores);
@@ -361,7 +359,7 @@ function checkNms(fn: string, boxes: unknown, scores: unknown, iouThreshold: unk
   if (boxes.size(0) !== scores.size(0))
     throw new RangeError(`${fn}: boxes and scores should have same number of elements in dimension 0, got ${boxes.size(0)} and ${scores.size(0)}`);
   if (boxes.dtype !== torch.float32 && boxes.dtype !== torch.float64)
-    throw new TypeError(`${fn}: "nms_kernel" not implemented for '${SCALAR_TYPE[boxes.dtype.name] ?? boxes.dtype.name}' (boxes must be float32 or float64)`);
+    throw new TypeError(`${fn}: "nms_kernel" not implemented for '${scalarTypeName(boxes.dtype)}' (boxes must be float32 or float64)`);
   if (scores.dtype !== boxes.dtype) throw new TypeError(`${fn}: dets should have the same type as scores`);
   if (scores.device.toString() !== boxes.device.toString())
     throw new RangeError(`${fn}: boxes and scores must be on the same device, got ${boxes.device.toString()} and ${scores.device.toString()}`);
