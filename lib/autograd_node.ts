@@ -7,6 +7,7 @@ import { native, type Handle } from './native.js';
 import { describe } from './options.js';
 import { RemovableHandle } from './hooks.js';
 import { checkHookResult, handleOfTensor, isTensor, Tensor, toHandle } from './tensor.js';
+import { WeakValues } from './weak_values.js';
 
 type Grads = (Tensor | null)[];
 /** hook(gradInputs, gradOutputs) after the node ran; may return replacements for gradInputs. */
@@ -37,10 +38,7 @@ function returnedGrads(fn: (...args: never[]) => unknown, result: unknown, given
 
 // One JS object per live graph node, as Python's `x.grad_fn is x.grad_fn`: a node's key (its address)
 // cannot be reused while a Node object holds it.
-const liveNodes = new Map<number, WeakRef<Node>>();
-const forget = new FinalizationRegistry<number>((key) => {
-  if (liveNodes.get(key)?.deref() === undefined) liveNodes.delete(key);
-});
+const liveNodes = new WeakValues<Node>();
 let makeNode: (h: Handle, name: string, key: number) => Node;
 /** The native handle of a Node. */
 export let nodeHandleOf: (node: Node) => Handle;
@@ -49,12 +47,9 @@ export let nodeHandleOf: (node: Node) => Handle;
 export function nodeOf(h: Handle | null): Node | null {
   if (h === null) return null;
   const [name, key] = native.nodeInfo(h);
-  const live = liveNodes.get(key)?.deref();
+  const live = liveNodes.get(String(key));
   if (live) return live;
-  const node = makeNode(h, name, key);
-  liveNodes.set(key, new WeakRef(node));
-  forget.register(node, key);
-  return node;
+  return liveNodes.set(String(key), makeNode(h, name, key));
 }
 
 /**

@@ -7,6 +7,7 @@ import { noGrad } from './autograd.js';
 import { Device, toDevice, type DeviceLike } from './device.js';
 import { JITException } from './errors.js';
 import { native, type Handle } from './native.js';
+import { WeakValues } from './weak_values.js';
 import { Module, type IncompatibleKeys } from './nn/module.js';
 import { Parameter } from './nn/parameter.js';
 import { deepcopySelf } from './nn/utils/_common.js';
@@ -60,22 +61,15 @@ const jit = native as unknown as JitNative;
 // One JS wrapper per native tensor / module object, so that parameters() returns the same objects
 // each time (optimizers key their state by them); keyed by the native object's address, which
 // cannot be reused while a live wrapper holds the object.
-const wrappers = new Map<string, WeakRef<Tensor | ScriptModule>>();
-const forget = new FinalizationRegistry<string>((key) => {
-  if (wrappers.get(key)?.deref() === undefined) wrappers.delete(key);
-});
-function remember<T extends Tensor | ScriptModule>(key: string, wrapper: T): T {
-  wrappers.set(key, new WeakRef(wrapper));
-  forget.register(wrapper, key);
-  return wrapper;
-}
+const wrappers = new WeakValues<Tensor | ScriptModule>();
+const remember = <T extends Tensor | ScriptModule>(key: string, wrapper: T): T => wrappers.set(key, wrapper) as T;
 
 // A Parameter made for a loaded module's tensor: its own TensorImpl's key, and the tensor it replaced.
 const madeFrom = new WeakMap<Parameter, { key: string; original: Tensor }>();
 
 /** The module's own tensor (same TensorImpl) as a Tensor that no torch.tidy scope frees. */
 function moduleTensor(handle: Handle, key: string): Tensor {
-  const known = wrappers.get('t' + key)?.deref();
+  const known = wrappers.get('t' + key);
   if (known instanceof Tensor && !known.isDisposed) {
     native.dispose(handle);
     return known;
@@ -85,7 +79,7 @@ function moduleTensor(handle: Handle, key: string): Tensor {
 
 function wrapModule(handle: Handle): ScriptModule {
   const info = jit.jitInfo(handle);
-  const known = wrappers.get('m' + info.key)?.deref();
+  const known = wrappers.get('m' + info.key);
   if (known instanceof ScriptModule && !known.isDisposed) {
     jit.jitDispose(handle);
     return known;
@@ -566,7 +560,7 @@ function adoptMembers(handle: Handle, spec: ModuleSpec, members: Map<ModuleSpec,
     for (const [name, h, key] of jit.jitNamed(handle, what, false)) {
       native.dispose(h);
       const t = own[what].find(([n]) => n === name)?.[1];
-      if (t && (what === 'buffers' || t instanceof Parameter) && wrappers.get('t' + key)?.deref() !== t) remember('t' + key, t);
+      if (t && (what === 'buffers' || t instanceof Parameter) && wrappers.get('t' + key) !== t) remember('t' + key, t);
     }
   for (const [name, h] of jit.jitNamed(handle, 'children', false)) {
     const child = spec.children.find(([n]) => n === name)?.[1];

@@ -106,4 +106,21 @@ describe('autograd objects are collected without dispose', { timeout: 300_000 },
     // from external-memory reports made inside GC, an issue of handle.cc, not of autograd.
     expect(r.rssGrowthMiB).toBeLessThan(80);
   });
+  it('reading gradFn in a synchronous loop keeps no graph past the GC (a WeakRef cache kept each until the loop yielded)', () => {
+    const r = runWithGc(`
+      const x = torch.ones(250000, { requiresGrad: true });   // each exp() result, 1 MiB, is saved by its ExpBackward
+      const rss0 = process.memoryUsage().rss;
+      let same = true;
+      for (let i = 0; i < 400; i++) {
+        const y = x.exp();
+        same &&= y.gradFn === y.gradFn;
+        y.dispose();
+        if (i % 50 === 49) globalThis.gc();
+      }
+      globalThis.gc();
+      return { same, rssGrowthMiB: (process.memoryUsage().rss - rss0) / 2 ** 20 };`);
+    expect(r.same).toBe(true);
+    // Kept to the end of the loop: ~390 MiB; freed by each gc(): ~50 MiB (one interval's graphs).
+    expect(r.rssGrowthMiB).toBeLessThan(200);
+  });
 });

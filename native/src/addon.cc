@@ -40,6 +40,7 @@ Torchnode::Torchnode(Napi::Env env, Napi::Object exports) : slot(InitEnvState(en
     RegisterCpuAllocator(env, exports);
     RegisterPilGeometry(env, exports);
     RegisterPilEnhance(env, exports);
+    RegisterWeakValues(env, exports);
     DefineAddon(exports, {});
   } catch (...) {
     ReleaseEnvSlot(slot);  // the destructor does not run for a constructor that threw

@@ -29,6 +29,7 @@ void RegisterOptim(napi_env env, napi_value exports);
 void RegisterCpuAllocator(napi_env env, napi_value exports);
 void RegisterPilGeometry(napi_env env, napi_value exports);
 void RegisterPilEnhance(napi_env env, napi_value exports);
+void RegisterWeakValues(napi_env env, napi_value exports);
 
 // Makes libtorch allocate CPU memory with cpu_allocator.cc's allocator (call once per process).
 void InstallCpuAllocator();
