@@ -97,12 +97,33 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-// Builds bench/build/bench_cpp when it is missing or older than its sources; returns an
-// error message or null. find_package(Torch) honours a Torch_DIR environment variable.
+// What bench_cpp is built from: its sources, and the addon's libtorch (its record and how it is found).
+const CPP_INPUTS = [
+  ...['bench.cpp', 'inproc.cc', 'CMakeLists.txt'].map((f) => join(HERE, 'cpp', f)),
+  join(HERE, '..', 'build', 'libtorch.json'),
+  join(HERE, '..', 'native', 'cmake', 'one_libtorch.cmake'),
+];
+
+// Builds bench/build (bench_cpp, bench_inproc.node) when bench_cpp is missing or a CPP_INPUTS file is newer
+// than the last build's stamp (make leaves a target older than inputs it does not use), then checks that
+// bench_cpp runs the addon's libtorch version; returns an error message or null.
 function buildCpp() {
   const bin = join(BUILD, 'bench_cpp');
-  const newest = Math.max(...['bench.cpp', 'CMakeLists.txt'].map((f) => statSync(join(HERE, 'cpp', f)).mtimeMs));
-  if (existsSync(bin) && statSync(bin).mtimeMs >= newest) return null;
+  const stamp = join(BUILD, 'inputs.stamp');
+  const newest = Math.max(...CPP_INPUTS.filter(existsSync).map((f) => statSync(f).mtimeMs));
+  if (!existsSync(bin) || !existsSync(stamp) || statSync(stamp).mtimeMs < newest) {
+    const problem = runCmake();
+    if (problem) return problem;
+    writeFileSync(stamp, '');
+  }
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) return `${bin} --version failed: ${tail(r.error?.message ?? r.stderr, 2)}`;
+  const version = r.stdout.trim().split('+')[0];
+  if (ADDON && version !== ADDON.version) return `bench_cpp has libtorch ${version}, the addon libtorch ${ADDON.version}: not the same kernels`;
+  return null;
+}
+
+function runCmake() {
   log('building the C++ bench (cmake, Release) into bench/build/ ...');
   if (!ADDON) return 'build/libtorch.json not found: build the addon first (npm run setup)';
   const steps = [
@@ -166,9 +187,16 @@ function runJson(argv, label, timeoutMs = 300_000) {
   return r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
-// Median of each process's rounds, then median and range over processes, per impl and variant.
-function cell(samples, workload, impl, variant) {
-  const mine = samples.filter((s) => s.workload === workload && s.impl === impl && (!variant || s.variant === variant));
+// The samples of one side in one row: Node's of its variant; C++'s and Python's of the same optim step
+// (w2sgd...: default, foreach or fused, each side's own variant name), or their single variant elsewhere.
+const rowSamples = (samples, workload, impl, variant, optim) =>
+  samples.filter(
+    (s) => s.workload === workload && s.impl === impl && (impl === 'node' ? s.variant === variant : optim === undefined || s.optim === optim),
+  );
+
+// Median of each process's rounds, then median and range over processes, per impl and row.
+function cell(samples, workload, impl, variant, optim) {
+  const mine = rowSamples(samples, workload, impl, variant, optim);
   if (!mine.length) return null;
   const perProcess = groupBy(mine, (s) => s.process).map(([, g]) => median(g.map((s) => s.us)));
   return {
@@ -179,35 +207,40 @@ function cell(samples, workload, impl, variant) {
     processes: perProcess.length,
     samples: mine.length,
     ...(mine[0].loss0 !== undefined && { loss0: mine[0].loss0 }),
+    ...(mine[0].loss5 !== undefined && { loss5: mine[0].loss5 }),
   };
 }
 
 // x/y in each round: the ratio of the two sides' per-process medians of that round. The processes of
 // one round run seconds apart, so drift of this shared machine over the minutes of a run (up to 1.7x
 // on W1) cancels out, which a ratio of the overall medians does not do. The table gives their median.
-function roundRatios(samples, workload, x, y, variant) {
+function roundRatios(samples, workload, x, y, variant, optim) {
   if (!x || !y) return [];
   const perRound = (impl) => {
-    const mine = samples.filter((s) => s.workload === workload && s.impl === impl && (impl !== 'node' || s.variant === variant));
+    const mine = rowSamples(samples, workload, impl, variant, optim);
     return new Map(groupBy(mine, (s) => s.process).map(([round, g]) => [round, median(g.map((s) => s.us))]));
   };
   const [xs, ys] = [perRound(x.impl), perRound(y.impl)];
   return [...xs].filter(([round]) => ys.has(round)).map(([round, us]) => us / ys.get(round));
 }
 
-// One row per workload and Node variant; C++ and Python have a single variant each.
+// One row per workload and Node variant, against the C++ and Python variant of the same optim step
+// (the optimizer workloads) or their single variant.
 function summarize(samples, workloads) {
   const rows = [];
   for (const w of workloads) {
-    const cpp = cell(samples, w, 'cpp');
-    const python = cell(samples, w, 'python');
-    const nodeVariants = [...new Set(samples.filter((s) => s.workload === w && s.impl === 'node').map((s) => s.variant))];
+    const nodeSamples = samples.filter((s) => s.workload === w && s.impl === 'node');
+    const nodeVariants = [...new Set(nodeSamples.map((s) => s.variant))];
     for (const variant of nodeVariants.length ? nodeVariants : [null]) {
+      const optim = nodeSamples.find((s) => s.variant === variant)?.optim;
+      const cpp = cell(samples, w, 'cpp', variant, optim);
+      const python = cell(samples, w, 'python', variant, optim);
       const node = variant && cell(samples, w, 'node', variant);
-      const perRound = { node_cpp: roundRatios(samples, w, node, cpp, variant), node_python: roundRatios(samples, w, node, python, variant), python_cpp: roundRatios(samples, w, python, cpp, variant) };
+      const ratio = (x, y) => roundRatios(samples, w, x, y, variant, optim);
+      const perRound = { node_cpp: ratio(node, cpp), node_python: ratio(node, python), python_cpp: ratio(python, cpp) };
       const ratios = Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, v.length ? +median(v).toFixed(3) : null]));
       const roundRatiosKept = Object.fromEntries(Object.entries(perRound).map(([k, v]) => [k, v.map((r) => +r.toFixed(3))]));
-      rows.push({ workload: w, node_variant: variant, cpp, python, node, ratios, round_ratios: roundRatiosKept });
+      rows.push({ workload: w, node_variant: variant, ...(optim !== undefined && { optim }), cpp, python, node, ratios, round_ratios: roundRatiosKept });
     }
   }
   return rows;
@@ -253,14 +286,24 @@ function printReport(result) {
       ]),
     ),
   );
-  // Same seed, same weights and data: equal first-step losses show the three run the same step.
+  if (rows.some((row) => row.optim)) {
+    console.log(
+      "C++ in the optimizer rows: the default is torch::optim's own loop; foreach and fused make the ATen calls of\n" +
+        "Python's foreach and fused steps (at::_foreach_*, at::_fused_sgd_, at::_fused_adam_) with the same arguments.\n",
+    );
+  }
+  // Same seed, same weights and data: the first step's loss shows the same forward; the loss after 5
+  // steps shows the same backward and optimizer update too. Same only if both print alike.
   for (const row of rows) {
-    const losses = ['cpp', 'python', 'node'].filter((impl) => row[impl]?.loss0 !== undefined);
-    if (!losses.length) continue;
-    const values = losses.map((impl) => row[impl].loss0);
-    const same = Math.max(...values) - Math.min(...values) <= 1e-5 * Math.abs(values[0]);
-    const text = losses.map((impl, i) => `${impl} ${values[i].toFixed(6)}`).join(', ');
-    console.log(`first-step loss ${row.workload}: ${text} (${same ? 'same' : 'DIFFERENT: not the same workload'})`);
+    const sides = ['cpp', 'python', 'node'].filter((impl) => row[impl]?.loss0 !== undefined);
+    if (!sides.length) continue;
+    const fields = ['loss0', 'loss5'].filter((f) => sides.some((impl) => row[impl][f] !== undefined)); // W5: loss0 only
+    const printed = sides.map((impl) => fields.map((f) => row[impl][f]?.toFixed(6) ?? '?').join(' / '));
+    const same = printed.every((p) => p === printed[0]);
+    const text = sides.map((impl, i) => `${impl} ${printed[i]}`).join(', ');
+    const label = row.node_variant ? `${row.workload} (${row.node_variant})` : row.workload;
+    const what = fields.map((f) => ({ loss0: 'step 1', loss5: 'after 5 steps' })[f]).join(' / ');
+    console.log(`loss at ${what}, ${label}: ${text} (${same ? 'same' : 'DIFFERENT: not the same workload'})`);
   }
   if (w4.length) {
     console.log('\nW4: RSS over 1,000,000 synchronous c = a.add(b), 1000-element float32 (each its own process)\n');
@@ -325,10 +368,10 @@ const samples = [];
 const env = {};
 for (let round = 0; round < rounds; round++) {
   for (const w of timed) {
-    // Rotate the order each round so no implementation always runs first or last.
-    for (let k = 0; k < ready.length; k++) {
-      const impl = ready[(round + k) % ready.length];
-      if (impl.name === 'cpp' && BINDING_ONLY.has(w)) continue;
+    // Rotate the order each round over the sides this workload has, so none always runs first or last.
+    const sides = ready.filter((impl) => !(impl.name === 'cpp' && BINDING_ONLY.has(w)));
+    for (let k = 0; k < sides.length; k++) {
+      const impl = sides[(round + k) % sides.length];
       const raw = runJson(impl.argv(w, ROUNDS_PER_PROCESS), `${impl.name} ${w}`, w === 'w5' ? 900_000 : undefined);
       if (!raw) continue;
       const lines = w === 'w5' ? w5Samples(raw) : raw;

@@ -3,7 +3,8 @@
 # fixed-iteration mode (BENCH_FIXED_ITERS=N) under valgrind's callgrind, which counts only between
 # the markers (zeroed at getppid(), dumped at getpriority()) around the N timed steps, all threads.
 # Keeps the profile in bench/build/cg/<side>-<workload>[-v<variant>].out for callgrind_annotate.
-# Usage: bench/steps.sh <cpp|python|node> <workload> [N=50]   (BENCH_VARIANT=i picks Node's variant)
+# Usage: bench/steps.sh <cpp|python|node> <workload> [N=50]   (BENCH_VARIANT=i picks the i-th variant, 0 by
+# default: Node's, and C++'s and Python's of the optimizer workloads; the file's name gets -v<i> past the first)
 # BENCH_CG_ARGS: more callgrind options, e.g. a cache simulation of this machine's AMD EPYC (Zen 5):
 #   BENCH_CG_ARGS="--cache-sim=yes --I1=32768,8,64 --D1=49152,12,64 --LL=33554432,16,64"
 #   or "--branch-sim=yes". The file's name then says which simulations ran (-cache-sim, -branch-sim,
@@ -12,11 +13,22 @@ set -euo pipefail
 side=$1 workload=$2 n=${3:-50}
 here=$(cd "$(dirname "$0")" && pwd)
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 TORCH_CPP_LOG_LEVEL=ERROR PYTHONHASHSEED=0
-export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456}
-python=$(node -e "const r=require('$here/../build/libtorch.json');console.log(/^python \((.+)\)$/.exec(r.source)[1])")
+# bench/run.mjs's malloc settings (see MALLOC_TUNABLES there).
+export GLIBC_TUNABLES=${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456:glibc.malloc.mmap_max=0}
+export BENCH_VARIANT=${BENCH_VARIANT:-0}
+# The Python whose torch is the addon's libtorch, as bench/run.mjs picks it: the one build/libtorch.json names, else the venv's.
+python_with_torch() {
+  local named
+  named=$(node -e "try{const m=/^python \((.+)\)$/.exec(require('$here/../build/libtorch.json').source);if(m)console.log(m[1])}catch{}")
+  for p in "$named" "$here/../.venv/bin/python"; do
+    if [[ -n $p && -x $p ]] && "$p" -c 'import torch' 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "steps.sh python: no Python with torch (neither build/libtorch.json's source nor .venv/bin/python imports torch); run scripts/setup.sh --bench" >&2
+  exit 1
+}
 case $side in
   cpp) cmd=("$here/build/bench_cpp" "$workload" 1) ;;
-  python) cmd=("$python" "$here/py/bench.py" "$workload" 1) ;;
+  python) python=$(python_with_torch); cmd=("$python" "$here/py/bench.py" "$workload" 1) ;;
   # --no-opt would change what is measured; the JIT's code is counted as any other.
   node) cmd=(node --expose-gc "$here/node/workloads.mjs" "$workload" 1) ;;
   *) echo "side must be cpp, python or node" >&2; exit 2 ;;
@@ -25,7 +37,8 @@ out=$here/build/cg
 mkdir -p "$out"
 # "--cache-sim=yes --branch-sim=yes" -> "cache-branch-"
 sims=$( (grep -oE -- '--[a-z]+-sim=yes' <<<"${BENCH_CG_ARGS:-}" || true) | sed -E 's/^--([a-z]+)-sim=yes$/\1/' | tr '\n' '-')
-name=$side-$workload${BENCH_VARIANT:+-v$BENCH_VARIANT}${sims:+-${sims}sim}
+variant=$([[ $BENCH_VARIANT == 0 ]] || echo "-v$BENCH_VARIANT")
+name=$side-$workload$variant${sims:+-${sims}sim}
 tmp=$(mktemp -d)
 BENCH_FIXED_ITERS=$n valgrind --tool=callgrind ${BENCH_CG_ARGS:-} --smc-check=all-non-file --separate-threads=no \
   --zero-before=getppid --dump-before=getpriority --callgrind-out-file="$tmp/cg.out" \

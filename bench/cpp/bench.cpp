@@ -1,6 +1,6 @@
 // libtorch C++ side of the benchmark: the floor with no binding in between.
-// Usage: bench_cpp <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer> <rounds>
-// Prints one JSON line describing the process, then one per timed round.
+// Usage: bench_cpp <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer> <rounds>, or bench_cpp --version
+// Prints one JSON line describing the process, then one per timed round (--version: libtorch's TORCH_VERSION).
 #include <ATen/Version.h>
 #include <c10/util/Logging.h>
 #include <torch/torch.h>
@@ -56,8 +56,9 @@ std::function<void(const std::function<void(long)>& run)> measure_hook;
 
 // Warms up with doubling batches, sizes a round to ~kTargetS from the last batch's rate (the
 // steadiest: the first batches pay one-off costs), then prints µs per iteration for each round.
+// extra: more JSON fields for every record (loss_check's, the optimizer step's "optim").
 void measure(const char* workload, const char* variant, int rounds,
-             const std::function<void(long)>& run, double check = NAN) {
+             const std::function<void(long)>& run, const std::string& extra = "") {
   if (measure_hook) return measure_hook(run);
   // BENCH_FIXED_ITERS=N (for instruction counts, bench/steps.sh): 10 warm-up iterations, then exactly N
   // in one round between the marker calls getppid() and getpriority() that callgrind zeroes and dumps at.
@@ -80,8 +81,7 @@ void measure(const char* workload, const char* variant, int rounds,
         "\"iters\":%ld,\"us\":%.4f",
         workload, variant, r, iters, us);
     if (fixed > 0) std::printf(",\"cpu_us\":%.4f", cpu_us);
-    if (!std::isnan(check)) std::printf(",\"loss0\":%.7g", check);
-    std::printf("}\n");
+    std::printf("%s}\n", extra.c_str());
     std::fflush(stdout);
   }
 }
@@ -111,6 +111,17 @@ torch::Tensor leaf(std::vector<int64_t> shape, double fan_in) {
   return torch::randn(shape).mul_(1 / std::sqrt(fan_in)).requires_grad_();
 }
 
+// The first step's loss and the loss after 5 steps (the 6th step's, computed before its update) as
+// JSON fields: equal on all three sides only when they run the same forward, backward and update.
+std::string loss_check(const std::function<torch::Tensor()>& step) {
+  const double loss0 = step().item<double>();
+  for (int i = 0; i < 4; ++i) step();
+  const double loss5 = step().item<double>();
+  char fields[80];
+  std::snprintf(fields, sizeof fields, ",\"loss0\":%.9g,\"loss5\":%.9g", loss0, loss5);
+  return fields;
+}
+
 // One hand-written training step: zero grads, forward, backward, SGD with momentum.
 struct Trainer {
   std::vector<torch::Tensor> params, bufs;
@@ -131,10 +142,10 @@ struct Trainer {
 
   void run(int rounds, const char* workload) {
     for (auto& p : params) bufs.push_back(torch::zeros_like(p));
-    double loss0 = step().template item<double>();
+    const std::string check = loss_check([&] { return step(); });
     measure(workload, "train step", rounds, [&](long n) {
       for (long i = 0; i < n; ++i) step();
-    }, loss0);
+    }, check);
   }
 };
 
@@ -206,26 +217,101 @@ struct Mlp : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x) { return fc2(torch::relu(fc1(x))); }
 };
 
+// Python's foreach and fused steps on CPU for these options (no weight decay, dampening, nesterov,
+// amsgrad or maximize): torch/optim/sgd.py _multi_tensor_sgd and _fused_sgd, adam.py _multi_tensor_adam
+// and _fused_adam, the same ATen calls with the same arguments, state created as Python creates it.
+struct ListStep {
+  std::vector<torch::Tensor> params, bufs, exp_avgs, exp_avg_sqs, steps;
+  bool fused;
+
+  void sgd() {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> grads;
+    for (auto& p : params) grads.push_back(p.grad());
+    const bool first = bufs.empty();
+    if (fused) {
+      if (first)
+        for (auto& g : grads) bufs.push_back(torch::empty_like(g));
+      at::_fused_sgd_(params, grads, bufs, 0.0, kMomentum, kLr, 0.0, false, false, first);
+      return;
+    }
+    if (first) {
+      for (auto& g : grads) bufs.push_back(g.detach().clone());
+    } else {
+      at::_foreach_mul_(bufs, kMomentum);
+      at::_foreach_add_(bufs, grads, 1.0);
+    }
+    at::_foreach_add_(params, bufs, -kLr);
+  }
+
+  void adam(double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8) {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> grads;
+    for (auto& p : params) grads.push_back(p.grad());
+    if (steps.empty())
+      for (auto& p : params) {
+        steps.push_back(fused ? torch::zeros({}, p.options()) : torch::tensor(0.0));
+        exp_avgs.push_back(torch::zeros_like(p, at::MemoryFormat::Preserve));
+        exp_avg_sqs.push_back(torch::zeros_like(p, at::MemoryFormat::Preserve));
+      }
+    if (fused) {
+      at::_foreach_add_(steps, 1);
+      at::_fused_adam_(params, grads, exp_avgs, exp_avg_sqs, {}, steps, lr, beta1, beta2, 0.0, eps, false, false);
+      return;
+    }
+    at::_foreach_add_(steps, torch::tensor(1.0), 1.0);
+    at::_foreach_lerp_(exp_avgs, grads, 1 - beta1);
+    at::_foreach_mul_(exp_avg_sqs, beta2);
+    at::_foreach_addcmul_(exp_avg_sqs, grads, grads, 1 - beta2);
+    std::vector<at::Scalar> step_size, bias_correction2_sqrt;
+    for (auto& step : steps) {
+      const double t = step.item<double>();  // Python's _get_value(step): a float, powers taken in double
+      step_size.emplace_back(lr / (1 - std::pow(beta1, t)) * -1);
+      bias_correction2_sqrt.emplace_back(std::pow(1 - std::pow(beta2, t), 0.5));
+    }
+    auto exp_avg_sq_sqrt = at::_foreach_sqrt(exp_avg_sqs);
+    at::_foreach_div_(exp_avg_sq_sqrt, bias_correction2_sqrt);
+    at::_foreach_add_(exp_avg_sq_sqrt, eps);
+    at::_foreach_addcdiv_(params, exp_avgs, exp_avg_sq_sqrt, step_size);
+  }
+};
+
+// The optimizer step variants, in the order of the Node and Python sides' (BENCH_VARIANT=i: only the i-th).
+// "optim" pairs each with the other sides' variant of the same name in bench/run.mjs.
+constexpr const char* kOptimVariants[] = {"default", "foreach", "fused"};
+
 template <typename Model>
 void optim_train(int rounds, const char* workload, std::vector<int64_t> input_shape, bool adam) {
-  torch::manual_seed(0);
-  Model model;
-  auto x = torch::randn(input_shape);
-  auto y = torch::randint(10, {input_shape[0]});
-  std::unique_ptr<torch::optim::Optimizer> opt;
-  if (adam) opt = std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(1e-3));
-  else opt = std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(kLr).momentum(kMomentum));
-  auto step = [&] {
-    opt->zero_grad();
-    auto loss = torch::nn::functional::cross_entropy(model.forward(x), y);
-    loss.backward();
-    opt->step();
-    return loss;
-  };
-  double loss0 = step().template item<double>();
-  measure(workload, adam ? "torch::nn + torch::optim::Adam" : "torch::nn + torch::optim::SGD", rounds, [&](long n) {
-    for (long i = 0; i < n; ++i) step();
-  }, loss0);
+  const char* only = std::getenv("BENCH_VARIANT");
+  for (int v = 0; v < 3; ++v) {
+    if (only && std::atoi(only) != v) continue;
+    const std::string optim = kOptimVariants[v];
+    // The same seed for every variant: the same weights and data as the Node and Python sides.
+    torch::manual_seed(0);
+    Model model;
+    auto x = torch::randn(input_shape);
+    auto y = torch::randint(10, {input_shape[0]});
+    std::unique_ptr<torch::optim::Optimizer> opt;  // the default: torch::optim's own single-tensor loop
+    if (optim == "default" && adam) opt = std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(1e-3));
+    if (optim == "default" && !adam) opt = std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(kLr).momentum(kMomentum));
+    ListStep list{model.parameters()};
+    list.fused = optim == "fused";
+    auto step = [&] {
+      model.zero_grad();
+      auto loss = torch::nn::functional::cross_entropy(model.forward(x), y);
+      loss.backward();
+      if (opt) opt->step();
+      else if (adam) list.adam();
+      else list.sgd();
+      return loss;
+    };
+    const std::string check = loss_check(step) + ",\"optim\":\"" + optim + "\"";
+    const std::string variant = std::string("torch::nn + ") +
+        (opt ? (adam ? "torch::optim::Adam" : "torch::optim::SGD") : (list.fused ? (adam ? "at::_fused_adam_" : "at::_fused_sgd_") : "at::_foreach_* (Python's foreach step)"));
+    measure(workload, variant.c_str(), rounds, [&](long n) {
+      for (long i = 0; i < n; ++i) step();
+    }, check);
+  }
 }
 
 // Eager inference of the small CNN of test/fixtures/aoti on one 3x32x32 image (random weights).
@@ -246,6 +332,10 @@ void cnninfer(int rounds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--version") {  // bench/run.mjs checks it against the addon's libtorch
+    std::printf("%s\n", TORCH_VERSION);
+    return 0;
+  }
   if (argc != 3) {
     std::fprintf(stderr, "usage: %s <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer> <rounds>\n", argv[0]);
     return 2;

@@ -26,6 +26,8 @@ if (!workload || !(rounds > 0) || !existsSync(addonPath)) {
   process.exit(2);
 }
 const cpp = createRequire(import.meta.url)(addonPath);
+// bench.cpp's optimizer workloads read it too: Node's i-th variant is timed against C++'s i-th (default, foreach, fused).
+process.env.BENCH_VARIANT ??= '0';
 let sink = 0;
 const SPIN = Number(process.env.BENCH_SPIN ?? 60000);
 if (!Number.isSafeInteger(SPIN) || SPIN < 0) {

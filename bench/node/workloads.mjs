@@ -16,21 +16,27 @@ const emit = (record) => process.stdout.write(JSON.stringify({ impl: 'node', ...
 const now = () => performance.now() / 1e3;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-// Runs op() n times and returns the seconds taken. Yields to the event loop now and then and
-// ends with a full GC plus one turn inside the timing, so finalizers of dropped wrappers (which
-// may wait for the event loop) are paid by the variant that made the garbage. Variants that free
-// every tensor themselves (tidy/dispose: naturalGc) get no forced GC, inside or between rounds: a
-// full GC costs 15-20 ms here, which C++ and Python are not charged; V8's own GCs are timed as they come.
-async function seconds(op, n, yieldEvery, naturalGc = false) {
+// Runs op() n times and returns the seconds taken, yielding to the event loop every yieldEvery calls.
+// Variants that leave tensors to the GC (freedByGc) end with a full GC plus one turn inside the timing,
+// so the finalizers that free them (which may wait for the event loop) are paid by the variant that made
+// the garbage. The others free every tensor themselves (dispose, tidy) or make none: no forced GC is
+// timed for them, as C++ and Python pay nothing like it (a full GC costs 15-20 ms here); V8's own GCs
+// are timed as they come, and measure() checks that RSS does not grow over their rounds.
+async function seconds(op, n, yieldEvery, freedByGc = false) {
   const t0 = now();
   for (let i = 1; i <= n; i++) {
     op();
     if (i % yieldEvery === 0) await turn();
   }
-  if (!naturalGc) globalThis.gc();
-  await turn();
+  if (freedByGc) {
+    globalThis.gc();
+    await turn();
+  }
   return now() - t0;
 }
+
+// RSS growth over a workload's timed rounds (after a GC) past which one of its variants keeps what it makes.
+const LEAK_MIB = 64;
 
 // Warms up every variant with doubling batches, sizes its rounds to ~TARGET_S from the last, then
 // alternates the variants round by round so drift on this noisy machine hits them alike.
@@ -46,14 +52,14 @@ async function measure(workload, rounds, variants, extra = {}) {
     const only = process.env.BENCH_VARIANT;
     for (const [i, v] of variants.entries()) {
       if (only !== undefined && Number(only) !== i) continue;
-      await seconds(v.op, Number(process.env.BENCH_WARMUP_ITERS ?? 10), v.yieldEvery, v.naturalGc);
+      await seconds(v.op, Number(process.env.BENCH_WARMUP_ITERS ?? 10), v.yieldEvery, v.freedByGc);
       void process.ppid;
       const cpu0 = process.cpuUsage();
-      const us = ((await seconds(v.op, fixed, v.yieldEvery, v.naturalGc)) * 1e6) / fixed;
+      const us = ((await seconds(v.op, fixed, v.yieldEvery, v.freedByGc)) * 1e6) / fixed;
       const cpu = process.cpuUsage(cpu0);
       os.getPriority(0);
       const cpuUs = (cpu.user + cpu.system) / fixed;
-      emit({ workload, variant: v.variant, round: 0, iters: fixed, us: +us.toFixed(4), cpu_us: +cpuUs.toFixed(4), ...extra });
+      emit({ workload, variant: v.variant, round: 0, iters: fixed, us: +us.toFixed(4), cpu_us: +cpuUs.toFixed(4), ...extra, ...v.extra });
     }
     return;
   }
@@ -63,18 +69,26 @@ async function measure(workload, rounds, variants, extra = {}) {
     let last = 1;
     let lastS = 1;
     for (let n = 1; spent < WARMUP_S; n *= 2) {
-      lastS = await seconds(v.op, n, v.yieldEvery, v.naturalGc);
+      lastS = await seconds(v.op, n, v.yieldEvery, v.freedByGc);
       spent += lastS;
       last = n;
     }
     v.iters = Math.max(1, Math.round((last * TARGET_S) / lastS));
   }
+  globalThis.gc();
+  const rss0 = process.memoryUsage.rss();
   for (let round = 0; round < rounds; round++) {
     for (const v of variants) {
-      if (!v.naturalGc) globalThis.gc(); // start each round without the previous round's garbage
-      const us = ((await seconds(v.op, v.iters, v.yieldEvery, v.naturalGc)) * 1e6) / v.iters;
-      emit({ workload, variant: v.variant, round, iters: v.iters, us: +us.toFixed(4), ...extra });
+      // Every round starts from an empty heap, untimed, whichever variant ran before: no round collects another's garbage.
+      globalThis.gc();
+      const us = ((await seconds(v.op, v.iters, v.yieldEvery, v.freedByGc)) * 1e6) / v.iters;
+      emit({ workload, variant: v.variant, round, iters: v.iters, us: +us.toFixed(4), ...extra, ...v.extra });
     }
+  }
+  globalThis.gc();
+  const grownMib = (process.memoryUsage.rss() - rss0) / 2 ** 20;
+  if (grownMib > LEAK_MIB) {
+    throw new Error(`${workload}: RSS grew ${grownMib.toFixed(0)} MiB over the timed rounds: a variant keeps tensors it should free, and its rounds do not time freeing them`);
   }
 }
 
@@ -90,7 +104,7 @@ function w1(rounds) {
   const b = torch.rand([1]);
   return measure('w1', rounds, [
     { variant: 'c = a.add(b); c.dispose()', op: () => a.add(b).dispose(), yieldEvery: 1000 },
-    { variant: 'c = a.add(b), freed by GC', op: () => a.add(b), yieldEvery: 1000 },
+    { variant: 'c = a.add(b), freed by GC', op: () => a.add(b), yieldEvery: 1000, freedByGc: true },
     // The generated-op path (schema-driven dispatcher call) on the same kernel as the direct binding.
     { variant: 'c = torch.add(a, b) (generated op); c.dispose()', op: () => torch.add(a, b).dispose(), yieldEvery: 1000 },
   ]);
@@ -107,6 +121,20 @@ function w1big(rounds) {
 
 // A leaf weight: randn scaled by 1/sqrt(fan_in), as in the C++ and Python sides.
 const leaf = (shape, fanIn) => torch.randn(shape).mul_(1 / Math.sqrt(fanIn)).requiresGrad_();
+
+// The first step's loss and the loss after 5 steps (the 6th step's, computed before its update): equal
+// on all three sides only when they run the same forward, backward and optimizer update.
+function lossCheck(step) {
+  const lossOf = () => {
+    const loss = step();
+    const value = loss.item();
+    loss.dispose();
+    return value;
+  };
+  const loss0 = lossOf();
+  for (let i = 0; i < 4; i++) step().dispose();
+  return { loss0, loss5: lossOf() };
+}
 
 // Times the hand-written step (zero grads, forward, backward, SGD with momentum); torch.tidy
 // frees every tensor the step creates except the returned loss, which the caller disposes.
@@ -125,12 +153,7 @@ async function train(workload, rounds, params, lossFn) {
       );
       return loss;
     });
-  const first = step();
-  const loss0 = first.item();
-  first.dispose();
-  await measure(workload, rounds, [{ variant: 'train step', op: () => step().dispose(), yieldEvery: 10, naturalGc: true }], {
-    loss0,
-  });
+  await measure(workload, rounds, [{ variant: 'train step', op: () => step().dispose(), yieldEvery: 10, extra: lossCheck(step) }]);
 }
 
 function w2(rounds) {
@@ -178,7 +201,8 @@ function w3nn(rounds) {
 }
 
 // W2 and W3 (the w3nn model) trained with nn modules and torch.optim: zeroGrad, forward, backward,
-// optimizer.step(). One variant per implementation of the step (Python's CPU default is single-tensor).
+// optimizer.step(). One variant per implementation of the step (Python's CPU default is single-tensor); "optim"
+// pairs each with the C++ and Python variant of the same name in bench/run.mjs.
 class Mlp extends torch.nn.Module {
   fc1 = new torch.nn.Linear(784, 128);
   fc2 = new torch.nn.Linear(128, 10);
@@ -201,16 +225,15 @@ const OPTIMIZERS = {
   adam: (params, impl) => new torch.optim.Adam(params, { lr: 1e-3, ...impl }),
 };
 const IMPLEMENTATIONS = [
-  ['single-tensor (default)', {}],
-  ['foreach: true', { foreach: true }],
-  ['fused: true', { fused: true }],
+  ['default', 'single-tensor (default)', {}],
+  ['foreach', 'foreach: true', { foreach: true }],
+  ['fused', 'fused: true', { fused: true }],
 ];
 
 function optimTrain(workload, Model, inputShape, optimizer) {
   return async (rounds) => {
     const variants = [];
-    let loss0;
-    for (const [variant, impl] of IMPLEMENTATIONS) {
+    for (const [optim, variant, impl] of IMPLEMENTATIONS) {
       // The same seed for every variant: the same weights and data as the C++ and Python sides.
       torch.manualSeed(0);
       const model = new Model();
@@ -225,12 +248,10 @@ function optimTrain(workload, Model, inputShape, optimizer) {
           opt.step();
           return loss;
         });
-      const first = step();
-      loss0 ??= first.item();
-      first.dispose();
-      variants.push({ variant: `nn + optim.${optimizer === 'sgd' ? 'SGD' : 'Adam'}, ${variant}`, op: () => step().dispose(), yieldEvery: 10, naturalGc: true });
+      const extra = { optim, ...lossCheck(step) };
+      variants.push({ variant: `nn + optim.${optimizer === 'sgd' ? 'SGD' : 'Adam'}, ${variant}`, op: () => step().dispose(), yieldEvery: 10, extra });
     }
-    await measure(workload, rounds, variants, { loss0 });
+    await measure(workload, rounds, variants);
   };
 }
 
@@ -249,9 +270,10 @@ function cnninfer(rounds) {
   };
   const pkg = torch.aoti.loadPackage(fileURLToPath(new URL('../../test/fixtures/aoti/small_cnn.pt2', import.meta.url)));
   return measure('cnninfer', rounds, [
-    { variant: 'eager aten ops', op: () => eager().dispose(), yieldEvery: 10 },
-    // Intermediates freed at once, as Python's refcounting frees them; above they wait for the GC.
-    { variant: 'eager aten ops, torch.tidy', op: () => torch.tidy(() => void eager()), yieldEvery: 10, naturalGc: true },
+    // The intermediates are left to the GC.
+    { variant: 'eager aten ops', op: () => eager().dispose(), yieldEvery: 10, freedByGc: true },
+    // Intermediates freed at once, as Python's refcounting frees them.
+    { variant: 'eager aten ops, torch.tidy', op: () => torch.tidy(() => void eager()), yieldEvery: 10 },
     { variant: 'aoti package', op: () => pkg.call(x).dispose(), yieldEvery: 10 },
   ]);
 }
@@ -310,7 +332,7 @@ function pilTransform(workload) {
     const [variant, make] = PIL_TRANSFORMS[workload];
     const transform = make(torch.vision.transforms);
     torch.manualSeed(0);
-    return measure(workload, rounds, [{ variant, op: () => transform.call(image), yieldEvery: 10, naturalGc: true }]);
+    return measure(workload, rounds, [{ variant, op: () => transform.call(image), yieldEvery: 10 }]);
   };
 }
 
@@ -336,7 +358,7 @@ if (!WORKLOADS[name] || !(Number(rounds) > 0)) {
   console.error(`usage: node --expose-gc workloads.mjs <${Object.keys(WORKLOADS).join('|')}> <rounds>`);
   process.exit(2);
 }
-if (!globalThis.gc) throw new Error('run with node --expose-gc: each round ends with a full GC');
+if (!globalThis.gc) throw new Error('run with node --expose-gc: each round starts with a full GC');
 torch.setNumThreads(1);
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 emit({

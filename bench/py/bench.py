@@ -1,5 +1,5 @@
-"""Python torch side of the benchmark. Run with Debian's interpreter (it has torch):
-    /usr/bin/python3 bench/py/bench.py <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|w4|tensor1m|err|print100k|print100kfull|pilresize|pilrrc|piljitter|pilrotate> <rounds>
+"""Python torch side of the benchmark. Run with the project venv's Python (torch 2.13, the addon's libtorch):
+    .venv/bin/python bench/py/bench.py <w1|w1big|w2|w3|w3nn|w2sgd|w2adam|w3sgd|w3adam|cnninfer|w4|tensor1m|err|print100k|print100kfull|pilresize|pilrrc|piljitter|pilrotate> <rounds>
 Prints one JSON line describing the process, then one per timed round (w4: one RSS record)."""
 import json
 import math
@@ -77,6 +77,15 @@ def leaf(shape, fan_in):
     return torch.randn(shape).mul_(1 / math.sqrt(fan_in)).requires_grad_()
 
 
+def loss_check(step):
+    """The first step's loss and the loss after 5 steps (the 6th step's, computed before its update): equal on
+    all three sides only when they run the same forward, backward and optimizer update."""
+    loss0 = step().item()
+    for _ in range(4):
+        step()
+    return {"loss0": loss0, "loss5": step().item()}
+
+
 def train(workload, rounds, params, loss_fn):
     """Times the hand-written step: zero grads, forward, backward, SGD with momentum."""
     bufs = [torch.zeros_like(p) for p in params]
@@ -97,8 +106,7 @@ def train(workload, rounds, params, loss_fn):
         for _ in range(n):
             step()
 
-    loss0 = step().item()
-    measure(workload, "train step", rounds, run, loss0=loss0)
+    measure(workload, "train step", rounds, run, **loss_check(step))
 
 
 def w2(rounds):
@@ -170,33 +178,40 @@ class Cnn(torch.nn.Module):
 
 
 OPTIMIZERS = {
-    "sgd": lambda params: torch.optim.SGD(params, lr=LR, momentum=MOMENTUM),
-    "adam": lambda params: torch.optim.Adam(params, lr=1e-3),
+    "sgd": lambda params, **impl: torch.optim.SGD(params, lr=LR, momentum=MOMENTUM, **impl),
+    "adam": lambda params, **impl: torch.optim.Adam(params, lr=1e-3, **impl),
 }
+# The step implementations, in the Node side's order (BENCH_VARIANT=i: only the i-th); "optim" pairs each
+# with the other sides' variant of the same name in bench/run.mjs. The CPU default is single-tensor.
+OPTIM_VARIANTS = [("default", "single-tensor (default)", {}), ("foreach", "foreach=True", {"foreach": True}),
+                  ("fused", "fused=True", {"fused": True})]
 
 
 def optim_train(workload, model_cls, input_shape, optimizer):
-    """W2/W3 with nn modules and torch.optim (the CPU default: single-tensor): zero_grad, forward, backward, step."""
+    """W2/W3 with nn modules and torch.optim, one model per step implementation: zero_grad, forward, backward, step."""
     def bench(rounds):
-        torch.manual_seed(0)
-        model = model_cls()
-        x = torch.randn(*input_shape)
-        y = torch.randint(10, (input_shape[0],))
-        opt = OPTIMIZERS[optimizer](model.parameters())
+        only = os.environ.get("BENCH_VARIANT")
+        for i, (optim, label, impl) in enumerate(OPTIM_VARIANTS):
+            if only is not None and int(only) != i:
+                continue
+            torch.manual_seed(0)  # the same weights and data for every variant and side
+            model = model_cls()
+            x = torch.randn(*input_shape)
+            y = torch.randint(10, (input_shape[0],))
+            opt = OPTIMIZERS[optimizer](model.parameters(), **impl)
 
-        def step():
-            opt.zero_grad()
-            loss = F.cross_entropy(model(x), y)
-            loss.backward()
-            opt.step()
-            return loss
+            def step():
+                opt.zero_grad()
+                loss = F.cross_entropy(model(x), y)
+                loss.backward()
+                opt.step()
+                return loss
 
-        def run(n):
-            for _ in range(n):
-                step()
+            def run(n):
+                for _ in range(n):
+                    step()
 
-        loss0 = step().item()
-        measure(workload, f"nn + optim.{type(opt).__name__}", rounds, run, loss0=loss0)
+            measure(workload, f"nn + optim.{type(opt).__name__}, {label}", rounds, run, optim=optim, **loss_check(step))
     return bench
 
 
@@ -223,6 +238,7 @@ def rss_bytes():
 def w4(_rounds, iters=1_000_000, every=10_000):
     """Reference for Node's W4: RSS over 1M dropped 1000-element adds (refcounting frees each)."""
     a, b = torch.rand(1000), torch.rand(1000)
+    a + b  # the first call initialises the kernels: not part of the growth (as rss.mjs does)
     start = peak = rss_bytes()
     t0 = time.perf_counter()
     for i in range(1, iters + 1):
