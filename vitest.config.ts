@@ -7,6 +7,8 @@ export default defineConfig({
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 60_000,
+    // A describe.concurrent block starts all its tests at once (test/crash.test.ts runs them in shared children).
+    maxConcurrency: 1000,
     setupFiles: ['test/setup-yield.ts'],
     // The golden fixtures were made on the AVX2 kernels (scripts/make-fixtures.py): libtorch 2.13 picks
     // its kernel set when it loads, so the variable must be set before any test file imports the addon.

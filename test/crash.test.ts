@@ -1,9 +1,12 @@
 // Calls that killed the process (SIGFPE, SIGSEGV) in libtorch, PyTorch 2.13 included, and now raise
 // a JS Error naming the op and the problem (native/src/op_checks.cc checks their arguments first),
 // next to the neighbouring calls that libtorch already handles, pinned to PyTorch 2.13's results.
-// Each call runs in its own child process: a crash fails its test instead of killing vitest. The
-// children are independent, so each block runs them concurrently (vitest runs up to 5 at a time).
+// Each call runs in a child process: a crash fails its test instead of killing vitest. The calls a
+// block starts together (describe.concurrent; vitest.config.ts lets a block start all of them) share
+// children, one per core, each reporting every call's outcome as it ends; the calls a child did not
+// report (it crashed, hung or did not start) then run again one per child, so a crash is charged to its own call.
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,25 +21,83 @@ interface Outcome {
   line: string;
 }
 
-/** Runs `code` (an expression over `torch`) in a fresh Node process and reports how it ended. */
-function runInChild(code: string): Promise<Outcome> {
-  const script = `import * as torch from ${JSON.stringify(dist)};
-let line;
-try {
-  const r = ${code};
-  // int64 tensors as their flat values (INT64_MIN is beyond what tolist() gives as numbers), others as nested lists
-  line = 'ok ' + (!torch.isTensor(r) ? String(r) : r.dtype === torch.int64 ? Array.from(r.flatten().toTypedArray()).join(',') : JSON.stringify(r.tolist()));
-} catch (e) {
-  line = e.constructor.name + ': ' + e.message;
+/** A child's script: each of `codes` (expressions over `torch`) in turn, its outcome printed as `[index, line]`. */
+function childScript(codes: string[]): string {
+  return `import * as torch from ${JSON.stringify(dist)};
+const calls = [${codes.map((code) => `async () => (${code})`).join(',\n')}];
+for (let i = 0; i < calls.length; i++) {
+  let line;
+  try {
+    const r = await calls[i]();
+    // int64 tensors as their flat values (INT64_MIN is beyond what tolist() gives as numbers), others as nested lists
+    line = 'ok ' + (!torch.isTensor(r) ? String(r) : r.dtype === torch.int64 ? Array.from(r.flatten().toTypedArray()).join(',') : JSON.stringify(r.tolist()));
+  } catch (e) {
+    line = e.constructor.name + ': ' + e.message;
+  }
+  console.log(JSON.stringify([i, line]));
+}`;
 }
-console.log(line);`;
+
+interface ChildEnd {
+  /** the line of each call the child reported, by index */
+  lines: Map<number, string>;
+  signal: NodeJS.Signals | null;
+  status: number | null;
+}
+
+/** Runs `codes` in turn in one fresh Node process. */
+function runChild(codes: string[]): Promise<ChildEnd> {
   // Asynchronous: a child that takes long on a busy machine must not block vitest's worker.
   return new Promise((done) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+    const timeout = 60_000 + 1_000 * codes.length;
+    const p = spawn(process.execPath, ['--input-type=module', '-e', childScript(codes)], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], timeout });
     let stdout = '';
     p.stdout.on('data', (d) => (stdout += d));
-    p.on('close', (status, signal) => done({ signal, status, line: stdout.trim().split('\n').pop() ?? '' }));
+    p.on('close', (status, signal) => {
+      const lines = new Map<number, string>();
+      for (const text of stdout.split('\n')) {
+        if (!text.startsWith('[')) continue;
+        const [i, line] = JSON.parse(text) as [number, string];
+        lines.set(i, line);
+      }
+      done({ lines, signal, status });
+    });
   });
+}
+
+interface Call {
+  code: string;
+  done: (outcome: Outcome) => void;
+}
+let waiting: Call[] = [];
+
+/** Runs `code` (an expression over `torch`) in a child process and reports how it ended. */
+function runInChild(code: string): Promise<Outcome> {
+  return new Promise((done) => {
+    if (waiting.length === 0) setImmediate(runWaiting);
+    waiting.push({ code, done });
+  });
+}
+
+/** The calls started in one turn of the event loop: shared among one child per core. */
+async function runWaiting(): Promise<void> {
+  const calls = waiting;
+  waiting = [];
+  const share = Math.ceil(calls.length / Math.min(availableParallelism(), calls.length));
+  const shares = Array.from({ length: Math.ceil(calls.length / share) }, (_, c) => calls.slice(c * share, (c + 1) * share));
+  await Promise.all(shares.map(runShared));
+}
+
+async function runShared(calls: Call[]): Promise<void> {
+  const end = await runChild(calls.map((c) => c.code));
+  if (calls.length === 1) return calls[0]!.done({ signal: end.signal, status: end.status, line: end.lines.get(0) ?? '' });
+  const unreported: Call[] = [];
+  calls.forEach((call, i) => {
+    const line = end.lines.get(i);
+    if (line === undefined) unreported.push(call);
+    else call.done({ signal: null, status: 0, line });
+  });
+  for (const call of unreported) await runShared([call]);
 }
 
 async function expectThrows(code: string, kind: string, ...phrases: string[]): Promise<void> {
@@ -535,4 +596,18 @@ describe.concurrent('values the kernels trust (normal-build fuzz seeds 25-54 and
     ['_nested_sum_backward of a sum without keepdim', 'JSON.stringify(torch.ops.aten._nested_sum_backward.default(torch.nested.nestedTensor([torch.ones([2]), torch.full([1], 2)]), torch.nested.nestedTensor([torch.ones([2, 3]), torch.ones([1, 3])]), [-1], false).unbind().map((t) => t.tolist()))', '[[[1,1,1],[1,1,1]],[[2,2,2]]]'],
     ['_ctc_loss with a padding label 2 ** 40 past the target length (PyTorch: 2.2838)', `torch.ops.aten._ctc_loss(${CTC_LOG_PROBS}, torch.tensor([[1n, 2n ** 40n]]), [3], [1])[0].mul(10000).round()`, [22838]],
   ])('a valid %s call still works', (_, code, result) => expectResult(code, result));
+});
+
+// Last in the file, so that its crash ends the shared child near its end (the calls after it rerun alone).
+describe.concurrent('the runner', () => {
+  it('charges a crash in a shared child to its own call, and the calls after it run again', async () => {
+    const [before, crash, after] = await Promise.all([
+      runInChild('torch.ones([2]).sum()'),
+      runInChild("process.kill(process.pid, 'SIGSEGV')"),
+      runInChild('torch.ones([3]).sum()'),
+    ]);
+    expect(before).toEqual({ signal: null, status: 0, line: 'ok 2' });
+    expect(crash.signal).toBe('SIGSEGV');
+    expect(after).toEqual({ signal: null, status: 0, line: 'ok 3' });
+  });
 });
