@@ -94,7 +94,7 @@ describe('overload choice remembered per argument kinds', () => {
 
   it('a whole number from 2**64 on is a float there, even after whole numbers of the same call (as in Python)', () => {
     expect(torch.narrow(x, 0, 0, 1).tolist()).toEqual([1.5]);
-    expect(() => torch.narrow(x, 0, 0, 1e20)).toThrow("narrow: argument 'length' (position 4) must be number, not number (1e+20)");
+    expect(() => torch.narrow(x, 0, 0, 1e20)).toThrow("narrow: argument 'length' (position 4) must be int, not number (1e+20)");
     expect(() => torch.narrow(x, 0, 0, 2 ** 64)).toThrow(TypeError);
     expect(torch.narrow(x, 0, 0, 2).tolist()).toEqual([1.5, 2.5]);
   });

@@ -150,7 +150,7 @@ const cases: Case[] = [
   // ---- dims --------------------------------------------------------------------------------
   c('sum: dim out of range', RangeError, [/^sum: /, `${DIM_RANGE} (expected to be in range of [-2, 1], but got 5)`], () => torch.ones(2, 3).sum(5)),
   c('sum: dim out of range (options)', RangeError, [/^sum: /, DIM_RANGE], () => torch.ones(2, 3).sum({ dim: -3 })),
-  c('sum: NaN dim', TypeError, [/^sum: /, "argument 'dim' (position 1) must be number | number[] | null, not number (nan)"], () => torch.ones(2, 3).sum(NaN)),
+  c('sum: NaN dim', TypeError, [/^sum: /, "argument 'dim' (position 1) must be int | int[] | null, not number (nan)"], () => torch.ones(2, 3).sum(NaN)),
   c('size(d): dim out of range', RangeError, [/^size: /, `${DIM_RANGE} (expected to be in range of [-2, 1], but got 2)`], () => torch.ones(2, 3).size(2)),
   c('size(d): non-integer dim', TypeError, [/^size: /, 'dim must be an integer, got 1.5'], () => torch.ones(2, 3).size(1.5)),
   c('stride(d): dim out of range', RangeError, [/^stride: /, DIM_RANGE], () => torch.ones(2, 3).stride(-3)),
@@ -172,11 +172,11 @@ const cases: Case[] = [
   c('randperm: negative n', Error, [/^randperm: /, 'negative dimension -1'], () => torch.randperm(-1)),
   c('eye: negative n', Error, [/^eye: /, 'n must be greater or equal to 0, got -1'], () => torch.eye(-1)),
   c('linspace: negative steps', Error, [/^linspace: /, 'number of steps must be non-negative'], () => torch.linspace(0, 1, -1)),
-  c('zeros: fractional size', TypeError, [/^zeros: /, "argument 'size' (position 1) must be number | number[], not number (2.5)"], () => torch.zeros(2.5)),
-  c('zeros: NaN size', TypeError, [/^zeros: /, "argument 'size' (position 1) must be number | number[], not number (nan)"], () => torch.zeros(NaN)),
-  c('zeros: Infinity size', TypeError, [/^zeros: /, "argument 'size' (position 1) must be number | number[], not [number, number (inf)]"], () => torch.zeros([2, Infinity])),
-  c('zeros: string in the size list', TypeError, [/^zeros: /, "argument 'size' (position 1) must be number | number[], not [number, string]"], () => torch.zeros(bad([2, 'a']))),
-  c('view: fractional size', TypeError, [/^view: /, "argument 'size' (position 1) must be number | number[], not [number, number (3.5)]"], () => torch.ones(2, 3).view(2, 3.5)),
+  c('zeros: fractional size', TypeError, [/^zeros: /, "argument 'size' (position 1) must be int | int[], not number (2.5)"], () => torch.zeros(2.5)),
+  c('zeros: NaN size', TypeError, [/^zeros: /, "argument 'size' (position 1) must be int | int[], not number (nan)"], () => torch.zeros(NaN)),
+  c('zeros: Infinity size', TypeError, [/^zeros: /, "argument 'size' (position 1) must be int | int[], not [number, number (inf)]"], () => torch.zeros([2, Infinity])),
+  c('zeros: string in the size list', TypeError, [/^zeros: /, "argument 'size' (position 1) must be int | int[], not [number, string]"], () => torch.zeros(bad([2, 'a']))),
+  c('view: fractional size', TypeError, [/^view: /, "argument 'size' (position 1) must be int | int[], not [number, number (3.5)]"], () => torch.ones(2, 3).view(2, 3.5)),
   c('view: one fractional size (not taken for a dtype code)', TypeError, [/^view: /, NO_OVERLOAD, 'got (number (2.5))', 'view(size: number | number[])'], () => torch.ones(2, 3).view(2.5)),
   c('index_put_: signatures use the JS name', TypeError, [/^index_put_: /, NO_OVERLOAD, 'got (Tensor)', 'indexPut_(self: Tensor, indices: (Tensor | null)[], values: Tensor, accumulate?: boolean)'], () => T.ops.aten.index_put_(torch.ones(2))),
   c('zeros: element count overflows int64', Error, [/^zeros: /, 'Storage size calculation overflowed'], () => torch.zeros(2 ** 40, 2 ** 40)),
@@ -334,7 +334,7 @@ const cases: Case[] = [
   s('setGradEnabled: not a boolean (grad mode unchanged)', TypeError, [/^setGradEnabled: /, 'must be a boolean'], () => ({ fn: () => torch.setGradEnabled(bad('x')), same: () => torch.isGradEnabled() })),
 
   // ---- option objects ----------------------------------------------------------------------
-  c("sum({ dim: 'a' }): a name for dim (named tensors are gone in 2.13)", TypeError, [/^sum: /, "argument 'dim' must be number | number[] | null, not string"], () => torch.ones(2, 3).sum(bad({ dim: 'a' })), { skip: torch.version.features.namedTensors }),   // before 2.13, libtorch's own 'Name not found'
+  c("sum({ dim: 'a' }): a name for dim (named tensors are gone in 2.13)", TypeError, [/^sum: /, "argument 'dim' must be int | int[] | null, not string"], () => torch.ones(2, 3).sum(bad({ dim: 'a' })), { skip: torch.version.features.namedTensors }),   // before 2.13, libtorch's own 'Name not found'
   c('sum({ dim: 1, keepdim: 1 })', TypeError, [/^sum: /, "argument 'keepdim' must be boolean, not number"], () => torch.ones(2, 3).sum(bad({ dim: 1, keepdim: 1 }))),
   c('sum(1, 1): keepdim positional but not a boolean', TypeError, [/^sum: /, "argument 'keepdim' (position 2) must be boolean, not number"], () => torch.ones(2, 3).sum(1, bad(1))),
   c('sum: unknown option name', TypeError, [/^sum: /, "unexpected option 'dimm' (did you mean 'dim'?); expected one of { input, dtype, dim, keepdim, out }"], () => torch.ones(2, 3).sum(bad({ dimm: 1 }))),

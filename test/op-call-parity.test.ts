@@ -141,21 +141,21 @@ describe("an argument of the wrong type is named, as Python's argument parser na
     // f.mm(None) -> TypeError: mm(): argument 'mat2' (position 1) must be Tensor, not NoneType
     expect(() => (f() as any).mm(null)).toThrow("mm: argument 'mat2' (position 1) must be Tensor, not null");
     // f.flip('x') -> TypeError: flip(): argument 'dims' (position 1) must be tuple of ints, not str
-    expect(() => (f() as any).flip('x')).toThrow("flip: argument 'dims' (position 1) must be number | number[], not string");
+    expect(() => (f() as any).flip('x')).toThrow("flip: argument 'dims' (position 1) must be int | int[], not string");
     // f.sum(1, 1) -> TypeError: sum(): argument 'keepdim' (position 2) must be bool, not int
     expect(() => (f() as any).sum(1, 1)).toThrow("sum: argument 'keepdim' (position 2) must be boolean, not number");
   });
 
   it('in every overload alike: one line (out= overloads, factories)', () => {
     // torch.zeros('a') -> TypeError: zeros(): argument 'size' (position 1) must be tuple of ints, not str
-    expect(() => T.zeros('a')).toThrow("zeros: argument 'size' (position 1) must be number | number[], not string");
+    expect(() => T.zeros('a')).toThrow("zeros: argument 'size' (position 1) must be int | int[], not string");
     // torch.cat(f) -> TypeError: cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor
     expect(() => T.cat(f())).toThrow("cat: argument 'tensors' (position 1) must be Tensor[], not Tensor");
   });
 
   it('by name, without a position, when given as an option', () => {
     // torch.flip(f, dims='x') -> TypeError: flip(): argument 'dims' must be tuple of ints, not str
-    expect(() => T.flip(f(), { dims: 'x' })).toThrow("flip: argument 'dims' must be number | number[], not string");
+    expect(() => T.flip(f(), { dims: 'x' })).toThrow("flip: argument 'dims' must be int | int[], not string");
     // torch.add(f, f, alpha='x') -> TypeError: add(): argument 'alpha' must be Number, not str
     expect(() => T.add(f(), f(), { alpha: 'x' })).toThrow("add: argument 'alpha' must be number, not string");
   });
@@ -164,7 +164,7 @@ describe("an argument of the wrong type is named, as Python's argument parser na
     // torch.sum(f, dim='x') -> TypeError: sum() received an invalid combination of arguments - got (Tensor, dim=str), but
     // expected one of: (Tensor input, *, torch.dtype dtype = None), (Tensor input, tuple of ints dim, ...). Only the
     // second takes a dim: torchnode names it.
-    expect(() => T.sum(f(), { dim: 'x' })).toThrow("sum: argument 'dim' must be number | number[] | null, not string");
+    expect(() => T.sum(f(), { dim: 'x' })).toThrow("sum: argument 'dim' must be int | int[] | null, not string");
   });
 
   it('lists the signatures, each with why it did not match, where several could take the call', () => {

@@ -162,16 +162,17 @@ c10::Scalar ToScalar(const Napi::Value& v, const char* what) {
 namespace {
 // Python's arg parser takes a tensor for an int argument through __index__ (one element, an integer
 // dtype), and for a float or Scalar argument when it is 0-dim; never one that requires grad.
-const at::Tensor* NumberTensor(napi_env env, napi_value v, bool index) {
+// The handle's Box when it holds such a tensor, else nullptr (LiveTensor then checks it is still usable).
+Box* NumberTensor(napi_env env, napi_value v, bool index) {
   Box* b = BoxOf(env, v);
   if (!b || !b->t.defined() || b->t.requires_grad()) return nullptr;
   const at::Tensor& t = b->t;
-  if (index) return t.numel() == 1 && at::isIntegralType(t.scalar_type(), /*includeBool=*/false) ? &t : nullptr;
-  return t.dim() == 0 && !t.is_complex() ? &t : nullptr;
+  if (index) return t.numel() == 1 && at::isIntegralType(t.scalar_type(), /*includeBool=*/false) ? b : nullptr;
+  return t.dim() == 0 && !t.is_complex() ? b : nullptr;
 }
 
 int64_t ToIndex(napi_env env, napi_value v, const char* what) {
-  if (NumberTensor(env, v, true)) return LiveTensor(env, BoxOf(env, v), what).item<int64_t>();
+  if (Box* b = NumberTensor(env, v, true)) return LiveTensor(env, b, what).item<int64_t>();
   return ToInt64(env, v, what);
 }
 }  // namespace
@@ -250,7 +251,7 @@ c10::IValue ToIValue(const Napi::Value& v, const c10::TypePtr& type, c10::option
     case c10::TypeKind::IntType:
     case c10::TypeKind::SymIntType: return ToIndex(env, v, what);
     case c10::TypeKind::FloatType:
-      if (NumberTensor(env, v, false)) return LiveTensor(env, BoxOf(env, v), what).item<double>();
+      if (Box* b = NumberTensor(env, v, false)) return LiveTensor(env, b, what).item<double>();
       return ToDouble(env, v, what);
     case c10::TypeKind::NumberType: return ToScalar(v, what);
     case c10::TypeKind::BoolType: return ToBool(env, v, what);

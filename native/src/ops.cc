@@ -486,13 +486,14 @@ bool SlotsByKind(const Overload& o, const Call& c, Slots& slots) {
   return true;
 }
 
-// A schema type as the JS values it accepts.
-std::string JsType(const c10::TypePtr& t) {
+// A schema type as the JS values it accepts; `ints` names an integer argument "int", as Python's
+// errors do (a fractional number is refused there: "must be int, not number (2.5)").
+std::string JsType(const c10::TypePtr& t, bool ints = false) {
   switch (t->kind()) {
     case c10::TypeKind::TensorType: return "Tensor";
-    case c10::TypeKind::OptionalType: return JsType(t->castRaw<c10::OptionalType>()->getElementType()) + " | null";
+    case c10::TypeKind::OptionalType: return JsType(t->castRaw<c10::OptionalType>()->getElementType(), ints) + " | null";
     case c10::TypeKind::IntType:
-    case c10::TypeKind::SymIntType:
+    case c10::TypeKind::SymIntType: return ints ? "int" : "number";
     case c10::TypeKind::FloatType:
     case c10::TypeKind::NumberType: return "number";
     case c10::TypeKind::BoolType: return "boolean";
@@ -504,7 +505,7 @@ std::string JsType(const c10::TypePtr& t) {
     case c10::TypeKind::GeneratorType: return "Generator";
     case c10::TypeKind::ListType: {
       const c10::TypePtr& et = t->castRaw<c10::ListType>()->getElementType();
-      std::string e = JsType(et);
+      std::string e = JsType(et, ints);
       if (IsVarargsList(t)) return e + " | " + e + "[]";  // a single int (or name) stands for the list
       return e.find(' ') == std::string::npos ? e + "[]" : "(" + e + ")[]";
     }
@@ -669,7 +670,7 @@ Mismatch Explain(const Family& f, const Overload& o, const Call& c, bool method)
     }
     // A value of the wrong type, or null for an argument that must have a value.
     for (size_t k : from[i]) bad[k] = true;
-    if (!first) first = Mismatch{Mismatch::kBadType, "argument '" + name + "'" + where + " must be " + JsType(a.real_type()) + ", not " + DescribeValue(slots[i]), ""};
+    if (!first) first = Mismatch{Mismatch::kBadType, "argument '" + name + "'" + where + " must be " + JsType(a.real_type(), /*ints=*/true) + ", not " + DescribeValue(slots[i]), ""};
   }
   if (!first) return {Mismatch::kBadType, "", "some of the arguments have invalid types: " + DescribeCall(c, method, &bad)};  // not reached: the overload fits
   if (first->kind == Mismatch::kBadType) first->reason = "some of the arguments have invalid types: " + DescribeCall(c, method, &bad);
