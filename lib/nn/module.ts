@@ -21,6 +21,7 @@ import type { Node } from '../autograd_node.js';
 import { Buffer, isLazy, ownedParameter, Parameter } from './parameter.js';
 import { isQuiet, quietly } from './_registration.js';
 import { moduleLayout, pyStrRepr } from './modules/_format.js';
+import { bind, REQUIRED, signature, type Signature } from './functional/_signature.js';
 
 // c10's has_compatible_shallow_copy_type, as far as it matters here: `tensor.data = other` keeps the
 // parameter only between tensors of one kind (dense or sparse, meta or not).
@@ -288,6 +289,50 @@ class RegistrationWatch {
   }
 }
 
+// A built-in layer's forward parameters: JS cannot read forward's arity (defaults, rest parameters, options objects).
+const FORWARD_DECLARATION = Symbol('forward declaration');
+interface ForwardDeclaration {
+  /** The forward the declaration describes: a subclass with its own forward is not checked. */
+  readonly forward: unknown;
+  readonly required: number;
+  readonly positional: number;
+  /** Python's `qualname(self, ...)`, for bind's CPython TypeErrors (self counted, as Python does). */
+  readonly signature: Signature;
+}
+type DeclaredClass = { readonly [FORWARD_DECLARATION]?: ForwardDeclaration };
+
+/**
+ * Declares the forward of each class as Python's `<owner>.forward(self, ...required, ...optional)`
+ * (camelCase names, as the options keys), so call() raises Python's TypeError for too many or missing
+ * positional arguments. `owner` is the Python class that defines that forward (each class's own name unless given).
+ */
+export function declareForward(classes: readonly { readonly prototype: Module; readonly name: string }[], required: readonly string[], optional: readonly string[] = [], owner?: string): void {
+  const params: Record<string, unknown> = { self: REQUIRED };
+  for (const name of required) params[name] = REQUIRED;
+  for (const name of optional) params[name] = null; // only whether a parameter has a default matters to the arity
+  for (const cls of classes) {
+    const qualname = `${owner ?? cls.name}.forward`;
+    const declaration: ForwardDeclaration = {
+      forward: cls.prototype.forward, required: required.length, positional: required.length + optional.length,
+      signature: signature(qualname, params, { def: qualname }),
+    };
+    Object.defineProperty(cls, FORWARD_DECLARATION, { value: declaration });
+  }
+}
+
+// Python's binding of forward(self, *args) for a call whose positional count is out of range: throws its TypeError
+// (a trailing options object may still make the call valid: it is the keyword arguments).
+function bindForward(module: Module, declaration: ForwardDeclaration, args: readonly unknown[]): void {
+  bind(declaration.signature, [module, ...args]);
+}
+
+/** Python's TypeError for a forward called with one of its required arguments left out (undefined) or missing. */
+export function requireForwardArgs(module: Module, args: ArrayLike<unknown>): void {
+  const declaration = (module.constructor as DeclaredClass)[FORWARD_DECLARATION];
+  if (declaration === undefined) return;
+  for (let i = 0; i < declaration.required; i++) if (args[i] === undefined) bindForward(module, declaration, Array.from(args));
+}
+
 export class Module extends RegistrationWatch {
   static {
     // Python's __setattr__: a Parameter registers a parameter, a Module (or None over a submodule) a
@@ -332,8 +377,19 @@ export class Module extends RegistrationWatch {
   /** Python's `module(x)`: forward pre-hooks, forward, forward hooks, and full backward hooks. */
   call<M extends Module>(this: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
     const record = this.#record;
-    if (record.plain && this.#globalVersion === globalHookVersion) return this.forward(...args) as ReturnType<M['forward']>;
+    if (record.plain && this.#globalVersion === globalHookVersion) {
+      const declaration = (this.constructor as DeclaredClass)[FORWARD_DECLARATION];
+      if (declaration !== undefined && (args.length < declaration.required || args.length > declaration.positional)) this.#checkArity(args);
+      return this.forward(...args) as ReturnType<M['forward']>;
+    }
     return this.#callWithHooks(args) as ReturnType<M['forward']>;
+  }
+
+  // The declared forward's arity, for the arguments forward is about to get (after the pre-hooks).
+  #checkArity(args: AnyArgs): void {
+    const declaration = (this.constructor as DeclaredClass)[FORWARD_DECLARATION];
+    if (declaration === undefined || declaration.forward !== this.forward) return;
+    if (args.length < declaration.required || args.length > declaration.positional) bindForward(this, declaration, args);
   }
 
   #callWithHooks(args: AnyArgs): unknown {
@@ -341,7 +397,10 @@ export class Module extends RegistrationWatch {
     if (this.#globalVersion !== globalHookVersion) {
       this.#globalVersion = globalHookVersion;
       record.update();
-      if (record.plain) return this.forward(...args);
+      if (record.plain) {
+        this.#checkArity(args);
+        return this.forward(...args);
+      }
     }
     if (record.disposed) throw new Error(`${this.constructor.name}: the module was disposed; it cannot be called`);
     // Python's kwargs: JS passes keyword arguments as one trailing options object; the hooks see it apart from args.
@@ -376,7 +435,9 @@ export class Module extends RegistrationWatch {
         state.sizes.input = args.length;
         if (state.inputsNeedGrad) args = throughHook(state, 'input', args) as AnyArgs;
       }
-      result = kwargsGiven || Object.keys(kwargs).length > 0 ? this.forward(...args, kwargs) : this.forward(...args);
+      const forwardArgs = kwargsGiven || Object.keys(kwargs).length > 0 ? [...args, kwargs] : args;
+      this.#checkArity(forwardArgs);
+      result = this.forward(...forwardArgs);
       for (const h of forwardHooks()) {
         if (h.alwaysCall) called.add(h);
         const r = callForwardHook(h, result);

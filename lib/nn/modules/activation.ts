@@ -9,7 +9,7 @@ import {
   rreluImpl, softplus, softshrink, softsign, tanhshrink, thresholdImpl, type Call,
 } from '../functional/activation.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ModuleList, Sequential } from './container.js';
 import { Linear } from './linear.js';
 import { ownedParameter, Parameter } from '../parameter.js';
@@ -465,3 +465,7 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
     return output;
   }
 }
+
+declareForward([Threshold, ReLU, RReLU, Hardtanh, Sigmoid, Tanh, Hardsigmoid, SiLU, Mish, Hardswish, SELU, ELU, CELU, GLU, GELU, Hardshrink,
+  Softshrink, LeakyReLU, LogSigmoid, Softplus, PReLU, Softsign, Tanhshrink, Softmin, Softmax, LogSoftmax, Softmax2d], ['input']); // ReLU6's is Hardtanh's
+declareForward([AdaptiveLogSoftmaxWithLoss], ['input_', 'target_']);

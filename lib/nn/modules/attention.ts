@@ -10,7 +10,7 @@ import { describe } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { _autocastEnabled, _canonicalMask, _optionalTensor, _multiHeadAttentionForward, _noneOrDtype, type MultiHeadAttentionParams } from '../functional/attention.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { Linear } from './linear.js';
 import { factoryOptions } from './_format.js';
@@ -219,3 +219,5 @@ export class MultiheadAttention extends Module {
     return [merged, maskType];
   }
 }
+
+declareForward([MultiheadAttention], ['query', 'key', 'value'], FORWARD_ARGS);

@@ -6,7 +6,7 @@ import { bindArgs } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, type Call } from '../functional/activation.js';
 import { batchNormImpl } from '../functional/normalization.js';
-import type { Module } from '../module.js';
+import { declareForward, type Module } from '../module.js';
 import { lazyOptions, makeLazy, NormBase, parseNormArgs, type LazyNormArgs, type NormArgs, type NormOptions } from './_normbase.js';
 
 /** Python's _BatchNorm.forward: counts batches, picks the momentum, uses the buffers where PyTorch does. */
@@ -117,3 +117,5 @@ export class SyncBatchNorm extends _BatchNorm {
     return out;
   }
 }
+
+declareForward([_BatchNorm, SyncBatchNorm], ['input']);

@@ -2,7 +2,7 @@
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 
 const CHANNEL_SHUFFLE = signature('ChannelShuffle', { groups: REQUIRED });
 
@@ -21,3 +21,5 @@ export class ChannelShuffle extends Module {
     return `groups=${this.groups}`;
   }
 }
+
+declareForward([ChannelShuffle], ['input']);

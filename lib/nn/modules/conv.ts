@@ -10,7 +10,7 @@ import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
 import { ntuple } from '../functional/_signature.js';
 import { factoryOptions, pyStr } from './_format.js';
@@ -321,3 +321,6 @@ export type LazyConvTranspose2d = InstanceType<typeof LazyConvTranspose2d>;
 /** `nn.LazyConvTranspose3d(out_channels, kernel_size, ...)`: ConvTranspose3d with in_channels inferred from the first input. */
 export const LazyConvTranspose3d = lazyConvClass<typeof ConvTranspose3d, ConvTransposeArgs>(ConvTranspose3d, 'LazyConvTranspose3d', true);
 export type LazyConvTranspose3d = InstanceType<typeof LazyConvTranspose3d>;
+
+declareForward([Conv1d, Conv2d, Conv3d], ['input']); // the lazy classes extend these, and keep their forward
+declareForward([ConvTranspose1d, ConvTranspose2d, ConvTranspose3d], ['input'], ['outputSize']);

@@ -2,7 +2,7 @@
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, signature, type PyArgs } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 
 const PAIRWISE = signature('PairwiseDistance', { p: 2.0, eps: 1e-6, keepdim: false });
 const COSINE = signature('CosineSimilarity', { dim: 1, eps: 1e-8 });
@@ -35,3 +35,5 @@ export class CosineSimilarity extends Module {
     return F.cosineSimilarity(x1, x2, this.dim, this.eps);
   }
 }
+
+declareForward([PairwiseDistance, CosineSimilarity], ['x1', 'x2']);

@@ -4,7 +4,7 @@ import { bindArgs, boolArg } from '../../functional/args.js';
 import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import { checkDropoutP, dropoutImpl, featureDropoutImpl } from '../functional/dropout.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { pyBool, pyFloat } from './_format.js';
 
 type DropoutArgs = Call<[number, boolean], { p?: number; inplace?: boolean }>;
@@ -75,3 +75,5 @@ export class FeatureAlphaDropout extends _DropoutNd {
     return dropoutImpl('feature_alpha_dropout', input, this.p, this.training, false);
   }
 }
+
+declareForward([Dropout, Dropout1d, Dropout2d, Dropout3d, AlphaDropout, FeatureAlphaDropout], ['input']);

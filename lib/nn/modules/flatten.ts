@@ -1,7 +1,7 @@
 // Flatten and Unflatten, as torch/nn/modules/flatten.py.
 import type { Tensor } from '../../tensor.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { pyStr } from './_format.js';
 
 const FLATTEN = signature('Flatten', { startDim: 1, endDim: -1 });
@@ -46,3 +46,5 @@ export class Unflatten extends Module {
     return `dim=${this.dim}, unflattened_size=${pyStr(this.unflattenedSize)}`;
   }
 }
+
+declareForward([Flatten, Unflatten], ['input']);

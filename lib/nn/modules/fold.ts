@@ -2,7 +2,7 @@
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature, type PyArgs } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { pyStr } from './_format.js';
 
 type Size = number | number[];
@@ -49,3 +49,5 @@ export class Unfold extends Module {
     return `kernel_size=${pyStr(this.kernelSize)}, dilation=${pyStr(this.dilation)}, padding=${pyStr(this.padding)}, stride=${pyStr(this.stride)}`;
   }
 }
+
+declareForward([Fold, Unfold], ['input']);

@@ -4,7 +4,7 @@
 import type { Tensor } from '../../tensor.js';
 import { checkTensor } from '../functional/activation.js';
 import { instanceNormImpl } from '../functional/normalization.js';
-import type { LoadMetadata } from '../module.js';
+import { declareForward, type LoadMetadata } from '../module.js';
 import { lazyOptions, makeLazy, NormBase, parseNormArgs, type LazyNormArgs, type NormArgs } from './_normbase.js';
 import { warn } from '../../warnings.js';
 
@@ -97,3 +97,5 @@ export class LazyInstanceNorm3d extends InstanceNorm3d {
     makeLazy(this, o);
   }
 }
+
+declareForward([_InstanceNorm], ['input']);

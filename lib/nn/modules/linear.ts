@@ -7,7 +7,7 @@ import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature } from '../functional/_signature.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ownedParameter, Parameter, UninitializedParameter } from '../parameter.js';
 import { factoryOptions, pyRepr } from './_format.js';
 import { hasUninitializedParams, installLazyHooks, uninitializedParameter } from './_lazy.js';
@@ -146,3 +146,6 @@ export class LazyLinear extends Linear {
     }
   }
 }
+
+declareForward([Identity, Linear], ['input']);
+declareForward([Bilinear], ['input1', 'input2']);

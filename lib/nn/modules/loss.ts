@@ -8,7 +8,7 @@ import { readOptions, isOptionsObject, describe as describeValue } from '../../o
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { bindArgs } from '../../functional/args.js';
-import { Module } from '../module.js';
+import { declareForward, Module, requireForwardArgs } from '../module.js';
 import type { LinearCrossEntropyOptions } from './linear_cross_entropy.js';
 // PairwiseDistance and Linear belong to other families (distance.ts, linear.ts): looked up when a loss
 // is built, so this file compiles whether or not they have landed (Python imports them the same way).
@@ -59,17 +59,6 @@ function bool(cls: string, name: string, v: unknown, fallback: boolean): boolean
   return v;
 }
 
-/** Python's TypeError for a loss called without one of its forward's tensors (not a failure deep inside the kernel call). */
-function forwardArgs(self: Module, names: readonly string[], args: ArrayLike<unknown>): void {
-  let missing: string[] | undefined;
-  for (let i = 0; i < names.length; i++) if (args[i] === undefined) (missing ??= []).push(`'${names[i]}'`);
-  if (missing === undefined) return;
-  const list = missing.length < 3 ? missing.join(' and ') : `${missing.slice(0, -1).join(', ')}, and ${missing.at(-1)!}`;
-  let owner = Object.getPrototypeOf(self) as { constructor: { name: string } } | null; // Python names the class whose forward this is
-  while (owner !== null && !Object.hasOwn(owner, 'forward')) owner = Object.getPrototypeOf(owner) as typeof owner;
-  throw new TypeError(`${(owner ?? self).constructor.name}.forward() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${list}`);
-}
-
 /** torch.nn.modules.loss._Loss: the reduction (from the legacy sizeAverage/reduce pair when given, with PyTorch's warning). */
 export class _Loss extends Module {
   declare reduction: Reduction;
@@ -96,7 +85,7 @@ export class L1Loss extends _Loss {
     super(ctorArgs('L1Loss', args, LEGACY));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return l1LossImpl(input, target, this.reduction);
   }
 }
@@ -109,7 +98,7 @@ export class MSELoss extends _Loss {
     super(ctorArgs('MSELoss', args, LEGACY));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return mseLossImpl(input, target, this.reduction);
   }
 }
@@ -125,7 +114,7 @@ export class NLLLoss extends _WeightedLoss {
     this.ignoreIndex = num(new.target.name, 'ignoreIndex', o.ignoreIndex, -100, true);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return nllLossImpl(input, target, this.weight, this.ignoreIndex, this.reduction);
   }
 }
@@ -156,7 +145,7 @@ export class CrossEntropyLoss extends _WeightedLoss {
     this.labelSmoothing = num('CrossEntropyLoss', 'labelSmoothing', o.labelSmoothing, 0.0);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return crossEntropyImpl(input, target, this.weight, this.ignoreIndex, this.reduction, this.labelSmoothing);
   }
 }
@@ -176,7 +165,7 @@ export class PoissonNLLLoss extends _Loss {
     this.eps = num('PoissonNLLLoss', 'eps', o.eps, 1e-8);
   }
   override forward(logInput: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['log_input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return poissonNllLossImpl(logInput, target, this.logInput, this.full, this.eps, this.reduction);
   }
 }
@@ -192,7 +181,7 @@ export class GaussianNLLLoss extends _Loss {
     this.eps = num('GaussianNLLLoss', 'eps', o.eps, 1e-6);
   }
   override forward(input: Tensor, target: Tensor, variance: Tensor | number): Tensor {
-    forwardArgs(this, ['input', 'target', 'var'], arguments);
+    requireForwardArgs(this, arguments);
     return gaussianNllLossImpl(input, target, variance, this.full, this.eps, this.reduction);
   }
 }
@@ -208,7 +197,7 @@ export class KLDivLoss extends _Loss {
     this.logTarget = bool('KLDivLoss', 'logTarget', o.logTarget, false);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return klDivImpl(input, target, this.reduction, this.logTarget);
   }
 }
@@ -221,7 +210,7 @@ export class BCELoss extends _WeightedLoss {
     super(ctorArgs('BCELoss', args, ['weight', ...LEGACY]));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return binaryCrossEntropyImpl(input, target, this.weight, this.reduction);
   }
 }
@@ -243,7 +232,7 @@ export class BCEWithLogitsLoss extends _Loss {
     return this.pos_weight;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return binaryCrossEntropyWithLogitsImpl(input, target, this.weight, this.reduction, this.pos_weight);
   }
 }
@@ -259,7 +248,7 @@ export class HingeEmbeddingLoss extends _Loss {
     this.margin = num('HingeEmbeddingLoss', 'margin', o.margin, 1.0);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return hingeEmbeddingLossImpl(input, target, this.margin, this.reduction);
   }
 }
@@ -272,7 +261,7 @@ export class MultiLabelMarginLoss extends _Loss {
     super(ctorArgs('MultiLabelMarginLoss', args, LEGACY));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return multilabelMarginLossImpl(input, target, this.reduction);
   }
 }
@@ -288,7 +277,7 @@ export class SmoothL1Loss extends _Loss {
     this.beta = num('SmoothL1Loss', 'beta', o.beta, 1.0);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return smoothL1LossImpl(input, target, this.reduction, this.beta);
   }
 }
@@ -305,7 +294,7 @@ export class HuberLoss extends _Loss {
     this.delta = num('HuberLoss', 'delta', o.delta, 1.0);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return huberLossImpl(input, target, this.reduction, this.delta);
   }
 }
@@ -318,7 +307,7 @@ export class SoftMarginLoss extends _Loss {
     super(ctorArgs('SoftMarginLoss', args, LEGACY));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return softMarginLossImpl(input, target, this.reduction);
   }
 }
@@ -331,7 +320,7 @@ export class MultiLabelSoftMarginLoss extends _WeightedLoss {
     super(ctorArgs('MultiLabelSoftMarginLoss', args, ['weight', ...LEGACY]));
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return multilabelSoftMarginLossImpl(input, target, this.weight, this.reduction);
   }
 }
@@ -347,7 +336,7 @@ export class CosineEmbeddingLoss extends _Loss {
     this.margin = num('CosineEmbeddingLoss', 'margin', o.margin, 0.0);
   }
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input1', 'input2', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return cosineEmbeddingLossImpl(input1, input2, target, this.margin, this.reduction);
   }
 }
@@ -363,7 +352,7 @@ export class MarginRankingLoss extends _Loss {
     this.margin = num('MarginRankingLoss', 'margin', o.margin, 0.0);
   }
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input1', 'input2', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return marginRankingLossImpl(input1, input2, target, this.margin, this.reduction);
   }
 }
@@ -385,7 +374,7 @@ export class MultiMarginLoss extends _WeightedLoss {
     this.margin = num('MultiMarginLoss', 'margin', o.margin, 1.0);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     return multiMarginLossImpl(input, target, this.p, this.margin, this.weight, this.reduction);
   }
 }
@@ -409,7 +398,7 @@ export class TripletMarginLoss extends _Loss {
     this.swap = bool('TripletMarginLoss', 'swap', o.swap, false);
   }
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    forwardArgs(this, ['anchor', 'positive', 'negative'], arguments);
+    requireForwardArgs(this, arguments);
     return tripletMarginLossImpl(anchor, positive, negative, this.margin, this.p, this.eps, this.swap, this.reduction);
   }
 }
@@ -450,7 +439,7 @@ export class TripletMarginWithDistanceLoss extends _Loss {
     this.swap = bool(cls, 'swap', o.swap, false);
   }
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    forwardArgs(this, ['anchor', 'positive', 'negative'], arguments);
+    requireForwardArgs(this, arguments);
     return tripletMarginWithDistanceLossImpl(anchor, positive, negative, this.distanceFunction, this.margin, this.swap, this.reduction);
   }
 }
@@ -468,7 +457,7 @@ export class CTCLoss extends _Loss {
     this.zeroInfinity = bool('CTCLoss', 'zeroInfinity', o.zeroInfinity, false);
   }
   override forward(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths): Tensor {
-    forwardArgs(this, ['log_probs', 'targets', 'input_lengths', 'target_lengths'], arguments);
+    requireForwardArgs(this, arguments);
     return ctcLossImpl(logProbs, targets, inputLengths, targetLengths, this.blank, this.reduction, this.zeroInfinity);
   }
 }
@@ -530,7 +519,7 @@ export class LinearCrossEntropyLoss extends _WeightedLoss {
     this.options = chunked;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    forwardArgs(this, ['input', 'target'], arguments);
+    requireForwardArgs(this, arguments);
     const linearWeight = this.linear.weight.reshape(this.numClasses, ...this.outFeatures, this.linear.inFeatures);
     const linearBias = this.linear.bias === null ? null : this.linear.bias.reshape(this.numClasses, ...this.outFeatures);
     return linearCrossEntropyImpl(input, linearWeight, target, linearBias, this.weight, this.reduction, this.ignoreIndex, this.labelSmoothing, this.options);
@@ -540,3 +529,11 @@ export class LinearCrossEntropyLoss extends _WeightedLoss {
       `reduction=${this.reduction}, ignore_index=${this.ignoreIndex === null ? 'None' : this.ignoreIndex}, label_smoothing=${pyFloat(this.labelSmoothing)}, options=${this.options === null ? 'None' : String(this.options)}`;
   }
 }
+
+declareForward([L1Loss, MSELoss, NLLLoss, CrossEntropyLoss, KLDivLoss, BCELoss, BCEWithLogitsLoss, HingeEmbeddingLoss, MultiLabelMarginLoss,
+  SmoothL1Loss, HuberLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, LinearCrossEntropyLoss], ['input', 'target']);
+declareForward([PoissonNLLLoss], ['logInput', 'target']);
+declareForward([GaussianNLLLoss], ['input', 'target', 'var']);
+declareForward([CosineEmbeddingLoss, MarginRankingLoss], ['input1', 'input2', 'target']);
+declareForward([TripletMarginLoss, TripletMarginWithDistanceLoss], ['anchor', 'positive', 'negative']);
+declareForward([CTCLoss], ['logProbs', 'targets', 'inputLengths', 'targetLengths']);

@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import { groupNormImpl, layerNormImpl, localResponseNormImpl, rmsNormImpl } from '../functional/normalization.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { factoryOptions, pyBool, pyFloat, pyOptFloat, pyTuple } from './_format.js';
 import { registerAffine } from './_normbase.js';
@@ -203,3 +203,6 @@ export class RMSNorm extends Module {
     return `${pyTuple(this.normalizedShape)}, eps=${pyOptFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
   }
 }
+
+declareForward([LocalResponseNorm, CrossMapLRN2d, LayerNorm, GroupNorm], ['input']);
+declareForward([RMSNorm], ['x']);

@@ -3,7 +3,7 @@
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ntuple } from '../functional/_signature.js';
 import { pyStr } from './_format.js';
 
@@ -111,3 +111,8 @@ export class ZeroPad3d extends ConstantPad3d {
   constructor(padding: IntOrList) { super(padding, 0.0); }
   override extraRepr(): string { return pyStr(this.padding); }
 }
+
+declareForward([CircularPadNd], ['input'], [], '_CircularPadNd');
+declareForward([ReflectionPadNd], ['input'], [], '_ReflectionPadNd');
+declareForward([ReplicationPadNd], ['input'], [], '_ReplicationPadNd');
+declareForward([ConstantPadNd], ['input'], [], '_ConstantPadNd');

@@ -2,7 +2,7 @@
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 
 const SHUFFLE = signature('PixelShuffle', { upscaleFactor: REQUIRED });
 const UNSHUFFLE = signature('PixelUnshuffle', { downscaleFactor: REQUIRED });
@@ -38,3 +38,5 @@ export class PixelUnshuffle extends Module {
     return `downscale_factor=${this.downscaleFactor}`;
   }
 }
+
+declareForward([PixelShuffle, PixelUnshuffle], ['input']);

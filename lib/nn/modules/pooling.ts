@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import { isOptionsObject } from '../../options.js';
 import * as F from '../functional/index.js';
 import { bind, REQUIRED, signature, type PyArgs, type Signature } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ntuple } from '../functional/_signature.js';
 import { pyStr } from './_format.js';
 
@@ -389,3 +389,7 @@ export class AdaptiveAvgPool3d extends _AdaptiveAvgPoolNd {
   constructor(outputSize: OptSize);
   constructor(...args: unknown[]) { super(ADAPTIVE_AVG3D, args); }
 }
+
+declareForward([MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, FractionalMaxPool2d, FractionalMaxPool3d, LPPool1d, LPPool2d, LPPool3d,
+  AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d], ['input']);
+declareForward([MaxUnpool1d, MaxUnpool2d, MaxUnpool3d], ['input', 'indices'], ['outputSize']);

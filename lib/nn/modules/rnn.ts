@@ -12,7 +12,7 @@ import { describe, isOptionsObject, pyTypeName, readOptions } from '../../option
 import { isTensor, type Tensor } from '../../tensor.js';
 import { warn } from '../../warnings.js';
 import { dropoutOp } from '../functional/dropout.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { PackedSequence } from '../utils/rnn.js';
 import { factoryOptions, pyBool, pyFloat } from './_format.js';
@@ -510,3 +510,5 @@ export class GRUCell extends RNNCellBase {
     return isBatched ? ret : ret.squeeze(0);
   }
 }
+
+declareForward([RNN, GRU, LSTM, RNNCell, LSTMCell, GRUCell], ['input'], ['hx']);

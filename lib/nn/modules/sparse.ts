@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import { checkTensor, numArg, type Call } from '../functional/activation.js';
 import { embeddingBagImpl, embeddingImpl, type EmbeddingBagMode } from '../functional/sparse.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { ownedParameter, Parameter } from '../parameter.js';
 import { factoryOptions, pyBool, pyFloat, pyRepr } from './_format.js';
 
@@ -180,3 +180,6 @@ export class EmbeddingBag extends Module {
     return bag;
   }
 }
+
+declareForward([Embedding], ['input']);
+declareForward([EmbeddingBag], ['input'], ['offsets', 'perSampleWeights']);

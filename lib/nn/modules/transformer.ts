@@ -16,7 +16,7 @@ import { warn } from '../../warnings.js';
 import { _autocastEnabled, _canonicalMask, _optionalTensor, _noneOrDtype } from '../functional/attention.js';
 import { gelu, relu } from '../functional/activation.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { deepcopyModule } from '../utils/_common.js';
 import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
@@ -482,3 +482,8 @@ export class Transformer extends Module {
     for (const p of this.parameters()) if (p.dim() > 1) init.xavierUniform_(p);
   }
 }
+
+declareForward([TransformerEncoderLayer], ['src'], ENCODER_LAYER_FORWARD);
+declareForward([TransformerDecoderLayer, TransformerDecoder], ['tgt', 'memory'], DECODER_LAYER_FORWARD);
+declareForward([TransformerEncoder], ['src'], ENCODER_FORWARD);
+declareForward([Transformer], ['src', 'tgt'], TRANSFORMER_FORWARD);

@@ -2,7 +2,7 @@
 import type { Tensor } from '../../tensor.js';
 import * as F from '../functional/index.js';
 import { bind, signature, type PyArgs } from '../functional/_signature.js';
-import { Module } from '../module.js';
+import { declareForward, Module } from '../module.js';
 import { pyRepr } from './_format.js';
 
 type SizeLike = number | readonly number[];
@@ -57,3 +57,5 @@ export class UpsamplingBilinear2d extends Upsample {
   constructor(...args: UpsamplingArgs);
   constructor(...args: unknown[]) { super(...(args as [SizeLike])); }
 }
+
+declareForward([Upsample], ['input']); // UpsamplingNearest2d's and UpsamplingBilinear2d's are Upsample's
