@@ -2,7 +2,7 @@
 // properties named '0', '1', ... (lists) or by key (dicts), so the Module scan registers them in order
 // and `seq[0]`, `dict.conv` read them as in Python.
 import { KeyError } from '../../errors.js';
-import { describe, isOptionsObject } from '../../options.js';
+import { describe, isOptionsObject, pyTypeName } from '../../options.js';
 import { isTensor, type Tensor } from '../../tensor.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -18,6 +18,25 @@ function listIndex(i: number, n: number, what: string): number {
   return k;
 }
 
+// Python's list[start:end:step]: negatives count from the end, bounds clamp, a negative step walks backwards.
+function sliceItems<T>(items: T[], start?: number, end?: number, step = 1): T[] {
+  for (const v of [start, end, step]) if (v !== undefined && !Number.isInteger(v)) throw new TypeError('slice indices must be integers or None or have an __index__ method');
+  if (step === 0) throw new RangeError('slice step cannot be zero');
+  const n = items.length;
+  // a negative step may stop before index 0, so its bounds clamp to -1..n-1
+  const [lo, hi] = step > 0 ? [0, n] : [-1, n - 1];
+  const bound = (i: number | undefined, absent: number): number => (i === undefined ? absent : Math.min(Math.max(i < 0 ? i + n : i, lo), hi));
+  const out: T[] = [];
+  for (let i = bound(start, step > 0 ? lo : hi), e = bound(end, step > 0 ? hi : lo); step > 0 ? i < e : i > e; i += step) out.push(items[i]!);
+  return out;
+}
+
+// Python's str(type(v)) for operator errors; only the containers' module path is known here.
+function pyClass(v: unknown): string {
+  const inContainerModule = [Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict].some((c) => (v as object)?.constructor === c);
+  return `<class '${inContainerModule ? 'torch.nn.modules.container.' : ''}${pyTypeName(v)}'>`;
+}
+
 // Python's sorted() of str keys: by code point (JS's < compares UTF-16 units, which differs past U+FFFF).
 function compareCodePoints(a: string, b: string): number {
   const x = [...a];
@@ -30,7 +49,7 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 // A Map is Python's OrderedDict, a plain object its dict: `sortPlain` (ParameterDict.update) sorts a dict's keys.
-function entriesOf<T>(entries: Entries<T> | ModuleDict | ParameterDict, what: string, sortPlain = false): [string, T][] {
+function entriesOf<T>(entries: Entries<T> | ModuleDict<Module | null> | ParameterDict, what: string, sortPlain = false): [string, T][] {
   if (entries instanceof Map) return [...entries.entries()];
   // Python's update takes another ModuleDict/ParameterDict as the mapping it is
   if (entries instanceof ModuleDict || entries instanceof ParameterDict) return entries.items() as [string, unknown][] as [string, T][];
@@ -47,11 +66,11 @@ function entriesOf<T>(entries: Entries<T> | ModuleDict | ParameterDict, what: st
   throw new TypeError(`${what}: expected an object, a Map or [key, value] pairs, got ${describe(entries)}`);
 }
 
-// The registered entries, None placeholders left out. Plain functions, not #private methods: a deep copy
+// The registered entries (childEntries and parameterEntries leave None placeholders out). Plain functions, not #private methods: a deep copy
 // (Reflect.construct of the class, as copy.deepcopy) has the prototype's methods but no private brand.
 type Registered = { _modules(): [string, Module | null][]; _parameters(): [string, Parameter | null][] };
-const childEntries = (m: Module): [string, Module][] =>
-  (m as unknown as Registered)._modules().filter((e): e is [string, Module] => e[1] !== null);
+const moduleEntries = (m: Module): [string, Module | null][] => (m as unknown as Registered)._modules();
+const childEntries = (m: Module): [string, Module][] => moduleEntries(m).filter((e): e is [string, Module] => e[1] !== null);
 const parameterEntries = (m: Module): [string, Parameter][] =>
   (m as unknown as Registered)._parameters().filter((e): e is [string, Parameter] => e[1] !== null);
 const childModules = (m: Module): Module[] => childEntries(m).map(([, c]) => c);
@@ -61,6 +80,17 @@ const parameterValues = (m: Module): Parameter[] => parameterEntries(m).map(([, 
 function setItems(m: Module, items: unknown[], old: number, register: (name: string, v: unknown) => void): void {
   for (let i = 0; i < old; i++) delete self(m)[String(i)];
   items.forEach((v, i) => register(String(i), v));
+}
+
+// Sequential's operator checks, plain functions for the reason given at childEntries.
+function sequentialAddend(other: unknown): Sequential {
+  if (other instanceof Sequential) return other;
+  throw new RangeError(`add operator supports only objects of Sequential class, but ${pyClass(other)} is given.`);
+}
+function multiplicationFactor(seq: Sequential, times: unknown): number {
+  if (typeof times !== 'number' || !Number.isInteger(times)) throw new TypeError(`unsupported operand type(s) for *: ${pyClass(seq)} and ${pyClass(times)}`);
+  if (times <= 0) throw new RangeError(`Non-positive multiplication factor ${times} for ${pyClass(seq)}`);
+  return times;
 }
 
 /** Modules applied one after another: `new nn.Sequential(conv, relu, pool)` or from an ordered object `{ conv, relu }`. */
@@ -89,9 +119,39 @@ export class Sequential extends Module {
     if (!(module instanceof Module)) throw new TypeError(`cannot assign '${describe(module)}' as child module '${name}' (torch.nn.Module or None expected)`);
     this.addModule(name, module);
   }
-  /** A new Sequential of the modules start..end (Python's seq[a:b]), keeping their names. */
-  slice(start?: number, end?: number): Sequential {
-    return new Sequential(new Map(childEntries(this).slice(start, end)));
+  /** A new Sequential of the modules start..end by step (Python's seq[a:b:c]), keeping their names. */
+  slice(start?: number, end?: number, step?: number): Sequential {
+    return new Sequential(new Map(sliceItems(childEntries(this), start, end, step)));
+  }
+  /** Python's `seq + other`: a new Sequential of both's modules, numbered '0', '1', ... */
+  add(other: Sequential): Sequential {
+    sequentialAddend(other);
+    return new Sequential(...this, ...other);
+  }
+  /** Python's `seq += other`: other's modules appended as 'len', 'len+1', ... */
+  add_(other: Sequential): this {
+    const offset = this.length;
+    [...sequentialAddend(other)].forEach((m, i) => this.addModule(String(i + offset), m));
+    return this;
+  }
+  /** Python's `seq * n` (and `n * seq`): the same module objects n times over, numbered '0', '1', ... */
+  mul(times: number): Sequential {
+    const modules = [...this];
+    return new Sequential(...Array.from({ length: multiplicationFactor(this, times) }, () => modules).flat());
+  }
+  /** Python's `seq *= n`: the modules named '0'..'len-1' appended n - 1 more times. */
+  mul_(times: number): this {
+    const n = this.length;
+    const named = new Map(childEntries(this));
+    for (let r = 1; r < multiplicationFactor(this, times); r++) {
+      for (let i = 0; i < n; i++) {
+        const m = named.get(String(i));
+        // Python reads self._modules[str(i)]: a Sequential built with other names has no '0'
+        if (m === undefined) throw new KeyError(`'${i}'`);
+        this.addModule(String(i + r * n), m);
+      }
+    }
+    return this;
   }
   append(module: Module): this {
     this.addModule(String(this.length), module);
@@ -149,8 +209,18 @@ export class ModuleList extends Module {
   set(i: number, module: Module): void {
     this.addModule(String(listIndex(i, this.length, 'ModuleList')), module);
   }
-  slice(start?: number, end?: number): ModuleList {
-    return new ModuleList(childModules(this).slice(start, end));
+  /** A new ModuleList of the modules start..end by step (Python's list[a:b:c]), renumbered. */
+  slice(start?: number, end?: number, step?: number): ModuleList {
+    return new ModuleList(sliceItems(childModules(this), start, end, step));
+  }
+  /** Python's `list + other`: a new ModuleList of this list's modules, then other's (any iterable of Modules). */
+  add(other: Iterable<Module>): ModuleList {
+    if (other === null || typeof (other as Iterable<Module>)[Symbol.iterator] !== 'function') throw new TypeError(`'${pyTypeName(other)}' object is not iterable`);
+    return new ModuleList([...this, ...other]);
+  }
+  /** Python's `list += other`: extend, returning this list. */
+  add_(other: Iterable<Module>): this {
+    return this.extend(other);
   }
   append(module: Module): this {
     this.addModule(String(this.length), module);
@@ -197,47 +267,52 @@ export class ModuleList extends Module {
   }
 }
 
-/** Modules by name; iteration yields the keys, as Python's ModuleDict. */
-export class ModuleDict extends Module {
+/**
+ * Modules by name, None (`null`) entries included as in Python; iteration yields the keys, as Python's
+ * ModuleDict. Type it `ModuleDict<Module | null>` where it holds None entries.
+ */
+export class ModuleDict<M extends Module | null = Module> extends Module {
   [key: string]: unknown;
 
-  constructor(modules?: Entries<Module | null> | ModuleDict) {
+  // the entries do not set M (an inferred ModuleDict<ReLU> would refuse other modules later)
+  constructor(modules?: Entries<Module | null> | ModuleDict<Module | null>) {
     super();
     if (modules !== undefined && modules !== null) this.update(modules);
   }
   get length(): number {
     return this._modules().length;
   }
-  get(key: string): Module {
-    const m = childEntries(this).find(([k]) => k === key);
-    if (!m) throw new KeyError(`ModuleDict: no module named '${key}'`);
-    return m[1];
+  /** Python's `md[key]`: the module, or null for a None entry; a KeyError where the key is absent. */
+  get(key: string): M {
+    const m = moduleEntries(this).find(([k]) => k === key);
+    if (!m) throw new KeyError(`'${key}'`);
+    return m[1] as M;
   }
-  set(key: string, module: Module): void {
+  set(key: string, module: M): void {
     this.addModule(key, module);
   }
   has(key: string): boolean {
-    return childEntries(this).some(([k]) => k === key);
+    return moduleEntries(this).some(([k]) => k === key);
   }
-  pop(key: string): Module {
+  pop(key: string): M {
     const m = this.get(key);
     delete this[key];
     return m;
   }
   clear(): void {
-    for (const [k] of childEntries(this)) delete this[k];
+    for (const [k] of moduleEntries(this)) delete this[k];
   }
   keys(): string[] {
-    return childEntries(this).map(([k]) => k);
+    return moduleEntries(this).map(([k]) => k);
   }
-  values(): Module[] {
-    return childModules(this);
+  values(): M[] {
+    return this.items().map(([, m]) => m);
   }
-  items(): [string, Module][] {
-    return childEntries(this);
+  items(): [string, M][] {
+    return moduleEntries(this) as [string, M][];
   }
   /** Python's update: a null value registers a None entry, as `md[key] = None`. */
-  update(modules: Entries<Module | null> | ModuleDict): void {
+  update(modules: Entries<Module | null> | ModuleDict<Module | null>): void {
     const entries = entriesOf<Module | null>(modules, 'ModuleDict.update');
     for (const [k, m] of entries) if (m !== null && !(m instanceof Module)) throw new TypeError(`ModuleDict.update: '${k}' is ${describe(m)}, not a Module`);
     for (const [k, m] of entries) this.addModule(k, m);
@@ -278,6 +353,10 @@ export class ParameterList extends Module {
   set(i: number, value: Tensor): void {
     this.registerParameter(String(listIndex(i, this.length, 'ParameterList')), asParameter(value, 'ParameterList'));
   }
+  /** A new ParameterList of the same Parameters start..end by step (Python's plist[a:b:c]), renumbered. */
+  slice(start?: number, end?: number, step?: number): ParameterList {
+    return new ParameterList(sliceItems(parameterValues(this), start, end, step));
+  }
   append(value: Tensor): this {
     this.registerParameter(String(this.length), asParameter(value, 'ParameterList.append'));
     return this;
@@ -287,6 +366,10 @@ export class ParameterList extends Module {
       throw new TypeError(`ParameterList.extend should be called with an iterable, but got ${describe(values)}`);
     for (const v of values) this.append(v);
     return this;
+  }
+  /** Python's `plist += values`: extend, returning this list. */
+  add_(values: Iterable<Tensor>): this {
+    return this.extend(values);
   }
   [Symbol.iterator](): Iterator<Parameter> {
     return parameterValues(this)[Symbol.iterator]();
