@@ -7,12 +7,12 @@ import { int64 } from '../dtype.js';
 import { Module } from '../nn/module.js';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d, SyncBatchNorm } from '../nn/modules/batchnorm.js';
 import { deepcopyModule } from '../nn/utils/_common.js';
-import { describe, isOptionsObject } from '../options.js';
+import { describe } from '../options.js';
 import { isTensor, type Tensor } from '../tensor.js';
 import { groupTensorsByDeviceAndDtype } from '../utils/_foreach_utils.js';
 import type { Optimizer } from './optimizer.js';
 import { cos } from '../libm.js';
-import { checkNumber, formatParam, groupValue, LRScheduler, num, REQUIRED, schedulerArgs, type LrValue } from './lr_scheduler/scheduler.js';
+import { checkNumber, formatParam, groupValue, LRScheduler, num, oneOfState, REQUIRED, schedulerArgs, stateReader, type LrValue } from './lr_scheduler/scheduler.js';
 
 /** avgFn(averaged, current, numAveraged): the new average of one parameter. */
 export type AvgFn = (averagedParam: Tensor, currentParam: Tensor, numAveraged: Tensor | number) => Tensor;
@@ -200,6 +200,9 @@ export interface SWALROptions {
   lastEpoch?: number;
 }
 
+// anneal_epochs as the constructor accepts it: an integer >= 0.
+const ANNEAL_EPOCHS_STATE = stateReader('an integer >= 0', (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0);
+
 /** SWALR(optimizer, swaLr, annealEpochs = 10, annealStrategy = 'cos', lastEpoch = -1): anneals each group's lr to its swaLr. */
 export class SWALR extends LRScheduler {
   annealEpochs!: number;
@@ -218,7 +221,7 @@ export class SWALR extends LRScheduler {
     optimizer.paramGroups.forEach((g, i) => (g.swaLr = swaLrs[i]));
     this._annealStrategy = a.annealStrategy;
     this.annealEpochs = a.annealEpochs;
-    this.initialize(a.lastEpoch as number, ['_anneal_strategy', 'anneal_epochs']);
+    this.initialize(a.lastEpoch as number, { _anneal_strategy: oneOfState('cos', 'linear'), anneal_epochs: ANNEAL_EPOCHS_STATE });
   }
 
   /** The annealing curve at t in [0, 1]: (1 - cos(pi t)) / 2, or t. */
@@ -240,11 +243,5 @@ export class SWALR extends LRScheduler {
     });
     const alpha = this.annealFunc(clamp(step / Math.max(1, this.annealEpochs)));
     return groups.map((g, i) => num(g.swaLr) * alpha + prevLrs[i]! * (1 - alpha));
-  }
-
-  override loadStateDict(stateDict: Record<string, unknown>): void {
-    if (isOptionsObject(stateDict) && '_anneal_strategy' in stateDict && stateDict._anneal_strategy !== 'cos' && stateDict._anneal_strategy !== 'linear')
-      throw new RangeError(`SWALR.loadStateDict: unknown _anneal_strategy ${String(stateDict._anneal_strategy)}`);
-    super.loadStateDict(stateDict);
   }
 }

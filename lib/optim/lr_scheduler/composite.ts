@@ -3,7 +3,7 @@
 import { describe, isOptionsObject } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { ReduceLROnPlateau } from './plateau.js';
-import { checkNumber, groupValue, groupValues, LRScheduler, REQUIRED, schedulerArgs, setGroupValue, stateReader, type SchedulerStateDict, type StateReader } from './scheduler.js';
+import { checkNumber, groupValue, groupValues, LRScheduler, prepareSchedulerLoad, REQUIRED, schedulerArgs, setGroupValue, stateReader, type SchedulerStateDict, type StateReader } from './scheduler.js';
 
 // Python's step(self) takes no epoch, unlike the other schedulers' deprecated step(epoch): an epoch is refused, not ignored
 // (an explicit undefined is JS's "not given", as a wrapper forwarding step(epoch?) passes it).
@@ -34,23 +34,19 @@ function compositeState(self: { stateKeys: readonly string[] } & LRScheduler, ch
   return out;
 }
 
-// The composite load, all or nothing: its own keys checked first, then each child loads (a child that
-// fails puts the ones before it back), then its own keys are assigned.
-function loadComposite(cls: string, children: LRScheduler[], stateDict: SchedulerStateDict, prepareOwn: (own: SchedulerStateDict) => () => void): void {
+// The composite load, all or nothing: its own keys and every child's state (nested composites' too) are
+// checked before any is assigned.
+function prepareComposite(cls: string, children: LRScheduler[], stateDict: SchedulerStateDict, prepareOwn: (own: SchedulerStateDict) => () => void): () => void {
   if (!isOptionsObject(stateDict)) throw new TypeError(`${cls}.loadStateDict: expected a state dict object, got ${describe(stateDict)}`);
   const { _schedulers: saved, ...own } = stateDict;
   const assignOwn = prepareOwn(own);
   if (!Array.isArray(saved) || saved.length !== children.length)
     throw new Error(`${cls}.loadStateDict: the state dict has ${Array.isArray(saved) ? saved.length : describe(saved)} scheduler states for ${children.length} schedulers`);
-  const before = children.map((s) => s.stateDict());
-  let loaded = 0;
-  try {
-    for (; loaded < children.length; loaded++) children[loaded]!.loadStateDict(saved[loaded] as SchedulerStateDict);
-  } catch (e) {
-    for (let i = 0; i < loaded; i++) children[i]!.loadStateDict(before[i]!);
-    throw e;
-  }
-  assignOwn();
+  const assignChildren = children.map((s, i) => prepareSchedulerLoad(s, saved[i] as SchedulerStateDict));
+  return () => {
+    assignOwn();
+    for (const assign of assignChildren) assign();
+  };
 }
 
 // Python's bisect_right.
@@ -130,8 +126,8 @@ export class SequentialLR extends LRScheduler {
     return { ...super.stateReaders(), _milestones: stateReader('an array of integer epochs', (v) => Array.isArray(v) && v.every((m) => Number.isInteger(m))) };
   }
 
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    loadComposite('SequentialLR', this._schedulers, stateDict, (own) => this.prepareLoad(own));
+  protected override prepareLoad(stateDict: SchedulerStateDict): () => void {
+    return prepareComposite('SequentialLR', this._schedulers, stateDict, (own) => super.prepareLoad(own));
   }
 }
 
@@ -158,7 +154,7 @@ export class ChainedScheduler extends LRScheduler {
     return compositeState(this as unknown as { stateKeys: readonly string[] } & LRScheduler, this._schedulers, (k) => this.stateValue(k));
   }
 
-  override loadStateDict(stateDict: SchedulerStateDict): void {
-    loadComposite('ChainedScheduler', this._schedulers, stateDict, (own) => this.prepareLoad(own));
+  protected override prepareLoad(stateDict: SchedulerStateDict): () => void {
+    return prepareComposite('ChainedScheduler', this._schedulers, stateDict, (own) => super.prepareLoad(own));
   }
 }

@@ -2,7 +2,10 @@
 // form, term for term, so the floats match) and CosineAnnealingWarmRestarts (SGDR).
 import type { Optimizer } from '../optimizer.js';
 import { cos, log } from '../../libm.js';
-import { checkNumber, checkZip, div, forEachZip, groupValues, INT_STATE, LRScheduler, num, NUMBER_STATE, pyMod, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
+import { checkNumber, checkZip, div, forEachZip, groupValues, INT_STATE, LRScheduler, lrMinus, lrOver, lrPlus, lrTimes, NUMBER_STATE, pyMod, REQUIRED, schedulerArgs, setGroupValue, type LrValue } from './scheduler.js';
+
+// Python's `eta_min + (base_lr - eta_min) * factor / 2`, term for term (a Tensor base_lr computes in its dtype).
+const annealed = (etaMin: number, baseLr: LrValue, factor: number): LrValue => lrPlus(etaMin, lrOver(lrTimes(lrMinus(baseLr, etaMin), factor), 2));
 
 export interface CosineAnnealingLROptions {
   tMax?: number;
@@ -33,17 +36,18 @@ export class CosineAnnealingLR extends LRScheduler {
     // Python zips base_lrs with the groups (strict) in these two branches: a group added later raises.
     if (this._stepCount === 1 && lastEpoch > 0) {
       checkZip(this.baseLrs.length, groups.length);
-      return this.baseLrs.map((b) => etaMin + ((num(b) - etaMin) * (1 + cos(div(lastEpoch * Math.PI, tMax)))) / 2);
+      return this.baseLrs.map((b) => annealed(etaMin, b, 1 + cos(div(lastEpoch * Math.PI, tMax))));
     }
     if (pyMod(lastEpoch - 1 - tMax, 2 * tMax) === 0) {
       checkZip(this.baseLrs.length, groups.length);
-      return groups.map((g, i) => num(g.lr) + ((num(this.baseLrs[i]) - etaMin) * (1 - cos(Math.PI / tMax))) / 2);
+      return groups.map((g, i) => lrPlus(g.lr as LrValue, lrOver(lrTimes(lrMinus(this.baseLrs[i]!, etaMin), 1 - cos(Math.PI / tMax)), 2)));
     }
-    return groups.map((g) => ((1 + cos((Math.PI * lastEpoch) / tMax)) / (1 + cos((Math.PI * (lastEpoch - 1)) / tMax))) * (num(g.lr) - etaMin) + etaMin);
+    const ratio = (1 + cos((Math.PI * lastEpoch) / tMax)) / (1 + cos((Math.PI * (lastEpoch - 1)) / tMax));
+    return groups.map((g) => lrPlus(lrTimes(ratio, lrMinus(g.lr as LrValue, etaMin)), etaMin));
   }
 
   protected override closedFormLr(): LrValue[] {
-    return this.baseLrs.map((b) => this.etaMin + ((num(b) - this.etaMin) * (1 + cos(div(Math.PI * this.lastEpoch, this.tMax)))) / 2);
+    return this.baseLrs.map((b) => annealed(this.etaMin, b, 1 + cos(div(Math.PI * this.lastEpoch, this.tMax))));
   }
 }
 
@@ -81,7 +85,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
 
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
-    return this.baseLrs.map((b) => this.etaMin + ((num(b) - this.etaMin) * (1 + cos((Math.PI * this.tCur) / this.tI))) / 2);
+    return this.baseLrs.map((b) => annealed(this.etaMin, b, 1 + cos((Math.PI * this.tCur) / this.tI)));
   }
 
   /** One step, or (as Python) a jump to `epoch`, which may be fractional (e.g. epoch + i / iters). */

@@ -5,7 +5,7 @@ import { checkFlag, type Optimizer, type ParamGroup } from '../optimizer.js';
 import { cos, pow } from '../../libm.js';
 import {
   badStateValue, BOOL_STATE, checkNumber, div, forEachZip, formatParam, groupValue, GROUP_LRS_STATE, INT_STATE, isAttrsOrNull, LRScheduler, num, NUMBER_STATE,
-  oneOfState, REQUIRED, schedulerArgs, setGroupValue, stateReader, type LrValue, type StateReader,
+  oneOfState, REQUIRED, schedulerArgs, setGroupValue, stateReader, type LrValue, type SchedulerStateDict, type StateReader,
 } from './scheduler.js';
 
 // Python's check that the optimizer has a momentum to cycle; true when it is beta1 of `betas`.
@@ -166,9 +166,12 @@ export class CyclicLR extends LRScheduler {
     if (value !== null && value !== undefined && this._scaleFnCustom !== null) Object.assign(this._scaleFnCustom, value);
   }
 
-  override loadStateDict(stateDict: Record<string, unknown>): void {
-    super.loadStateDict(stateDict);
-    this.initScaleFn();
+  protected override prepareLoad(stateDict: SchedulerStateDict): () => void {
+    const assign = super.prepareLoad(stateDict);
+    return () => {
+      assign();
+      this.initScaleFn();
+    };
   }
 }
 

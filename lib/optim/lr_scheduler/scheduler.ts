@@ -86,6 +86,24 @@ export function num(v: unknown): number {
   return isTensor(v) ? Number(v.item()) : (v as number);
 }
 
+/** Python's `a + b` on lr values: with a Tensor operand the sum is a Tensor of its dtype (a float32 lr stays float32 arithmetic). */
+export function lrPlus(a: LrValue, b: LrValue): LrValue {
+  if (isTensor(a)) return a.add(b);
+  return isTensor(b) ? b.add(a) : a + b;
+}
+
+/** Python's `a * b` on lr values (a Tensor operand keeps its dtype, as lrPlus). */
+export function lrTimes(a: LrValue, b: LrValue): LrValue {
+  if (isTensor(a)) return a.mul(b);
+  return isTensor(b) ? b.mul(a) : a * b;
+}
+
+/** Python's `a - b` on an lr value and a number. */
+export const lrMinus = (a: LrValue, b: number): LrValue => (isTensor(a) ? a.sub(b) : a - b);
+
+/** Python's `a / b` on an lr value and a nonzero number. */
+export const lrOver = (a: LrValue, b: number): LrValue => (isTensor(a) ? a.div(b) : a / b);
+
 /** Python's _param_groups_val_list: each group's `key`, tensors cloned (a KeyError where a group lacks it). */
 export function groupValues(optimizer: Optimizer, key: string): LrValue[] {
   return optimizer.paramGroups.map((g) => {
@@ -198,6 +216,19 @@ export const GROUP_LRS_STATE = stateReader('an array of numbers or Tensors, one 
 /** A StateReader for a string that must be one of `options`. */
 export const oneOfState = (...options: string[]): StateReader => stateReader(`one of ${options.map((o) => `'${o}'`).join(', ')}`, (v) => options.includes(v as string));
 
+// LRScheduler's prepareLoad, reached from outside the class (set by its static block).
+let prepareLoadOf: (scheduler: LRScheduler, stateDict: SchedulerStateDict) => () => void;
+
+/**
+ * Checks a state dict for `scheduler` without changing it and returns the function that loads it: how a
+ * composite scheduler checks every child before loading any. A JS subclass that overrides loadStateDict
+ * itself can only be loaded, not checked, in advance.
+ */
+export function prepareSchedulerLoad(scheduler: LRScheduler, stateDict: SchedulerStateDict): () => void {
+  if (scheduler.loadStateDict !== LRScheduler.prototype.loadStateDict) return () => scheduler.loadStateDict(stateDict);
+  return prepareLoadOf(scheduler, stateDict);
+}
+
 /**
  * torch.optim.lr_scheduler.LRScheduler. Built-in schedulers set their fields after super(optimizer)
  * and then call initialize(lastEpoch) (Python's LRScheduler.__init__: initialLr in every group,
@@ -220,6 +251,10 @@ export class LRScheduler {
   #ownReaders: Record<string, StateReader> = {};
   // The fields a JS subclass set before initialize() (Python: before super().__init__).
   #fieldsBeforeInit: Set<string> | null = null;
+
+  static {
+    prepareLoadOf = (scheduler, stateDict) => scheduler.prepareLoad(stateDict);
+  }
 
   constructor(optimizer: Optimizer, lastEpoch?: number) {
     checkOptimizer(this.constructor.name, optimizer);
