@@ -116,4 +116,37 @@ describe('forward arity of built-in layers', () => {
     expect(lazy.call(x).shape).toEqual([2, 3]);
     expect(call(lazy, x, x)).toThrow(new TypeError('Linear.forward() takes 2 positional arguments but 3 were given'));
   });
+
+  it('required arguments by keyword, as Python takes them', () => {
+    // torch.manual_seed(0); lin = nn.Linear(3, 2); x = torch.randn(4, 3)
+    // torch.equal(lin(input=x), lin(x))                   -> True
+    // mse = nn.MSELoss(); y = torch.randn(4, 3)
+    // mse(input=x, target=y), mse(x, target=y), mse(x, y)  -> 1.663507103919983 (each)
+    // mse(target=y)                 -> MSELoss.forward() missing 1 required positional argument: 'input'
+    // lin(x, input=x)               -> Linear.forward() got multiple values for argument 'input'
+    // mse(x, target=y, reduction='sum') -> MSELoss.forward() got an unexpected keyword argument 'reduction'
+    // mha = nn.MultiheadAttention(4, 2); q = torch.randn(3, 1, 4)
+    // torch.equal(mha(q, key=q, value=q, need_weights=False)[0], mha(q, q, q, need_weights=False)[0]) -> True
+    // nn.Identity()(input=x) is x   -> True
+    torch.manualSeed(0);
+    const lin = new nn.Linear(3, 2);
+    const v = torch.randn(4, 3);
+    expect(torch.equal(call(lin, { input: v })() as torch.Tensor, lin.call(v))).toBe(true);
+    const mse = new nn.MSELoss();
+    const y = torch.randn(4, 3);
+    expect((call(mse, { input: v, target: y })() as torch.Tensor).item()).toBe(1.663507103919983);
+    expect((call(mse, v, { target: y })() as torch.Tensor).item()).toBe(1.663507103919983);
+    expect(mse.call(v, y).item()).toBe(1.663507103919983);
+    expect(call(mse, { target: y })).toThrow(new TypeError("MSELoss.forward() missing 1 required positional argument: 'input'"));
+    expect(call(lin, v, { input: v })).toThrow(new TypeError("Linear.forward() got multiple values for argument 'input'"));
+    expect(call(mse, v, { target: y, reduction: 'sum' })).toThrow(TypeError);
+    const mha = new nn.MultiheadAttention(4, 2);
+    const q = torch.randn(3, 1, 4);
+    const byKeyword = (call(mha, q, { key: q, value: q, needWeights: false })() as [torch.Tensor, unknown])[0];
+    expect(torch.equal(byKeyword, mha.call(q, q, q, { needWeights: false })[0])).toBe(true);
+    const ident = new nn.Identity();
+    expect(call(ident, { input: v })()).toBe(v);
+    const object = { a: 1 }; // an object without the parameter's name is the input itself
+    expect(call(ident, object)()).toBe(object);
+  });
 });

@@ -379,17 +379,38 @@ export class Module extends RegistrationWatch {
     const record = this.#record;
     if (record.plain && this.#globalVersion === globalHookVersion) {
       const declaration = (this.constructor as DeclaredClass)[FORWARD_DECLARATION];
-      if (declaration !== undefined && (args.length < declaration.required || args.length > declaration.positional)) this.#checkArity(args);
+      // Out of range, or exactly `required` arguments the last of which may be keywords (`linear.call({ input })`).
+      if (declaration !== undefined && (args.length < declaration.required || args.length > declaration.positional ||
+          (args.length === declaration.required && isOptionsObject(args[args.length - 1]))))
+        return this.forward(...this.#forwardArgs(args)) as ReturnType<M['forward']>;
       return this.forward(...args) as ReturnType<M['forward']>;
     }
     return this.#callWithHooks(args) as ReturnType<M['forward']>;
   }
 
-  // The declared forward's arity, for the arguments forward is about to get (after the pre-hooks).
-  #checkArity(args: AnyArgs): void {
+  // The arguments the declared forward gets (after the pre-hooks): its required parameters given by
+  // keyword in the trailing options object move to their positions; Python's TypeError when the count is off.
+  #forwardArgs(args: AnyArgs): AnyArgs {
     const declaration = (this.constructor as DeclaredClass)[FORWARD_DECLARATION];
-    if (declaration === undefined || declaration.forward !== this.forward) return;
+    if (declaration === undefined || declaration.forward !== this.forward) return args;
+    const last = args[args.length - 1];
+    if (args.length > 0 && args.length <= declaration.required && isOptionsObject(last)) {
+      const names = declaration.signature.names.slice(1, 1 + declaration.required); // without self
+      const given = args.length - 1;
+      // An object without any of the missing names is an argument (Identity's input), not keywords.
+      if (names.slice(given).some((name) => name in last)) {
+        const moved: unknown[] = args.slice(0, given);
+        const rest: Record<string, unknown> = { ...last };
+        for (const name of names.slice(given)) {
+          if (!(name in rest)) break;
+          moved.push(rest[name]);
+          delete rest[name];
+        }
+        args = Object.keys(rest).length > 0 ? [...moved, rest] : moved;
+      }
+    }
     if (args.length < declaration.required || args.length > declaration.positional) bindForward(this, declaration, args);
+    return args;
   }
 
   #callWithHooks(args: AnyArgs): unknown {
@@ -397,10 +418,7 @@ export class Module extends RegistrationWatch {
     if (this.#globalVersion !== globalHookVersion) {
       this.#globalVersion = globalHookVersion;
       record.update();
-      if (record.plain) {
-        this.#checkArity(args);
-        return this.forward(...args);
-      }
+      if (record.plain) return this.forward(...this.#forwardArgs(args));
     }
     if (record.disposed) throw new Error(`${this.constructor.name}: the module was disposed; it cannot be called`);
     // Python's kwargs: JS passes keyword arguments as one trailing options object; the hooks see it apart from args.
@@ -435,9 +453,8 @@ export class Module extends RegistrationWatch {
         state.sizes.input = args.length;
         if (state.inputsNeedGrad) args = throughHook(state, 'input', args) as AnyArgs;
       }
-      const forwardArgs = kwargsGiven || Object.keys(kwargs).length > 0 ? [...args, kwargs] : args;
-      this.#checkArity(forwardArgs);
-      result = this.forward(...forwardArgs);
+      // The hooks saw keyword-given required arguments in kwargs, as Python's do; forward takes them by position.
+      result = this.forward(...this.#forwardArgs(kwargsGiven || Object.keys(kwargs).length > 0 ? [...args, kwargs] : args));
       for (const h of forwardHooks()) {
         if (h.alwaysCall) called.add(h);
         const r = callForwardHook(h, result);
