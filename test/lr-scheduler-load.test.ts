@@ -94,6 +94,8 @@ describe('lrScheduler loadStateDict refuses a wrong value before changing anythi
   // o = SGD(..., lr=1); s = LambdaLR(o, lambda e: 0.5 ** e); sd = s.state_dict(); sd['base_lrs'] = ['1']
   // s.load_state_dict(sd)   # OK: base_lrs ['1']
   // o.step(); s.step()      # TypeError: can't multiply sequence by non-int of type 'float'
+  // with sd['base_lrs'] = [torch.tensor(2, dtype=torch.float64)] instead: after o.step(); s.step()
+  // o.param_groups[0]['lr'] and s.get_last_lr()[0] are tensor(1., dtype=torch.float64)
   it('base_lrs: an array of numbers or Tensors, one per param group', () => {
     const o = mk();
     const s = new lrScheduler.LambdaLR(o, (e) => 0.5 ** e);
@@ -105,7 +107,8 @@ describe('lrScheduler loadStateDict refuses a wrong value before changing anythi
     s.loadStateDict({ ...s.stateDict(), base_lrs: [torch.tensor(2, { dtype: torch.float64 })] }); // Tensor lrs, as a capturable optimizer's
     o.step();
     s.step();
-    expect(lr(o)).toBe(1);
+    const groupLr = o.paramGroups[0]!.lr as torch.Tensor;
+    expect([torch.isTensor(groupLr), String(groupLr.dtype), groupLr.item()]).toEqual([true, 'torch.float64', 1]);
   });
 
   // o = SGD(..., lr=1); s = ReduceLROnPlateau(o)

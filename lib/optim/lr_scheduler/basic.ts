@@ -5,7 +5,7 @@ import { describe, isOptionsObject } from '../../options.js';
 import type { Optimizer } from '../optimizer.js';
 import { pow } from '../../libm.js';
 import { markCounter } from '../../serialize.js';
-import { badStateValue, checkNumber, checkZip, div, groupValues, isAttrsOrNull, LRScheduler, num, NUMBER_STATE, pyMod, REQUIRED, schedulerArgs, stateReader, ZeroDivisionError, type LrValue, type StateReader } from './scheduler.js';
+import { badStateValue, checkNumber, checkZip, div, groupValues, isAttrsOrNull, LRScheduler, lrTimes, NUMBER_STATE, pyMod, REQUIRED, schedulerArgs, stateReader, ZeroDivisionError, type LrValue, type StateReader } from './scheduler.js';
 
 /** Python's float floor division `a // b` (CPython float_floor_div). */
 function floorDiv(a: number, b: number): number {
@@ -74,7 +74,7 @@ export class LambdaLR extends LambdaScheduler {
 
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
-    return this.lrLambdas.map((f, i) => num(this.baseLrs[i]) * f(this.lastEpoch));
+    return this.lrLambdas.map((f, i) => lrTimes(this.baseLrs[i]!, f(this.lastEpoch)));
   }
 }
 
@@ -94,7 +94,7 @@ export class MultiplicativeLR extends LambdaScheduler {
     this.warnGetLrOutsideStep();
     if (this._isInitial) return groupValues(this.optimizer, 'lr');
     checkZip(this.lrLambdas.length, this.optimizer.paramGroups.length);
-    return this.optimizer.paramGroups.map((g, i) => num(g.lr) * this.lrLambdas[i]!(this.lastEpoch));
+    return this.optimizer.paramGroups.map((g, i) => lrTimes(g.lr as LrValue, this.lrLambdas[i]!(this.lastEpoch)));
   }
 }
 
@@ -122,11 +122,11 @@ export class StepLR extends LRScheduler {
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
     if (this.lastEpoch === 0 || pyMod(this.lastEpoch, this.stepSize) !== 0) return groupValues(this.optimizer, 'lr');
-    return this.optimizer.paramGroups.map((g) => num(g.lr) * this.gamma);
+    return this.optimizer.paramGroups.map((g) => lrTimes(g.lr as LrValue, this.gamma));
   }
 
   protected override closedFormLr(): LrValue[] {
-    return this.baseLrs.map((b) => num(b) * pow(this.gamma, floorDiv(this.lastEpoch, this.stepSize)));
+    return this.baseLrs.map((b) => lrTimes(b, pow(this.gamma, floorDiv(this.lastEpoch, this.stepSize))));
   }
 }
 
@@ -156,13 +156,13 @@ export class MultiStepLR extends LRScheduler {
     this.warnGetLrOutsideStep();
     const count = this.milestones.get(this.lastEpoch);
     if (count === undefined) return groupValues(this.optimizer, 'lr');
-    return this.optimizer.paramGroups.map((g) => num(g.lr) * pow(this.gamma, count));
+    return this.optimizer.paramGroups.map((g) => lrTimes(g.lr as LrValue, pow(this.gamma, count)));
   }
 
   protected override closedFormLr(): LrValue[] {
     let passed = 0; // bisect_right over the sorted milestone list
     for (const [m, count] of this.milestones) if (m <= this.lastEpoch) passed += count;
-    return this.baseLrs.map((b) => num(b) * pow(this.gamma, passed));
+    return this.baseLrs.map((b) => lrTimes(b, pow(this.gamma, passed)));
   }
 
   protected override stateValue(key: string): unknown {
@@ -218,14 +218,14 @@ export class ConstantLR extends LRScheduler {
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
     const groups = this.optimizer.paramGroups;
-    if (this.lastEpoch === 0) return groups.map((g) => num(g.lr) * this.factor);
+    if (this.lastEpoch === 0) return groups.map((g) => lrTimes(g.lr as LrValue, this.factor));
     if (this.lastEpoch !== this.totalIters) return groupValues(this.optimizer, 'lr');
     const inverse = div(1.0, this.factor);
-    return groups.map((g) => num(g.lr) * inverse);
+    return groups.map((g) => lrTimes(g.lr as LrValue, inverse));
   }
 
   protected override closedFormLr(): LrValue[] {
-    return this.baseLrs.map((b) => num(b) * (this.factor + (this.lastEpoch >= this.totalIters ? 1 : 0) * (1 - this.factor)));
+    return this.baseLrs.map((b) => lrTimes(b, this.factor + (this.lastEpoch >= this.totalIters ? 1 : 0) * (1 - this.factor)));
   }
 }
 
@@ -260,17 +260,17 @@ export class LinearLR extends LRScheduler {
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
     const groups = this.optimizer.paramGroups;
-    if (this.lastEpoch === 0) return groups.map((g) => num(g.lr) * this.startFactor);
+    if (this.lastEpoch === 0) return groups.map((g) => lrTimes(g.lr as LrValue, this.startFactor));
     if (this._isInitial || this.lastEpoch > this.totalIters) return groupValues(this.optimizer, 'lr');
     const { startFactor: s, endFactor: e, totalIters: n } = this;
     const factor = 1.0 + div(e - s, n * s + (this.lastEpoch - 1) * (e - s));
-    return groups.map((g) => num(g.lr) * factor);
+    return groups.map((g) => lrTimes(g.lr as LrValue, factor));
   }
 
   protected override closedFormLr(): LrValue[] {
     const { startFactor: s, endFactor: e, totalIters: n } = this;
     // Python's float division: totalIters 0 is a ZeroDivisionError here (the chainable form never divides by it)
-    return this.baseLrs.map((b) => num(b) * (s + div((e - s) * Math.min(n, this.lastEpoch), n)));
+    return this.baseLrs.map((b) => lrTimes(b, s + div((e - s) * Math.min(n, this.lastEpoch), n)));
   }
 }
 
@@ -295,11 +295,11 @@ export class ExponentialLR extends LRScheduler {
   override getLr(): LrValue[] {
     this.warnGetLrOutsideStep();
     if (this._isInitial) return groupValues(this.optimizer, 'lr');
-    return this.optimizer.paramGroups.map((g) => num(g.lr) * this.gamma);
+    return this.optimizer.paramGroups.map((g) => lrTimes(g.lr as LrValue, this.gamma));
   }
 
   protected override closedFormLr(): LrValue[] {
-    return this.baseLrs.map((b) => num(b) * pow(this.gamma, this.lastEpoch));
+    return this.baseLrs.map((b) => lrTimes(b, pow(this.gamma, this.lastEpoch)));
   }
 }
 
@@ -329,13 +329,13 @@ export class PolynomialLR extends LRScheduler {
     if (this._isInitial || this.lastEpoch > this.totalIters) return groupValues(this.optimizer, 'lr');
     const n = this.totalIters;
     const decay = pow(div(1.0 - this.lastEpoch / n, 1.0 - (this.lastEpoch - 1) / n), this.power);
-    return this.optimizer.paramGroups.map((g) => num(g.lr) * decay);
+    return this.optimizer.paramGroups.map((g) => lrTimes(g.lr as LrValue, decay));
   }
 
   protected override closedFormLr(): LrValue[] {
     const n = this.totalIters;
     // min(total_iters, last_epoch) / total_iters: two Python ints, so totalIters 0 is 'division by zero'
-    return this.baseLrs.map((b) => num(b) * pow(1.0 - div(Math.min(n, this.lastEpoch), n, true), this.power));
+    return this.baseLrs.map((b) => lrTimes(b, pow(1.0 - div(Math.min(n, this.lastEpoch), n, true), this.power)));
   }
 }
 
