@@ -2,9 +2,9 @@
 // for cmake-js ones (libtorch's headers are most of each file's compile time). GCC uses a .gch only
 // when it was made with the flags of the compile that includes it, so they are read from the makefile
 // gyp generated for the target (DEFS, INCS, CFLAGS and CFLAGS_CC of the build type).
-// `node scripts/gyp-pch.cjs <out dir> <target makefile>` writes <out dir>/pch.h, which every source
-// includes first (-include), and pch.h.gch beside it. Without the .gch (another compiler, a failed
-// precompile) the header is parsed in each file: slower, the same result.
+// `node scripts/gyp-pch.cjs <out dir> <target makefile>` writes <out dir>/pch.h (it includes
+// native/src/pch.h), which every source includes first (-include), and pch.h.gch beside it. Without
+// the .gch (another compiler, a failed precompile) the header is parsed in each file: slower, the same result.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,7 +17,8 @@ if (!outDir || !makefile) {
 }
 const header = path.join(outDir, 'pch.h');
 fs.mkdirSync(outDir, { recursive: true });
-fs.copyFileSync(path.join(__dirname, '..', 'native', 'src', 'pch.h'), header);
+// A header that includes the real one, as CMake's cmake_pch.hxx: its #pragma once is then not in the main file.
+fs.writeFileSync(header, `#include ${JSON.stringify(path.resolve(__dirname, '..', 'native', 'src', 'pch.h'))}\n`);
 fs.rmSync(`${header}.gch`, { force: true });
 
 /** The words of a make variable `NAME := \ 'a' \ b` as the shell would split them. */
